@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace <linux/slab.h>.  Every allocation goes through the shim's
+ * allocator, which counts live objects and can be told to fail the Nth
+ * call (see <shim/shim.h>).
+ */
+#ifndef _SHIM_LINUX_SLAB_H
+#define _SHIM_LINUX_SLAB_H
+
+#include <linux/types.h>
+
+#define __GFP_ZERO	0x100u
+#define __GFP_NOWARN	0x200u
+#define GFP_KERNEL	0x1u
+#define GFP_ATOMIC	0x2u
+#define GFP_NOWAIT	0x4u
+
+void *kmalloc(size_t size, gfp_t gfp);
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
+void *kvmalloc(size_t size, gfp_t gfp);
+void *kvmalloc_array(size_t n, size_t size, gfp_t gfp);
+void kfree(const void *p);
+void kvfree(const void *p);
+
+#define kzalloc(size, gfp)		kmalloc(size, (gfp) | __GFP_ZERO)
+#define kcalloc(n, size, gfp)		kmalloc_array(n, size, (gfp) | __GFP_ZERO)
+#define kvzalloc(size, gfp)		kvmalloc(size, (gfp) | __GFP_ZERO)
+#define kvcalloc(n, size, gfp)		kvmalloc_array(n, size, (gfp) | __GFP_ZERO)
+
+#endif /* _SHIM_LINUX_SLAB_H */

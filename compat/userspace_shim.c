@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Userspace versions of the kernel APIs dma_vec uses: allocation with
+ * failure injection and live-object counting, WARN counting, simulated host
+ * RAM behind kmap_local_pfn(), MMIO copies and a minimal scatterlist.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <shim/shim.h>
+
+static unsigned long alloc_calls;
+static unsigned long fail_at;
+static long live_objects;
+static unsigned long warn_count;
+static bool quiet_warn;
+static long kmaps_live;
+
+void shim_reset(void)
+{
+	alloc_calls = 0;
+	fail_at = 0;
+	warn_count = 0;
+	quiet_warn = false;
+}
+
+void shim_fail_nth(unsigned long n)
+{
+	fail_at = n ? alloc_calls + n : 0;
+}
+
+bool shim_fail_pending(void)
+{
+	return fail_at != 0;
+}
+
+unsigned long shim_alloc_calls(void)
+{
+	return alloc_calls;
+}
+
+long shim_live_objects(void)
+{
+	return live_objects;
+}
+
+unsigned long shim_warn_count(void)
+{
+	return warn_count;
+}
+
+void shim_set_quiet_warn(bool quiet)
+{
+	quiet_warn = quiet;
+}
+
+void shim_warn(const char *file, int line, const char *cond)
+{
+	warn_count++;
+	if (!quiet_warn)
+		fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
+}
+
+static void *shim_alloc(size_t size, gfp_t gfp)
+{
+	void *p;
+
+	alloc_calls++;
+	if (fail_at && alloc_calls == fail_at) {
+		fail_at = 0;
+		return NULL;
+	}
+	p = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
+				 malloc(size ? size : 1);
+	if (p)
+		live_objects++;
+	return p;
+}
+
+static void *shim_alloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return shim_alloc(bytes, gfp);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return shim_alloc(size, gfp);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return shim_alloc_array(n, size, gfp);
+}
+
+void *kvmalloc(size_t size, gfp_t gfp)
+{
+	return shim_alloc(size, gfp);
+}
+
+void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return shim_alloc_array(n, size, gfp);
+}
+
+void kfree(const void *p)
+{
+	if (!p)
+		return;
+	live_objects--;
+	free((void *)p);
+}
+
+void kvfree(const void *p)
+{
+	kfree(p);
+}
+
+/* Simulated host RAM. */
+#define SHIM_RAM_BASE		0x100000000ULL
+#define SHIM_RAM_REGIONS	64
+
+struct shim_ram {
+	void *va;
+	phys_addr_t pa;
+	size_t size;
+};
+
+static struct shim_ram ram[SHIM_RAM_REGIONS];
+static phys_addr_t ram_next = SHIM_RAM_BASE;
+
+void *shim_ram_alloc(size_t size, phys_addr_t *paddr)
+{
+	unsigned int i;
+
+	size = PAGE_ALIGN(size ? size : 1);
+	for (i = 0; i < SHIM_RAM_REGIONS; i++) {
+		if (ram[i].va)
+			continue;
+		ram[i].va = aligned_alloc(PAGE_SIZE, size);
+		if (!ram[i].va)
+			return NULL;
+		memset(ram[i].va, 0, size);
+		ram[i].pa = ram_next;
+		ram[i].size = size;
+		ram_next += size + PAGE_SIZE;
+		*paddr = ram[i].pa;
+		return ram[i].va;
+	}
+	return NULL;
+}
+
+void shim_ram_free(void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHIM_RAM_REGIONS; i++) {
+		if (p && ram[i].va == p) {
+			free(p);
+			memset(&ram[i], 0, sizeof(ram[i]));
+			return;
+		}
+	}
+}
+
+void *kmap_local_pfn(unsigned long pfn)
+{
+	phys_addr_t pa = (phys_addr_t)pfn << PAGE_SHIFT;
+	unsigned int i;
+
+	for (i = 0; i < SHIM_RAM_REGIONS; i++) {
+		if (ram[i].va && pa >= ram[i].pa &&
+		    pa - ram[i].pa < ram[i].size) {
+			kmaps_live++;
+			return (char *)ram[i].va + (pa - ram[i].pa);
+		}
+	}
+	fprintf(stderr, "kmap_local_pfn: pfn %#lx is not simulated RAM\n",
+		pfn);
+	abort();
+}
+
+void shim_kunmap_local(const void *addr)
+{
+	(void)addr;
+	kmaps_live--;
+}
+
+long shim_kmaps_live(void)
+{
+	return kmaps_live;
+}
+
+void memcpy_toio(volatile void __iomem *dst, const void *src, size_t n)
+{
+	volatile u8 __iomem *d = dst;
+	const u8 *s = src;
+
+	while (n--)
+		*d++ = *s++;
+}
+
+void memcpy_fromio(void *dst, const volatile void __iomem *src, size_t n)
+{
+	const volatile u8 __iomem *s = src;
+	u8 *d = dst;
+
+	while (n--)
+		*d++ = *s++;
+}
+
+void sg_init_table(struct scatterlist *sgl, unsigned int nents)
+{
+	memset(sgl, 0, sizeof(*sgl) * nents);
+	sg_mark_end(&sgl[nents - 1]);
+}
+
+int sg_alloc_table(struct sg_table *table, unsigned int nents, gfp_t gfp)
+{
+	struct scatterlist *sgl;
+
+	memset(table, 0, sizeof(*table));
+	if (!nents)
+		return -EINVAL;
+	sgl = kmalloc_array(nents, sizeof(*sgl), gfp);
+	if (!sgl)
+		return -ENOMEM;
+	sg_init_table(sgl, nents);
+	table->sgl = sgl;
+	table->nents = nents;
+	table->orig_nents = nents;
+	return 0;
+}
+
+void sg_free_table(struct sg_table *table)
+{
+	kfree(table->sgl);
+	memset(table, 0, sizeof(*table));
+}

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dma_vec: pageless scatter representation for peer-to-peer DMA
+ *
+ * A dma_vec_table is a vector of CPU-physical address ranges.  Each range
+ * is either host memory or lies inside the BAR window of one provider (a
+ * PCI device exporting part of a BAR).  No struct page is needed for BAR
+ * memory, and a range carries a 64-bit length, so a 128 GiB BAR is a
+ * single 16-byte range.
+ *
+ * DMA addresses live in a distinct type, struct dma_vec_drange, so that a
+ * CPU-physical address is never mistaken for a DMA address.
+ *
+ * Consumers walk either kind of vector with a constrained iterator that
+ * splits the ranges on the fly to honour a device's maximum segment size,
+ * segment boundary and page alignment, without ever building an expanded
+ * per-page array.
+ */
+#ifndef _LINUX_DMA_VEC_H
+#define _LINUX_DMA_VEC_H
+
+#include <linux/build_bug.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/types.h>
+
+struct device;
+struct sg_table;
+
+/**
+ * struct dma_vec_prange - a range of CPU-physical addresses
+ * @paddr: CPU physical address of the first byte
+ * @len: length in bytes, never zero inside a table
+ */
+struct dma_vec_prange {
+	phys_addr_t paddr;
+	u64 len;
+};
+
+/**
+ * struct dma_vec_drange - a range of DMA addresses as seen by one device
+ * @addr: DMA (bus or IOVA) address of the first byte
+ * @len: length in bytes, never zero
+ */
+struct dma_vec_drange {
+	dma_addr_t addr;
+	u64 len;
+};
+
+static_assert(sizeof(struct dma_vec_prange) <= 16);
+static_assert(sizeof(struct dma_vec_drange) <= 16);
+
+/**
+ * struct dma_vec_provider - a BAR window that exports memory for P2P DMA
+ * @owner: device owning the BAR
+ * @cpu_addr: CPU mapping of the whole window for MMIO-safe CPU access, or
+ *	NULL when the exporter does not provide one
+ * @base: CPU physical address of the start of the window
+ * @size: size of the window in bytes
+ * @bus_offset: PCI bus address minus CPU physical address of the window
+ *	(modulo 2^64)
+ * @bar: BAR number within @owner
+ *
+ * A provider is created without ZONE_DEVICE pages: it is nothing more than
+ * a description of the window.  The memory behind it must not be accessed
+ * with struct page based helpers.
+ */
+struct dma_vec_provider {
+	struct device *owner;
+	void __iomem *cpu_addr;
+	phys_addr_t base;
+	u64 size;
+	u64 bus_offset;
+	int bar;
+};
+
+/**
+ * struct dma_vec_run - a run of ranges with the same owner
+ * @first: index of the first range of the run
+ * @provider: owning provider, or NULL for host memory
+ *
+ * A run lasts until the @first of the next run or the end of the table.
+ */
+struct dma_vec_run {
+	unsigned int first;
+	struct dma_vec_provider *provider;
+};
+
+/**
+ * struct dma_vec_table - a growable vector of CPU-physical ranges
+ * @ranges: the ranges, in transfer order
+ * @marks: byte offset of every DMA_VEC_MARK_STRIDE-th range, for lookups
+ * @xruns: runs after the first one, NULL while there is only one
+ * @run0: the first run, kept inline so a single-provider table needs no
+ *	extra allocation
+ * @len: total length in bytes
+ * @nr: number of ranges
+ * @cap: number of ranges @ranges can hold
+ * @nr_runs: number of runs, zero for an empty table
+ * @xruns_cap: number of runs @xruns can hold
+ *
+ * Adjacent ranges are merged when they are physically contiguous and have
+ * the same owner; ranges of different owners never merge, so a run
+ * boundary is always a range boundary.  All fields are read-only for users;
+ * modify a table only through the dma_vec_*() functions.
+ */
+struct dma_vec_table {
+	struct dma_vec_prange *ranges;
+	u64 *marks;
+	struct dma_vec_run *xruns;
+	struct dma_vec_run run0;
+	u64 len;
+	unsigned int nr;
+	unsigned int cap;
+	unsigned int nr_runs;
+	unsigned int xruns_cap;
+};
+
+/* One lookup mark every DMA_VEC_MARK_STRIDE ranges (a power of two). */
+#define DMA_VEC_MARK_SHIFT	4
+#define DMA_VEC_MARK_STRIDE	(1U << DMA_VEC_MARK_SHIFT)
+
+/* Upper bound on the number of ranges in one table. */
+#define DMA_VEC_MAX_RANGES	(1U << 30)
+
+/**
+ * struct dma_vec_slice - a byte window of a table (a view, no copy)
+ * @tbl: the table
+ * @first: index of the range holding the first byte
+ * @first_off: offset of the first byte inside range @first
+ * @len: length of the window in bytes
+ */
+struct dma_vec_slice {
+	const struct dma_vec_table *tbl;
+	unsigned int first;
+	u64 first_off;
+	u64 len;
+};
+
+/**
+ * struct dma_vec_limits - constraints a consumer puts on each chunk
+ * @max_seg: maximum chunk length, at least @align
+ * @seg_boundary_mask: a chunk never crosses a multiple of
+ *	@seg_boundary_mask + 1; a mask of the form 2^n - 1, at least @align - 1;
+ *	U64_MAX for no boundary
+ * @align: power of two; where a chunk is cut because of @max_seg the cut is
+ *	placed on a multiple of @align, so every later chunk of the same range
+ *	starts aligned.  1 for no alignment.
+ */
+struct dma_vec_limits {
+	u64 max_seg;
+	u64 seg_boundary_mask;
+	u64 align;
+};
+
+/**
+ * struct dma_vec_iter - state of a walk over a table slice
+ * @tbl: the table
+ * @lim: chunk limits
+ * @idx: index of the range the next chunk starts in
+ * @run: index of the run holding range @idx
+ * @next_run_first: first range of run @run + 1, or UINT_MAX
+ * @off: offset of the next chunk inside range @idx
+ * @left: bytes left to yield
+ * @paddr: CPU physical address of the current chunk
+ * @len: length of the current chunk
+ * @provider: owner of the current chunk, NULL for host memory
+ */
+struct dma_vec_iter {
+	const struct dma_vec_table *tbl;
+	struct dma_vec_limits lim;
+	unsigned int idx;
+	unsigned int run;
+	unsigned int next_run_first;
+	u64 off;
+	u64 left;
+	phys_addr_t paddr;
+	u64 len;
+	struct dma_vec_provider *provider;
+};
+
+/**
+ * struct dma_vec_dma_iter - state of a walk over an array of DMA ranges
+ * @ranges: the ranges
+ * @nr: number of ranges
+ * @lim: chunk limits
+ * @idx: index of the range the next chunk starts in
+ * @off: offset of the next chunk inside range @idx
+ * @addr: DMA address of the current chunk
+ * @len: length of the current chunk
+ */
+struct dma_vec_dma_iter {
+	const struct dma_vec_drange *ranges;
+	unsigned int nr;
+	struct dma_vec_limits lim;
+	unsigned int idx;
+	u64 off;
+	dma_addr_t addr;
+	u64 len;
+};
+
+int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
+			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
+			  void __iomem *cpu_addr);
+
+void dma_vec_table_init(struct dma_vec_table *tbl);
+int dma_vec_table_reserve(struct dma_vec_table *tbl, unsigned int nr,
+			  gfp_t gfp);
+void dma_vec_table_release(struct dma_vec_table *tbl);
+size_t dma_vec_table_bytes(const struct dma_vec_table *tbl);
+int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
+		   struct dma_vec_provider *prov, gfp_t gfp);
+
+int dma_vec_find(const struct dma_vec_table *tbl, u64 offset, u64 *range_off);
+struct dma_vec_provider *dma_vec_range_provider(const struct dma_vec_table *tbl,
+						unsigned int idx);
+int dma_vec_slice(const struct dma_vec_table *tbl, u64 offset, u64 len,
+		  struct dma_vec_slice *slice);
+
+bool dma_vec_limits_valid(const struct dma_vec_limits *lim);
+int dma_vec_iter_init(struct dma_vec_iter *it,
+		      const struct dma_vec_slice *slice,
+		      const struct dma_vec_limits *lim);
+int dma_vec_dma_iter_init(struct dma_vec_dma_iter *it,
+			  const struct dma_vec_drange *ranges, unsigned int nr,
+			  const struct dma_vec_limits *lim);
+
+int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
+		     struct dma_vec_provider *const *provs,
+		     unsigned int nr_provs, gfp_t gfp);
+int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
+		   gfp_t gfp);
+
+int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf);
+int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf);
+
+/**
+ * dma_vec_len - total length of a table
+ * @tbl: the table
+ *
+ * Return: the sum of the lengths of all ranges, in bytes.
+ */
+static inline u64 dma_vec_len(const struct dma_vec_table *tbl)
+{
+	return tbl->len;
+}
+
+/**
+ * dma_vec_nr_ranges - number of ranges in a table
+ * @tbl: the table
+ *
+ * Return: the number of ranges after merging.
+ */
+static inline unsigned int dma_vec_nr_ranges(const struct dma_vec_table *tbl)
+{
+	return tbl->nr;
+}
+
+/**
+ * dma_vec_run - one provider run of a table
+ * @tbl: the table
+ * @i: run index, less than @tbl->nr_runs
+ *
+ * Return: the run.
+ */
+static inline const struct dma_vec_run *
+dma_vec_run(const struct dma_vec_table *tbl, unsigned int i)
+{
+	return i ? &tbl->xruns[i - 1] : &tbl->run0;
+}
+
+/**
+ * dma_vec_run_end - index one past the last range of a run
+ * @tbl: the table
+ * @i: run index, less than @tbl->nr_runs
+ *
+ * Return: the first range index that does not belong to run @i.
+ */
+static inline unsigned int dma_vec_run_end(const struct dma_vec_table *tbl,
+					   unsigned int i)
+{
+	return i + 1 < tbl->nr_runs ? tbl->xruns[i].first : tbl->nr;
+}
+
+/**
+ * dma_vec_slice_all - a slice covering a whole table
+ * @tbl: the table
+ * @slice: filled with the view
+ */
+static inline void dma_vec_slice_all(const struct dma_vec_table *tbl,
+				     struct dma_vec_slice *slice)
+{
+	slice->tbl = tbl;
+	slice->first = 0;
+	slice->first_off = 0;
+	slice->len = tbl->len;
+}
+
+/**
+ * dma_vec_chunk_len - length of the next chunk under a set of limits
+ * @addr: address of the chunk start
+ * @len: bytes left in the range containing @addr, not zero
+ * @lim: valid limits
+ *
+ * The chunk ends at the first of: the end of the range, a segment boundary,
+ * or @lim->max_seg bytes, in which last case the end is moved back to a
+ * multiple of @lim->align.  No division, no loop.
+ *
+ * Return: the chunk length, between 1 and @len.
+ */
+static inline u64 dma_vec_chunk_len(u64 addr, u64 len,
+				    const struct dma_vec_limits *lim)
+{
+	u64 to_bound = lim->seg_boundary_mask -
+		       (addr & lim->seg_boundary_mask) + 1;
+	u64 n = min(len, lim->max_seg);
+	u64 end;
+
+	/* to_bound == 0 means 2^64: the boundary is out of reach. */
+	if (to_bound && to_bound <= n)
+		return to_bound;
+	if (n == len)
+		return n;
+	end = (addr + n) & ~(lim->align - 1);
+	return end > addr ? end - addr : n;
+}
+
+/**
+ * dma_vec_iter_next - advance to the next chunk of a table slice
+ * @it: iterator set up by dma_vec_iter_init()
+ *
+ * On success @it->paddr, @it->len and @it->provider describe the chunk.
+ * Chunks never span two ranges, so never two providers.
+ *
+ * Return: true if a chunk was produced, false at the end of the slice.
+ */
+static inline bool dma_vec_iter_next(struct dma_vec_iter *it)
+{
+	const struct dma_vec_prange *r;
+	u64 n;
+
+	if (!it->left)
+		return false;
+	r = &it->tbl->ranges[it->idx];
+	n = dma_vec_chunk_len(r->paddr + it->off,
+			      min(r->len - it->off, it->left), &it->lim);
+	it->paddr = r->paddr + it->off;
+	it->len = n;
+	it->left -= n;
+	it->off += n;
+	if (it->off == r->len && it->left) {
+		it->idx++;
+		it->off = 0;
+		if (it->idx == it->next_run_first) {
+			it->run++;
+			it->provider = dma_vec_run(it->tbl, it->run)->provider;
+			it->next_run_first = it->run + 1 < it->tbl->nr_runs ?
+				it->tbl->xruns[it->run].first : UINT_MAX;
+		}
+	}
+	return true;
+}
+
+/**
+ * dma_vec_dma_iter_next - advance to the next chunk of a DMA range array
+ * @it: iterator set up by dma_vec_dma_iter_init()
+ *
+ * On success @it->addr and @it->len describe the chunk.
+ *
+ * Return: true if a chunk was produced, false at the end of the array.
+ */
+static inline bool dma_vec_dma_iter_next(struct dma_vec_dma_iter *it)
+{
+	const struct dma_vec_drange *r;
+	u64 n;
+
+	if (it->idx >= it->nr)
+		return false;
+	r = &it->ranges[it->idx];
+	n = dma_vec_chunk_len(r->addr + it->off, r->len - it->off, &it->lim);
+	it->addr = r->addr + it->off;
+	it->len = n;
+	it->off += n;
+	if (it->off == r->len) {
+		it->idx++;
+		it->off = 0;
+	}
+	return true;
+}
+
+/**
+ * dma_vec_for_each_range - walk the ranges of a table
+ * @tbl: the table
+ * @r: struct dma_vec_prange pointer, the current range
+ * @i: unsigned int, the index of the current range
+ */
+#define dma_vec_for_each_range(tbl, r, i)				\
+	for ((i) = 0, (r) = (tbl)->ranges; (i) < (tbl)->nr; (i)++, (r)++)
+
+/**
+ * dma_vec_for_each_chunk - walk a table slice in constrained chunks
+ * @slice: the slice
+ * @lim: chunk limits, or NULL for whole ranges
+ * @it: struct dma_vec_iter pointer holding the current chunk
+ *
+ * Walks nothing if @lim is invalid; call dma_vec_iter_init() directly to
+ * see the error.
+ */
+#define dma_vec_for_each_chunk(slice, lim, it)				\
+	for (dma_vec_iter_init((it), (slice), (lim));			\
+	     dma_vec_iter_next(it); )
+
+/**
+ * dma_vec_for_each_dma_chunk - walk DMA ranges in constrained chunks
+ * @ranges: array of struct dma_vec_drange
+ * @nr: number of ranges
+ * @lim: chunk limits, or NULL for whole ranges
+ * @it: struct dma_vec_dma_iter pointer holding the current chunk
+ *
+ * Walks nothing if @lim is invalid; call dma_vec_dma_iter_init() directly
+ * to see the error.
+ */
+#define dma_vec_for_each_dma_chunk(ranges, nr, lim, it)			\
+	for (dma_vec_dma_iter_init((it), (ranges), (nr), (lim));	\
+	     dma_vec_dma_iter_next(it); )
+
+#endif /* _LINUX_DMA_VEC_H */

@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dma_vec: pageless scatter representation for peer-to-peer DMA
+ *
+ * Building, lookup, iteration set-up, scatterlist interop and CPU access
+ * for struct dma_vec_table.  See include/linux/dma_vec.h.
+ */
+#include <linux/bug.h>
+#include <linux/dma_vec.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pfn.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Largest scatterlist entry the export produces: page aligned, < 4 GiB. */
+#define DMA_VEC_SG_MAX_SEG	((u64)(UINT_MAX & PAGE_MASK))
+
+static const struct dma_vec_limits dma_vec_no_limits = {
+	.max_seg = U64_MAX,
+	.seg_boundary_mask = U64_MAX,
+	.align = 1,
+};
+
+/**
+ * dma_vec_provider_init - describe a BAR window exporting P2P memory
+ * @prov: provider to fill in
+ * @owner: device owning the BAR
+ * @bar: BAR number
+ * @base: CPU physical address of the window
+ * @size: window size in bytes
+ * @bus_offset: PCI bus address minus CPU physical address of the window
+ * @cpu_addr: CPU (iomem) mapping of the window, or NULL if there is none
+ *
+ * Creates no struct page and maps nothing.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
+ * window wraps around the physical address space.  @prov is untouched on
+ * error.
+ */
+int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
+			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
+			  void __iomem *cpu_addr)
+{
+	u64 last;
+
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow((u64)base, size - 1, &last) ||
+	    last > PHYS_ADDR_MAX)
+		return -EOVERFLOW;
+
+	prov->owner = owner;
+	prov->cpu_addr = cpu_addr;
+	prov->base = base;
+	prov->size = size;
+	prov->bus_offset = bus_offset;
+	prov->bar = bar;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_provider_init);
+
+/**
+ * dma_vec_table_init - initialise an empty table
+ * @tbl: the table
+ *
+ * Allocates nothing; an initialised table may be released without ever
+ * being used.
+ *
+ * Context: Any context.
+ */
+void dma_vec_table_init(struct dma_vec_table *tbl)
+{
+	memset(tbl, 0, sizeof(*tbl));
+}
+EXPORT_SYMBOL_GPL(dma_vec_table_init);
+
+/**
+ * dma_vec_table_release - free the memory of a table and empty it
+ * @tbl: the table
+ *
+ * The table is left initialised and empty, ready for reuse.
+ *
+ * Context: Process context (the range array may be vmalloc'ed).
+ */
+void dma_vec_table_release(struct dma_vec_table *tbl)
+{
+	kvfree(tbl->ranges);
+	kvfree(tbl->xruns);
+	dma_vec_table_init(tbl);
+}
+EXPORT_SYMBOL_GPL(dma_vec_table_release);
+
+static size_t dma_vec_nr_marks(unsigned int nr)
+{
+	return ((size_t)nr + DMA_VEC_MARK_STRIDE - 1) >> DMA_VEC_MARK_SHIFT;
+}
+
+/*
+ * Make room for @need ranges.  The range array and its lookup marks share
+ * one allocation, so growing has a single point of failure and the table
+ * is untouched when it fails.
+ */
+static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
+			gfp_t gfp)
+{
+	struct dma_vec_prange *ranges;
+	unsigned int cap;
+	size_t bytes;
+
+	if (need <= tbl->cap)
+		return 0;
+	if (need > DMA_VEC_MAX_RANGES)
+		return -E2BIG;
+
+	cap = max3(need, tbl->cap * 2, DMA_VEC_MARK_STRIDE);
+	cap = min(cap, DMA_VEC_MAX_RANGES);
+	bytes = size_add(array_size(cap, sizeof(*ranges)),
+			 array_size(dma_vec_nr_marks(cap), sizeof(u64)));
+	ranges = kvmalloc(bytes, gfp);
+	if (!ranges)
+		return -ENOMEM;
+
+	if (tbl->nr) {
+		memcpy(ranges, tbl->ranges, tbl->nr * sizeof(*ranges));
+		memcpy(ranges + cap, tbl->marks,
+		       dma_vec_nr_marks(tbl->nr) * sizeof(u64));
+	}
+	kvfree(tbl->ranges);
+	tbl->ranges = ranges;
+	tbl->marks = (u64 *)(ranges + cap);
+	tbl->cap = cap;
+	return 0;
+}
+
+/* Make room for @need runs in total (the first one is inline). */
+static int dma_vec_grow_runs(struct dma_vec_table *tbl, unsigned int need,
+			     gfp_t gfp)
+{
+	struct dma_vec_run *xruns;
+	unsigned int cap;
+
+	if (need <= tbl->xruns_cap + 1)
+		return 0;
+
+	cap = max(need - 1, tbl->xruns_cap * 2);
+	cap = max(cap, 4U);
+	xruns = kvmalloc_array(cap, sizeof(*xruns), gfp);
+	if (!xruns)
+		return -ENOMEM;
+
+	if (tbl->nr_runs > 1)
+		memcpy(xruns, tbl->xruns, (tbl->nr_runs - 1) * sizeof(*xruns));
+	kvfree(tbl->xruns);
+	tbl->xruns = xruns;
+	tbl->xruns_cap = cap;
+	return 0;
+}
+
+/**
+ * dma_vec_table_reserve - preallocate room for ranges
+ * @tbl: the table
+ * @nr: number of ranges the table must be able to hold without allocating
+ * @gfp: allocation flags
+ *
+ * Context: Any context allowed by @gfp; kvmalloc() rules apply.
+ * Return: 0 on success, -ENOMEM if the allocation failed, -E2BIG if @nr is
+ * above DMA_VEC_MAX_RANGES.  The contents are unchanged in every case.
+ */
+int dma_vec_table_reserve(struct dma_vec_table *tbl, unsigned int nr,
+			  gfp_t gfp)
+{
+	return dma_vec_grow(tbl, nr, gfp);
+}
+EXPORT_SYMBOL_GPL(dma_vec_table_reserve);
+
+/**
+ * dma_vec_table_bytes - memory used by a table
+ * @tbl: the table
+ *
+ * Counts the structure itself, the range array with its lookup marks and
+ * the run array, at their allocated capacity.
+ *
+ * Context: Any context.
+ * Return: the number of bytes.
+ */
+size_t dma_vec_table_bytes(const struct dma_vec_table *tbl)
+{
+	size_t bytes = sizeof(*tbl);
+
+	if (tbl->cap)
+		bytes += tbl->cap * sizeof(*tbl->ranges) +
+			 dma_vec_nr_marks(tbl->cap) * sizeof(u64);
+	return bytes + tbl->xruns_cap * sizeof(*tbl->xruns);
+}
+EXPORT_SYMBOL_GPL(dma_vec_table_bytes);
+
+static struct dma_vec_provider *
+dma_vec_last_provider(const struct dma_vec_table *tbl)
+{
+	return dma_vec_run(tbl, tbl->nr_runs - 1)->provider;
+}
+
+/**
+ * dma_vec_append - append a physical range to a table
+ * @tbl: the table
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @prov: provider whose window holds the range, or NULL for host memory
+ * @gfp: allocation flags
+ *
+ * The range is merged into the last one when it starts where the last one
+ * ends and has the same owner.  Ranges of different owners never merge.
+ *
+ * Context: Any context allowed by @gfp.
+ * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
+ * wraps around the physical address space or the table length would
+ * overflow; -ERANGE if the range is not inside @prov's window; -E2BIG if
+ * the table is full; -ENOMEM if an allocation failed.  On error the table
+ * is unchanged.
+ */
+int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
+		   struct dma_vec_provider *prov, gfp_t gfp)
+{
+	struct dma_vec_prange *r;
+	bool new_run;
+	u64 last, total;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len - 1, &last) ||
+	    last > PHYS_ADDR_MAX || check_add_overflow(tbl->len, len, &total))
+		return -EOVERFLOW;
+	if (prov && (paddr < prov->base || last - prov->base >= prov->size))
+		return -ERANGE;
+
+	new_run = !tbl->nr_runs || dma_vec_last_provider(tbl) != prov;
+	if (!new_run) {
+		r = &tbl->ranges[tbl->nr - 1];
+		if (paddr > r->paddr && paddr - r->paddr == r->len) {
+			r->len += len;
+			tbl->len = total;
+			return 0;
+		}
+	}
+
+	ret = dma_vec_grow(tbl, tbl->nr + 1, gfp);
+	if (ret)
+		return ret;
+	if (new_run && tbl->nr_runs) {
+		ret = dma_vec_grow_runs(tbl, tbl->nr_runs + 1, gfp);
+		if (ret)
+			return ret;
+	}
+
+	if (new_run) {
+		struct dma_vec_run *run = tbl->nr_runs ?
+			&tbl->xruns[tbl->nr_runs - 1] : &tbl->run0;
+
+		run->first = tbl->nr;
+		run->provider = prov;
+		tbl->nr_runs++;
+	}
+	if (!(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
+		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
+	r = &tbl->ranges[tbl->nr++];
+	r->paddr = paddr;
+	r->len = len;
+	tbl->len = total;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_append);
+
+/* Enough state to undo appends; capacity growth is kept, it is harmless. */
+struct dma_vec_undo {
+	u64 len;
+	u64 last_len;
+	unsigned int nr;
+	unsigned int nr_runs;
+};
+
+static void dma_vec_save(const struct dma_vec_table *tbl,
+			 struct dma_vec_undo *u)
+{
+	u->len = tbl->len;
+	u->nr = tbl->nr;
+	u->nr_runs = tbl->nr_runs;
+	u->last_len = tbl->nr ? tbl->ranges[tbl->nr - 1].len : 0;
+}
+
+static void dma_vec_restore(struct dma_vec_table *tbl,
+			    const struct dma_vec_undo *u)
+{
+	tbl->len = u->len;
+	tbl->nr = u->nr;
+	tbl->nr_runs = u->nr_runs;
+	if (tbl->nr)
+		tbl->ranges[tbl->nr - 1].len = u->last_len;
+}
+
+/**
+ * dma_vec_find - find the range holding a byte offset
+ * @tbl: the table
+ * @offset: byte offset from the start of the table
+ * @range_off: if not NULL, set to the offset of @offset inside that range
+ *
+ * Binary search over the lookup marks, then at most DMA_VEC_MARK_STRIDE
+ * steps: O(log n).
+ *
+ * Context: Any context.
+ * Return: the range index, or -ERANGE if @offset is not below the table
+ * length.
+ */
+int dma_vec_find(const struct dma_vec_table *tbl, u64 offset, u64 *range_off)
+{
+	unsigned int lo = 0, hi, idx;
+	u64 start;
+
+	if (offset >= tbl->len)
+		return -ERANGE;
+
+	/* Last mark at or below offset; marks[0] == 0 always qualifies. */
+	hi = (tbl->nr - 1) >> DMA_VEC_MARK_SHIFT;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo + 1) / 2;
+
+		if (tbl->marks[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	idx = lo << DMA_VEC_MARK_SHIFT;
+	start = tbl->marks[lo];
+	while (offset - start >= tbl->ranges[idx].len)
+		start += tbl->ranges[idx++].len;
+	if (range_off)
+		*range_off = offset - start;
+	return idx;
+}
+EXPORT_SYMBOL_GPL(dma_vec_find);
+
+/* Index of the run holding range @idx (idx < tbl->nr). */
+static unsigned int dma_vec_find_run(const struct dma_vec_table *tbl,
+				     unsigned int idx)
+{
+	unsigned int lo = 0, hi = tbl->nr_runs - 1;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo + 1) / 2;
+
+		if (tbl->xruns[mid - 1].first <= idx)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/**
+ * dma_vec_range_provider - owner of a range
+ * @tbl: the table
+ * @idx: range index
+ *
+ * Context: Any context.
+ * Return: the provider of range @idx, or NULL if it is host memory.  An
+ * out-of-bounds @idx warns and returns NULL.
+ */
+struct dma_vec_provider *dma_vec_range_provider(const struct dma_vec_table *tbl,
+						unsigned int idx)
+{
+	if (WARN_ON_ONCE(idx >= tbl->nr))
+		return NULL;
+	return dma_vec_run(tbl, dma_vec_find_run(tbl, idx))->provider;
+}
+EXPORT_SYMBOL_GPL(dma_vec_range_provider);
+
+/**
+ * dma_vec_slice - make a view of a byte window of a table
+ * @tbl: the table
+ * @offset: first byte of the window
+ * @len: length of the window, may be zero
+ * @slice: filled with the view
+ *
+ * Nothing is copied; the view is valid while the table is not modified.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -ERANGE if the window does not lie inside the
+ * table (@slice is untouched then).
+ */
+int dma_vec_slice(const struct dma_vec_table *tbl, u64 offset, u64 len,
+		  struct dma_vec_slice *slice)
+{
+	u64 off = 0;
+	int idx = 0;
+
+	if (offset > tbl->len || len > tbl->len - offset)
+		return -ERANGE;
+	if (len) {
+		idx = dma_vec_find(tbl, offset, &off);
+		if (WARN_ON_ONCE(idx < 0))
+			return idx;
+	}
+	slice->tbl = tbl;
+	slice->first = idx;
+	slice->first_off = off;
+	slice->len = len;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_slice);
+
+/**
+ * dma_vec_limits_valid - check a set of chunk limits
+ * @lim: the limits
+ *
+ * Context: Any context.
+ * Return: true if @lim->align is a power of two, @lim->max_seg is at least
+ * @lim->align, and @lim->seg_boundary_mask is 2^n - 1 and at least
+ * @lim->align - 1.
+ */
+bool dma_vec_limits_valid(const struct dma_vec_limits *lim)
+{
+	u64 mask = lim->seg_boundary_mask;
+
+	return lim->align && !(lim->align & (lim->align - 1)) &&
+	       lim->max_seg >= lim->align && !(mask & (mask + 1)) &&
+	       mask >= lim->align - 1;
+}
+EXPORT_SYMBOL_GPL(dma_vec_limits_valid);
+
+/**
+ * dma_vec_iter_init - start a constrained walk over a table slice
+ * @it: iterator to set up
+ * @slice: the slice to walk
+ * @lim: chunk limits, or NULL for whole ranges (cut only by the slice)
+ *
+ * Allocates nothing.  Use dma_vec_iter_next() to get each chunk.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL if @lim is not valid, in which case the
+ * iterator yields nothing.
+ */
+int dma_vec_iter_init(struct dma_vec_iter *it,
+		      const struct dma_vec_slice *slice,
+		      const struct dma_vec_limits *lim)
+{
+	const struct dma_vec_table *tbl = slice->tbl;
+
+	memset(it, 0, sizeof(*it));
+	if (lim && !dma_vec_limits_valid(lim))
+		return -EINVAL;
+
+	it->tbl = tbl;
+	it->lim = lim ? *lim : dma_vec_no_limits;
+	it->idx = slice->first;
+	it->off = slice->first_off;
+	it->left = slice->len;
+	it->next_run_first = UINT_MAX;
+	if (it->left) {
+		it->run = dma_vec_find_run(tbl, it->idx);
+		it->provider = dma_vec_run(tbl, it->run)->provider;
+		if (it->run + 1 < tbl->nr_runs)
+			it->next_run_first = tbl->xruns[it->run].first;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_iter_init);
+
+/**
+ * dma_vec_dma_iter_init - start a constrained walk over DMA ranges
+ * @it: iterator to set up
+ * @ranges: the ranges, none of them empty (as a mapping produces them)
+ * @nr: number of ranges
+ * @lim: chunk limits, or NULL for whole ranges
+ *
+ * Allocates nothing.  Use dma_vec_dma_iter_next() to get each chunk.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL if @lim is not valid, in which case the
+ * iterator yields nothing.
+ */
+int dma_vec_dma_iter_init(struct dma_vec_dma_iter *it,
+			  const struct dma_vec_drange *ranges, unsigned int nr,
+			  const struct dma_vec_limits *lim)
+{
+	memset(it, 0, sizeof(*it));
+	if (lim && !dma_vec_limits_valid(lim))
+		return -EINVAL;
+
+	it->ranges = ranges;
+	it->nr = nr;
+	it->lim = lim ? *lim : dma_vec_no_limits;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_dma_iter_init);
+
+static struct dma_vec_provider *
+dma_vec_lookup_provider(phys_addr_t paddr,
+			struct dma_vec_provider *const *provs,
+			unsigned int nr_provs)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_provs; i++)
+		if (paddr >= provs[i]->base &&
+		    paddr - provs[i]->base < provs[i]->size)
+			return provs[i];
+	return NULL;
+}
+
+/**
+ * dma_vec_from_sgt - append the CPU side of a scatterlist to a table
+ * @tbl: the table
+ * @sgt: scatter table with pages (regular or P2P); its orig_nents entries
+ *	are read, the DMA side is ignored
+ * @provs: providers whose windows may hold the pages, or NULL
+ * @nr_provs: number of entries in @provs
+ * @gfp: allocation flags
+ *
+ * An entry that starts inside a provider's window is attributed to that
+ * provider and must lie wholly inside it; every other entry is host
+ * memory.  This lets a driver that still receives scatterlists (including
+ * ones holding ZONE_DEVICE P2P pages) move to dma_vec one step at a time.
+ *
+ * Context: Any context allowed by @gfp.
+ * Return: 0 on success or a negative errno from dma_vec_append(), in which
+ * case the table is left exactly as it was.
+ */
+int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
+		     struct dma_vec_provider *const *provs,
+		     unsigned int nr_provs, gfp_t gfp)
+{
+	struct dma_vec_undo undo;
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	dma_vec_save(tbl, &undo);
+	for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) {
+		phys_addr_t paddr = sg_phys(sg);
+
+		ret = dma_vec_append(tbl, paddr, sg->length,
+				     dma_vec_lookup_provider(paddr, provs,
+							     nr_provs),
+				     gfp);
+		if (ret) {
+			dma_vec_restore(tbl, &undo);
+			return ret;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_from_sgt);
+
+/**
+ * dma_vec_to_sgt - export a slice of host memory as a page scatterlist
+ * @slice: the slice; it must hold host memory only
+ * @sgt: scatter table to allocate and fill (CPU side; not DMA mapped)
+ * @gfp: allocation flags
+ *
+ * For legacy consumers that only take a scatterlist.  The export is limited
+ * to what a scatterlist can honestly describe: pages with struct page, so
+ * provider (BAR) memory is refused, and entries below 4 GiB, so longer
+ * ranges are split on page boundaries into several entries.
+ *
+ * Context: Any context allowed by @gfp.
+ * Return: 0 on success; -EINVAL for an empty slice; -EOPNOTSUPP if the
+ * slice holds provider memory; -E2BIG if more than UINT_MAX entries would
+ * be needed; -ENOMEM if the allocation failed.  @sgt is only set up on
+ * success.
+ */
+int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
+		   gfp_t gfp)
+{
+	static const struct dma_vec_limits lim = {
+		.max_seg = DMA_VEC_SG_MAX_SEG,
+		.seg_boundary_mask = U64_MAX,
+		.align = PAGE_SIZE,
+	};
+	struct scatterlist *sg;
+	struct dma_vec_iter it;
+	unsigned int nents = 0;
+	int ret;
+
+	if (!slice->len)
+		return -EINVAL;
+
+	dma_vec_for_each_chunk(slice, &lim, &it) {
+		if (it.provider)
+			return -EOPNOTSUPP;
+		if (nents == UINT_MAX)
+			return -E2BIG;
+		nents++;
+	}
+
+	ret = sg_alloc_table(sgt, nents, gfp);
+	if (ret)
+		return ret;
+
+	sg = sgt->sgl;
+	dma_vec_for_each_chunk(slice, &lim, &it) {
+		sg_set_page(sg, pfn_to_page(PHYS_PFN(it.paddr)), it.len,
+			    offset_in_page(it.paddr));
+		sg = sg_next(sg);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_to_sgt);
+
+/* Every provider chunk of @slice must have a CPU mapping. */
+static int dma_vec_check_cpu_access(const struct dma_vec_slice *slice)
+{
+	struct dma_vec_iter it;
+
+	dma_vec_for_each_chunk(slice, NULL, &it)
+		if (it.provider && !it.provider->cpu_addr)
+			return -EOPNOTSUPP;
+	return 0;
+}
+
+static void dma_vec_copy_chunk(const struct dma_vec_iter *it, void *buf,
+			       bool to_vec)
+{
+	const struct dma_vec_provider *prov = it->provider;
+	phys_addr_t paddr = it->paddr;
+	u64 left = it->len;
+
+	if (prov) {
+		void __iomem *io = prov->cpu_addr + (paddr - prov->base);
+
+		if (to_vec)
+			memcpy_toio(io, buf, left);
+		else
+			memcpy_fromio(buf, io, left);
+		return;
+	}
+
+	while (left) {
+		size_t off = offset_in_page(paddr);
+		size_t n = min_t(u64, left, PAGE_SIZE - off);
+		void *va = kmap_local_pfn(PHYS_PFN(paddr));
+
+		if (to_vec)
+			memcpy(va + off, buf, n);
+		else
+			memcpy(buf, va + off, n);
+		kunmap_local(va);
+		buf += n;
+		paddr += n;
+		left -= n;
+	}
+}
+
+/**
+ * dma_vec_copy_from_buf - copy a buffer into the memory a slice describes
+ * @slice: destination slice
+ * @buf: source buffer of @slice->len bytes
+ *
+ * The replacement for sg_copy_from_buffer() that works on P2P memory: host
+ * memory is reached through kmap_local_pfn(), provider memory through the
+ * provider's CPU mapping with memcpy_toio().
+ *
+ * Context: Any context; does not sleep.
+ * Return: 0 on success, -EOPNOTSUPP if a provider in the slice has no CPU
+ * mapping, in which case nothing is copied.
+ */
+int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf)
+{
+	struct dma_vec_iter it;
+	int ret;
+
+	ret = dma_vec_check_cpu_access(slice);
+	if (ret)
+		return ret;
+	dma_vec_for_each_chunk(slice, NULL, &it) {
+		dma_vec_copy_chunk(&it, (void *)buf, true);
+		buf += it.len;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_copy_from_buf);
+
+/**
+ * dma_vec_copy_to_buf - copy the memory a slice describes into a buffer
+ * @slice: source slice
+ * @buf: destination buffer of @slice->len bytes
+ *
+ * The replacement for sg_copy_to_buffer() that works on P2P memory; see
+ * dma_vec_copy_from_buf().
+ *
+ * Context: Any context; does not sleep.
+ * Return: 0 on success, -EOPNOTSUPP if a provider in the slice has no CPU
+ * mapping, in which case nothing is copied.
+ */
+int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf)
+{
+	struct dma_vec_iter it;
+	int ret;
+
+	ret = dma_vec_check_cpu_access(slice);
+	if (ret)
+		return ret;
+	dma_vec_for_each_chunk(slice, NULL, &it) {
+		dma_vec_copy_chunk(&it, buf, false);
+		buf += it.len;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_copy_to_buf);

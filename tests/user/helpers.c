@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/slab.h>
+
+#include "helpers.h"
+
+struct dma_vec_provider dvt_prov[DVC_NR_PROVIDERS];
+
+static long live_at_setup;
+static unsigned long warns_expected;
+
+struct dma_vec_provider *dvt_provider(int idx)
+{
+	return idx == DVC_HOST ? NULL : &dvt_prov[idx];
+}
+
+int dvt_setup(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	shim_reset();
+	warns_expected = 0;
+	live_at_setup = shim_live_objects();
+	for (i = 0; i < DVC_NR_PROVIDERS; i++)
+		assert_int_equal(dma_vec_provider_init(&dvt_prov[i], NULL,
+						       (int)i,
+						       dvc_providers[i].base,
+						       dvc_providers[i].size,
+						       dvc_providers[i].bus_offset,
+						       NULL), 0);
+	return 0;
+}
+
+int dvt_teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(shim_live_objects(), live_at_setup);
+	assert_int_equal(shim_kmaps_live(), 0);
+	assert_int_equal(shim_warn_count(), warns_expected);
+	shim_reset();
+	return 0;
+}
+
+void dvt_expect_warns(unsigned long n)
+{
+	warns_expected += n;
+	shim_set_quiet_warn(true);
+}
+
+void dvt_snapshot_take(struct dvt_snapshot *s, const struct dma_vec_table *t)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	s->nr = t->nr;
+	s->nr_runs = t->nr_runs;
+	s->len = t->len;
+	s->ranges = malloc(sizeof(*s->ranges) * (t->nr + 1));
+	s->runs = malloc(sizeof(*s->runs) * (t->nr_runs + 1));
+	assert_non_null(s->ranges);
+	assert_non_null(s->runs);
+	if (t->nr)
+		memcpy(s->ranges, t->ranges, sizeof(*s->ranges) * t->nr);
+	for (i = 0; i < t->nr_runs; i++)
+		s->runs[i] = *dma_vec_run(t, i);
+}
+
+void dvt_snapshot_check(const struct dvt_snapshot *s,
+			const struct dma_vec_table *t)
+{
+	unsigned int i;
+
+	assert_int_equal(t->nr, s->nr);
+	assert_int_equal(t->nr_runs, s->nr_runs);
+	assert_int_equal(t->len, s->len);
+	for (i = 0; i < s->nr; i++) {
+		assert_int_equal(t->ranges[i].paddr, s->ranges[i].paddr);
+		assert_int_equal(t->ranges[i].len, s->ranges[i].len);
+	}
+	for (i = 0; i < s->nr_runs; i++) {
+		assert_int_equal(dma_vec_run(t, i)->first, s->runs[i].first);
+		assert_ptr_equal(dma_vec_run(t, i)->provider,
+				 s->runs[i].provider);
+	}
+	dvt_check_invariants(t);
+}
+
+void dvt_snapshot_drop(struct dvt_snapshot *s)
+{
+	free(s->ranges);
+	free(s->runs);
+	memset(s, 0, sizeof(*s));
+}
+
+void dvt_check_invariants(const struct dma_vec_table *t)
+{
+	u64 sum = 0;
+	unsigned int i, run = 0;
+
+	assert_true(t->nr <= t->cap);
+	assert_true(t->nr ? t->nr_runs >= 1 : t->nr_runs == 0);
+	assert_true(t->nr_runs <= t->nr);
+	if (t->nr_runs)
+		assert_int_equal(dma_vec_run(t, 0)->first, 0);
+	for (i = 1; i < t->nr_runs; i++) {
+		const struct dma_vec_run *prev = dma_vec_run(t, i - 1);
+		const struct dma_vec_run *cur = dma_vec_run(t, i);
+
+		assert_true(cur->first > prev->first);
+		assert_true(cur->first < t->nr);
+		assert_ptr_not_equal(cur->provider, prev->provider);
+	}
+	for (i = 0; i < t->nr; i++) {
+		const struct dma_vec_prange *r = &t->ranges[i];
+		struct dma_vec_provider *p;
+
+		while (run + 1 < t->nr_runs && dma_vec_run(t, run + 1)->first <= i)
+			run++;
+		p = dma_vec_run(t, run)->provider;
+		assert_ptr_equal(dma_vec_range_provider(t, i), p);
+		assert_true(r->len > 0);
+		assert_true(r->paddr + (r->len - 1) >= r->paddr);
+		if (p) {
+			assert_true(r->paddr >= p->base);
+			assert_true(r->paddr + (r->len - 1) - p->base < p->size);
+		}
+		if (!(i % DMA_VEC_MARK_STRIDE))
+			assert_int_equal(t->marks[i / DMA_VEC_MARK_STRIDE], sum);
+		/* Mergeable neighbours inside one run must have been merged. */
+		if (i && dma_vec_run(t, run)->first != i) {
+			const struct dma_vec_prange *q = &t->ranges[i - 1];
+
+			assert_false(r->paddr > q->paddr &&
+				     r->paddr - q->paddr == q->len);
+		}
+		sum += r->len;
+	}
+	assert_int_equal(sum, t->len);
+}
+
+void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,
+	       unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		assert_int_equal(dma_vec_append(t, r[i].paddr, r[i].len,
+						dvt_provider(r[i].prov),
+						GFP_KERNEL), 0);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the CMocka suites: per-test leak and WARN checks, table
+ * snapshots for "nothing changed" assertions, invariant checks, and the
+ * providers of the shared case tables.
+ */
+#ifndef DMA_VEC_TEST_HELPERS_H
+#define DMA_VEC_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <linux/dma_vec.h>
+#include <shim/shim.h>
+
+#include "dma_vec_cases.h"
+
+/* Providers built from dvc_providers, without CPU mappings. */
+extern struct dma_vec_provider dvt_prov[DVC_NR_PROVIDERS];
+
+struct dma_vec_provider *dvt_provider(int idx);
+
+/* CMocka setup/teardown: reset the shim; on teardown fail on leaks, on
+ * kmaps left mapped and on WARNs the test did not consume. */
+int dvt_setup(void **state);
+int dvt_teardown(void **state);
+
+/* A test that expects WARNs takes them with this (and silences them). */
+void dvt_expect_warns(unsigned long n);
+
+struct dvt_snapshot {
+	struct dma_vec_prange *ranges;
+	struct dma_vec_run *runs;
+	unsigned int nr;
+	unsigned int nr_runs;
+	u64 len;
+};
+
+void dvt_snapshot_take(struct dvt_snapshot *s, const struct dma_vec_table *t);
+void dvt_snapshot_check(const struct dvt_snapshot *s,
+			const struct dma_vec_table *t);
+void dvt_snapshot_drop(struct dvt_snapshot *s);
+
+/* Structural invariants every table must keep. */
+void dvt_check_invariants(const struct dma_vec_table *t);
+
+/* Append each range of a case, asserting success. */
+void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,
+	       unsigned int nr);
+
+#endif /* DMA_VEC_TEST_HELPERS_H */
