@@ -342,22 +342,23 @@ static inline bool dma_vec_iter_next(struct dma_vec_iter *it)
 	if (!it->left)
 		return false;
 	r = &it->tbl->ranges[it->idx];
-	n = dma_vec_chunk_len(r->paddr + it->off,
-			      min(r->len - it->off, it->left), &it->lim);
-	it->paddr = r->paddr + it->off;
-	it->len = n;
-	it->left -= n;
-	it->off += n;
-	if (it->off == r->len && it->left) {
-		it->idx++;
+	if (it->off == r->len) {
+		/* Step to the next range, and to the next run if it starts. */
+		r++;
 		it->off = 0;
-		if (it->idx == it->next_run_first) {
+		if (++it->idx == it->next_run_first) {
 			it->run++;
 			it->provider = dma_vec_run(it->tbl, it->run)->provider;
 			it->next_run_first = it->run + 1 < it->tbl->nr_runs ?
 				it->tbl->xruns[it->run].first : UINT_MAX;
 		}
 	}
+	n = dma_vec_chunk_len(r->paddr + it->off,
+			      min(r->len - it->off, it->left), &it->lim);
+	it->paddr = r->paddr + it->off;
+	it->len = n;
+	it->left -= n;
+	it->off += n;
 	return true;
 }
 
