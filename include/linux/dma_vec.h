@@ -116,11 +116,23 @@ struct dma_vec_table {
 	unsigned int xruns_cap;
 };
 
-/* One lookup mark every DMA_VEC_MARK_STRIDE ranges (a power of two). */
+/**
+ * DMA_VEC_MARK_SHIFT - log2 of the distance between two lookup marks
+ *
+ * A table keeps the byte offset of every 2^DMA_VEC_MARK_SHIFT-th range, so
+ * dma_vec_find() is a binary search plus a short walk, for half a byte per
+ * range.  An implementation detail; do not use it outside lib/.
+ */
 #define DMA_VEC_MARK_SHIFT	4
+
+/**
+ * DMA_VEC_MARK_STRIDE - number of ranges between two lookup marks
+ */
 #define DMA_VEC_MARK_STRIDE	(1U << DMA_VEC_MARK_SHIFT)
 
-/* Upper bound on the number of ranges in one table. */
+/**
+ * DMA_VEC_MAX_RANGES - upper bound on the number of ranges in one table
+ */
 #define DMA_VEC_MAX_RANGES	(1U << 30)
 
 /**
@@ -157,10 +169,12 @@ struct dma_vec_limits {
  * struct dma_vec_iter - state of a walk over a table slice
  * @tbl: the table
  * @lim: chunk limits
- * @idx: index of the range the next chunk starts in
+ * @idx: index of the range holding the current position
  * @run: index of the run holding range @idx
  * @next_run_first: first range of run @run + 1, or UINT_MAX
- * @off: offset of the next chunk inside range @idx
+ * @off: offset of the current position inside range @idx; equal to the
+ *	range length after a chunk that ends it (the step to the next range
+ *	is taken when the next chunk is asked for)
  * @left: bytes left to yield
  * @paddr: CPU physical address of the current chunk
  * @len: length of the current chunk

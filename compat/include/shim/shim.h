@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/**
- * @file shim.h
- * @brief Test controls of the dma_vec userspace shim.
+/*
+ * Test controls of the dma_vec userspace shim.
  *
  * The shim stands in for the kernel APIs dma_vec uses.  This header is the
  * test side of it: allocation failure injection, live object counting, WARN
@@ -20,24 +19,43 @@
 void shim_reset(void);
 
 /**
- * shim_fail_nth() - Make the @p n th allocation from now fail.
- * @n: 1 for the next allocation, 0 to disarm.
+ * shim_fail_nth() - Make the @n-th allocation from now fail.
+ * @n: 1 for the next allocation, 0 to disarm
  */
 void shim_fail_nth(unsigned long n);
 
-/** shim_fail_pending() - True while an armed failure has not fired yet. */
+/**
+ * shim_fail_pending() - Is an armed allocation failure still pending?
+ *
+ * Return: true while an armed failure has not fired yet.
+ */
 bool shim_fail_pending(void);
 
-/** shim_alloc_calls() - Allocation calls made since the last shim_reset(). */
+/**
+ * shim_alloc_calls() - Count allocation calls.
+ *
+ * Return: the allocation calls made since the last shim_reset().
+ */
 unsigned long shim_alloc_calls(void);
 
-/** shim_live_objects() - Allocations not yet freed, over the whole run. */
+/**
+ * shim_live_objects() - Count live allocations.
+ *
+ * Return: the allocations not yet freed, over the whole run.
+ */
 long shim_live_objects(void);
 
-/** shim_warn_count() - WARNs since the last shim_reset(). */
+/**
+ * shim_warn_count() - Count WARNs.
+ *
+ * Return: the WARNs since the last shim_reset().
+ */
 unsigned long shim_warn_count(void);
 
-/** shim_set_quiet_warn() - Do not print WARNs that a test expects. */
+/**
+ * shim_set_quiet_warn() - Do not print WARNs that a test expects.
+ * @quiet: true to stop printing WARNs, false to print them again
+ */
 void shim_set_quiet_warn(bool quiet);
 
 /**
@@ -53,10 +71,17 @@ void shim_set_quiet_warn(bool quiet);
  */
 void *shim_ram_alloc(size_t size, phys_addr_t *paddr);
 
-/** shim_ram_free() - Free simulated host RAM from shim_ram_alloc(). */
+/**
+ * shim_ram_free() - Free simulated host RAM from shim_ram_alloc().
+ * @p: the CPU pointer shim_ram_alloc() returned
+ */
 void shim_ram_free(void *p);
 
-/** shim_kmaps_live() - kmap_local_pfn() mappings not yet released. */
+/**
+ * shim_kmaps_live() - Count live kmap_local_pfn() mappings.
+ *
+ * Return: the kmap_local_pfn() mappings not yet released.
+ */
 long shim_kmaps_live(void);
 
 #endif /* _SHIM_SHIM_H */

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite, every tier, as CI runs it:
+#   tier 1  userspace: CMocka suites, docs and example under ASan+UBSan, then
+#           the CMocka suites again under valgrind;
+#   tier 2  kernel: patch series, checkpatch/kernel-doc/sparse/W=1 gates and
+#           KUnit under UML in a real Linux 6.12 tree (scripts/kernel/).
+# Each tier prints its own summary; the last line totals all of them.
+#   DMA_VEC_TIERS="user kernel"   select tiers (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+tiers=${DMA_VEC_TIERS:-user}
+total_pass=0
+total_fail=0
+
+count() {	# count LOG LABEL
+	local p f
+	if [ -f "$1" ]; then
+		read -r p f < <(python3 scripts/count-tests.py "$1")
+	else
+		p=0 f=1
+	fi
+	echo "$2: $p passed, $f failed"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+run_meson_tier() {	# run_meson_tier DIR LABEL SETUP-ARGS MESON-TEST-ARGS...
+	local dir=$1 label=$2 setup=$3
+	shift 3
+	# shellcheck disable=SC2086
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" $setup >/dev/null ||
+		{ echo "$label: meson setup failed"; total_fail=$((total_fail + 1)); return; }
+	rm -f "$dir"/meson-logs/testlog*.json
+	meson test -C "$dir" --print-errorlogs "$@"
+	count "$(ls "$dir"/meson-logs/testlog*.json 2>/dev/null | head -n 1)" "$label"
+}
+
+scripts/install-deps.sh || exit 1
+
+if [[ " $tiers " == *" user "* ]]; then
+	echo "=== tier 1: userspace (ASan+UBSan) ==="
+	run_meson_tier build/asan "userspace asan+ubsan" \
+		"-Db_sanitize=address,undefined" \
+		--suite user --suite example --suite docs
+	echo "=== tier 1: userspace (valgrind) ==="
+	run_meson_tier build/valgrind "userspace valgrind" "" \
+		--setup valgrind --suite user --suite example
+fi
+
+if [[ " $tiers " == *" kernel "* ]]; then
+	echo "=== tier 2: kernel (Linux 6.12, KUnit under UML) ==="
+	klog=$(mktemp)
+	scripts/kernel/run-tier.sh 2>&1 | tee "$klog"
+	line=$(grep -E '^kernel tier: [0-9]+ passed, [0-9]+ failed' "$klog" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	else
+		echo "kernel tier: no summary (the tier did not finish)"
+		p=0 f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	rm -f "$klog"
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]
