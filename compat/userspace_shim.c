@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Userspace versions of the kernel APIs dma_vec uses: allocation with
- * failure injection and live-object counting, WARN counting, simulated host
- * RAM behind kmap_local_pfn(), MMIO copies and a minimal scatterlist.
+ * failure injection and live-object counting, WARN and printk counting,
+ * simulated host RAM behind kmap_local_pfn(), MMIO copies and a minimal
+ * scatterlist.  The simulated PCI platform lives in sim_*.c.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/bug.h>
+#include <linux/device.h>
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
@@ -22,6 +25,9 @@ static long live_objects;
 static unsigned long warn_count;
 static bool quiet_warn;
 static long kmaps_live;
+static unsigned long log_count[SHIM_LOG_NR];
+static bool quiet_log;
+static char log_last[256];
 
 void shim_reset(void)
 {
@@ -29,6 +35,9 @@ void shim_reset(void)
 	fail_at = 0;
 	warn_count = 0;
 	quiet_warn = false;
+	memset(log_count, 0, sizeof(log_count));
+	quiet_log = false;
+	log_last[0] = 0;
 }
 
 void shim_fail_nth(unsigned long n)
@@ -66,6 +75,56 @@ void shim_warn(const char *file, int line, const char *cond)
 	warn_count++;
 	if (!quiet_warn)
 		fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
+}
+
+static enum shim_log_level shim_log_level(int level)
+{
+	if (level <= LOGLEVEL_ERR)
+		return SHIM_LOG_ERR;
+	if (level == LOGLEVEL_WARNING)
+		return SHIM_LOG_WARN;
+	if (level == LOGLEVEL_DEBUG)
+		return SHIM_LOG_DEBUG;
+	return SHIM_LOG_INFO;
+}
+
+void shim_printk(int level, const struct device *dev, const char *fmt, ...)
+{
+	enum shim_log_level l = shim_log_level(level);
+	char msg[sizeof(log_last)];
+	int n = 0;
+	va_list ap;
+
+	log_count[l]++;
+	if (dev)
+		n = snprintf(msg, sizeof(msg), "%s: ", dev_name(dev));
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	va_end(ap);
+	if (l > SHIM_LOG_WARN) {
+		if (getenv("SHIM_VERBOSE"))
+			fputs(msg, stderr);
+		return;
+	}
+	memcpy(log_last, msg, sizeof(log_last));
+	if (!quiet_log)
+		fprintf(stderr, "%s%s", l == SHIM_LOG_ERR ? "error: " :
+			"warning: ", msg);
+}
+
+unsigned long shim_log_count(enum shim_log_level level)
+{
+	return level < SHIM_LOG_NR ? log_count[level] : 0;
+}
+
+const char *shim_log_last(void)
+{
+	return log_last;
+}
+
+void shim_set_quiet_log(bool quiet)
+{
+	quiet_log = quiet;
 }
 
 static void *shim_alloc(size_t size, gfp_t gfp)
@@ -128,7 +187,7 @@ void kvfree(const void *p)
 
 /* Simulated host RAM. */
 #define SHIM_RAM_BASE		0x100000000ULL
-#define SHIM_RAM_REGIONS	64
+#define SHIM_RAM_REGIONS	256
 
 struct shim_ram {
 	void *va;
@@ -139,11 +198,32 @@ struct shim_ram {
 static struct shim_ram ram[SHIM_RAM_REGIONS];
 static phys_addr_t ram_next = SHIM_RAM_BASE;
 
-void *shim_ram_alloc(size_t size, phys_addr_t *paddr)
+static struct shim_ram *shim_ram_find(phys_addr_t pa)
 {
 	unsigned int i;
 
-	size = PAGE_ALIGN(size ? size : 1);
+	for (i = 0; i < SHIM_RAM_REGIONS; i++)
+		if (ram[i].va && pa >= ram[i].pa &&
+		    pa - ram[i].pa < ram[i].size)
+			return &ram[i];
+	return NULL;
+}
+
+static bool shim_ram_overlaps(phys_addr_t pa, size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHIM_RAM_REGIONS; i++)
+		if (ram[i].va && pa < ram[i].pa + ram[i].size + PAGE_SIZE &&
+		    ram[i].pa < pa + size + PAGE_SIZE)
+			return true;
+	return false;
+}
+
+static void *shim_ram_place(phys_addr_t pa, size_t size)
+{
+	unsigned int i;
+
 	for (i = 0; i < SHIM_RAM_REGIONS; i++) {
 		if (ram[i].va)
 			continue;
@@ -151,13 +231,35 @@ void *shim_ram_alloc(size_t size, phys_addr_t *paddr)
 		if (!ram[i].va)
 			return NULL;
 		memset(ram[i].va, 0, size);
-		ram[i].pa = ram_next;
+		ram[i].pa = pa;
 		ram[i].size = size;
-		ram_next += size + PAGE_SIZE;
-		*paddr = ram[i].pa;
 		return ram[i].va;
 	}
 	return NULL;
+}
+
+void *shim_ram_alloc(size_t size, phys_addr_t *paddr)
+{
+	void *va;
+
+	size = PAGE_ALIGN(size ? size : 1);
+	while (shim_ram_overlaps(ram_next, size))
+		ram_next += PAGE_SIZE;
+	va = shim_ram_place(ram_next, size);
+	if (!va)
+		return NULL;
+	*paddr = ram_next;
+	ram_next += size + PAGE_SIZE;
+	return va;
+}
+
+void *shim_ram_alloc_at(phys_addr_t paddr, size_t size)
+{
+	size = PAGE_ALIGN(size ? size : 1);
+	if ((paddr & ~PAGE_MASK) || !paddr || paddr + size < paddr ||
+	    shim_ram_overlaps(paddr, size))
+		return NULL;
+	return shim_ram_place(paddr, size);
 }
 
 void shim_ram_free(void *p)
@@ -173,21 +275,45 @@ void shim_ram_free(void *p)
 	}
 }
 
+void *shim_ram_resolve(phys_addr_t paddr, size_t *avail)
+{
+	struct shim_ram *r = shim_ram_find(paddr);
+
+	if (!r)
+		return NULL;
+	if (avail)
+		*avail = r->size - (paddr - r->pa);
+	return (char *)r->va + (paddr - r->pa);
+}
+
+phys_addr_t shim_ram_top(void)
+{
+	phys_addr_t top = 0;
+	unsigned int i;
+
+	for (i = 0; i < SHIM_RAM_REGIONS; i++)
+		if (ram[i].va && ram[i].pa + ram[i].size > top)
+			top = ram[i].pa + ram[i].size;
+	return top;
+}
+
 void *kmap_local_pfn(unsigned long pfn)
 {
 	phys_addr_t pa = (phys_addr_t)pfn << PAGE_SHIFT;
-	unsigned int i;
+	void *va = shim_ram_resolve(pa, NULL);
 
-	for (i = 0; i < SHIM_RAM_REGIONS; i++) {
-		if (ram[i].va && pa >= ram[i].pa &&
-		    pa - ram[i].pa < ram[i].size) {
-			kmaps_live++;
-			return (char *)ram[i].va + (pa - ram[i].pa);
-		}
+	if (va) {
+		kmaps_live++;
+		return va;
 	}
 	fprintf(stderr, "kmap_local_pfn: pfn %#lx is not simulated RAM\n",
 		pfn);
 	abort();
+}
+
+bool pfn_valid(unsigned long pfn)
+{
+	return shim_ram_resolve((phys_addr_t)pfn << PAGE_SHIFT, NULL);
 }
 
 void shim_kunmap_local(const void *addr)

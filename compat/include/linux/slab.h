@@ -7,13 +7,8 @@
 #ifndef _SHIM_LINUX_SLAB_H
 #define _SHIM_LINUX_SLAB_H
 
+#include <linux/gfp.h>
 #include <linux/types.h>
-
-#define __GFP_ZERO	0x100u
-#define __GFP_NOWARN	0x200u
-#define GFP_KERNEL	0x1u
-#define GFP_ATOMIC	0x2u
-#define GFP_NOWAIT	0x4u
 
 void *kmalloc(size_t size, gfp_t gfp);
 void *kmalloc_array(size_t n, size_t size, gfp_t gfp);

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Userspace <linux/pci_ids.h>: the ids the code and the tests use. */
+#ifndef _SHIM_LINUX_PCI_IDS_H
+#define _SHIM_LINUX_PCI_IDS_H
+
+#define PCI_CLASS_STORAGE_EXPRESS	0x010802
+#define PCI_CLASS_NETWORK_ETHERNET	0x0200
+#define PCI_CLASS_DISPLAY_3D		0x0302
+#define PCI_CLASS_MEMORY_OTHER		0x0580
+#define PCI_CLASS_BRIDGE_HOST		0x0600
+#define PCI_CLASS_BRIDGE_PCI		0x0604
+
+#define PCI_VENDOR_ID_ATI		0x1002
+#define PCI_VENDOR_ID_AMD		0x1022
+#define PCI_VENDOR_ID_NVIDIA		0x10de
+#define PCI_VENDOR_ID_MELLANOX		0x15b3
+#define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
+#define PCI_VENDOR_ID_REDHAT		0x1b36
+#define PCI_VENDOR_ID_INTEL		0x8086
+
+#endif /* _SHIM_LINUX_PCI_IDS_H */
