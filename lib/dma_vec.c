@@ -11,7 +11,9 @@
 #include <linux/export.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/pfn.h>
 #include <linux/scatterlist.h>
@@ -37,7 +39,8 @@ static const struct dma_vec_limits dma_vec_no_limits = {
  * @bus_offset: PCI bus address minus CPU physical address of the window
  * @cpu_addr: CPU (iomem) mapping of the window, or NULL if there is none
  *
- * Creates no struct page and maps nothing.
+ * Creates no struct page and maps nothing.  Release the provider with
+ * dma_vec_provider_destroy() once nothing uses it any more.
  *
  * Context: Any context.
  * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
@@ -62,9 +65,39 @@ int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 	prov->size = size;
 	prov->bus_offset = bus_offset;
 	prov->bar = bar;
+	mutex_init(&prov->lock);
+	INIT_LIST_HEAD(&prov->clients);
+	INIT_LIST_HEAD(&prov->maps);
+	prov->revoked = false;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_init);
+
+/**
+ * dma_vec_provider_destroy - release a provider
+ * @prov: provider set up by dma_vec_provider_init()
+ *
+ * Drops the cached classifications.  The provider must no longer be used
+ * by any table or mapping; live mappings are a bug, reported with a WARN
+ * (revoke the provider first to make importers unmap).
+ *
+ * Context: Process context.
+ */
+void dma_vec_provider_destroy(struct dma_vec_provider *prov)
+{
+	struct dma_vec_client *c, *tmp;
+
+	mutex_lock(&prov->lock);
+	WARN_ON_ONCE(!list_empty(&prov->maps));
+	list_for_each_entry_safe(c, tmp, &prov->clients, entry) {
+		list_del(&c->entry);
+		kfree(c);
+	}
+	prov->revoked = true;
+	mutex_unlock(&prov->lock);
+	mutex_destroy(&prov->lock);
+}
+EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
 
 /**
  * dma_vec_table_init - initialise an empty table
@@ -278,32 +311,48 @@ int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 }
 EXPORT_SYMBOL_GPL(dma_vec_append);
 
-/* Enough state to undo appends; capacity growth is kept, it is harmless. */
-struct dma_vec_undo {
-	u64 len;
-	u64 last_len;
-	unsigned int nr;
-	unsigned int nr_runs;
-};
-
-static void dma_vec_save(const struct dma_vec_table *tbl,
-			 struct dma_vec_undo *u)
+/**
+ * dma_vec_checkpoint - remember the contents of a table
+ * @tbl: the table
+ * @cp: filled with what dma_vec_rollback() needs
+ *
+ * With dma_vec_rollback() this makes a batch of appends all-or-nothing:
+ * take a checkpoint, append, and roll back if any append fails.
+ *
+ * Context: Any context.
+ */
+void dma_vec_checkpoint(const struct dma_vec_table *tbl,
+			struct dma_vec_checkpoint *cp)
 {
-	u->len = tbl->len;
-	u->nr = tbl->nr;
-	u->nr_runs = tbl->nr_runs;
-	u->last_len = tbl->nr ? tbl->ranges[tbl->nr - 1].len : 0;
+	cp->len = tbl->len;
+	cp->nr = tbl->nr;
+	cp->nr_runs = tbl->nr_runs;
+	cp->last_len = tbl->nr ? tbl->ranges[tbl->nr - 1].len : 0;
 }
+EXPORT_SYMBOL_GPL(dma_vec_checkpoint);
 
-static void dma_vec_restore(struct dma_vec_table *tbl,
-			    const struct dma_vec_undo *u)
+/**
+ * dma_vec_rollback - undo the appends made since a checkpoint
+ * @tbl: the table
+ * @cp: checkpoint taken by dma_vec_checkpoint() on this table
+ *
+ * Only appends may have happened since the checkpoint.  Capacity grown in
+ * the meantime is kept; dma_vec_table_release() frees it.
+ *
+ * Context: Any context.
+ */
+void dma_vec_rollback(struct dma_vec_table *tbl,
+		      const struct dma_vec_checkpoint *cp)
 {
-	tbl->len = u->len;
-	tbl->nr = u->nr;
-	tbl->nr_runs = u->nr_runs;
+	if (WARN_ON_ONCE(cp->nr > tbl->nr || cp->len > tbl->len))
+		return;
+	tbl->len = cp->len;
+	tbl->nr = cp->nr;
+	tbl->nr_runs = cp->nr_runs;
 	if (tbl->nr)
-		tbl->ranges[tbl->nr - 1].len = u->last_len;
+		tbl->ranges[tbl->nr - 1].len = cp->last_len;
 }
+EXPORT_SYMBOL_GPL(dma_vec_rollback);
 
 /**
  * dma_vec_find - find the range holding a byte offset
@@ -536,12 +585,12 @@ int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 		     struct dma_vec_provider *const *provs,
 		     unsigned int nr_provs, gfp_t gfp)
 {
-	struct dma_vec_undo undo;
+	struct dma_vec_checkpoint cp;
 	struct scatterlist *sg;
 	unsigned int i;
 	int ret;
 
-	dma_vec_save(tbl, &undo);
+	dma_vec_checkpoint(tbl, &cp);
 	for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) {
 		phys_addr_t paddr = sg_phys(sg);
 
@@ -550,7 +599,7 @@ int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 							     nr_provs),
 				     gfp);
 		if (ret) {
-			dma_vec_restore(tbl, &undo);
+			dma_vec_rollback(tbl, &cp);
 			return ret;
 		}
 	}

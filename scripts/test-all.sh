@@ -11,7 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tiers=${DMA_VEC_TIERS:-user}
+tiers=${DMA_VEC_TIERS:-user kernel}
 total_pass=0
 total_fail=0
 

@@ -4,7 +4,7 @@
 # Every path can be overridden from the environment, which the scripts use
 # to test themselves on scratch copies of the repository.
 
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 KVER=${DMA_VEC_KVER:-6.12}
 REPO=${DMA_VEC_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -20,7 +20,7 @@ PATCH_DIR=$REPO/patches
 JOBS=${DMA_VEC_JOBS:-$(nproc)}
 
 # Packages the kernel tier needs on Debian 12.
-KERNEL_TIER_PKGS=(linux-source-$KVER build-essential bc bison flex
+KERNEL_TIER_PKGS=("linux-source-$KVER" build-essential bc bison flex
 		  libelf-dev python3 perl git rsync sparse xz-utils)
 
 log() {
@@ -82,4 +82,38 @@ ensure_pristine() {
 	mkdir "$PRISTINE.tmp"
 	tar -xJf "$TARBALL" -C "$PRISTINE.tmp" --strip-components=1
 	mv "$PRISTINE.tmp" "$PRISTINE"
+}
+
+# kernel_objs: the objects built from the overlay's .c files.
+kernel_objs() {
+	local src dst
+
+	while read -r src dst; do
+		case "$dst" in
+		*.c) echo "${dst%.c}.o" ;;
+		esac
+	done < <(overlay_map)
+}
+
+# configure_x86 SRCTREE OBJDIR: a cached tinyconfig-based x86_64 build
+# directory for SRCTREE, reconfigured only when the fragment changes.
+configure_x86() {
+	local src=$1 obj=$2 frag stamp opt
+
+	frag=$REPO/scripts/kernel/x86_64-gates.config
+	stamp=$(sha256sum "$frag" | cut -d' ' -f1)
+	if [ -f "$obj/.config" ] && [ "$(cat "$obj/.dma_vec-stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	log "configuring $obj (x86_64 tinyconfig + ${frag##*/})"
+	mkdir -p "$obj"
+	make -s -C "$src" O="$obj" ARCH=x86_64 tinyconfig >"$obj/.dma_vec-config.log" 2>&1 ||
+		{ cat "$obj/.dma_vec-config.log" >&2; die "tinyconfig failed"; }
+	grep '^CONFIG_' "$frag" >>"$obj/.config"
+	make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig >>"$obj/.dma_vec-config.log" 2>&1 ||
+		{ cat "$obj/.dma_vec-config.log" >&2; die "olddefconfig failed"; }
+	grep '^CONFIG_' "$frag" | while read -r opt; do
+		grep -qx "$opt" "$obj/.config" || die "$obj/.config lacks $opt"
+	done
+	echo "$stamp" >"$obj/.dma_vec-stamp"
 }

@@ -12,6 +12,9 @@
 # hooks; prepare-tree.sh overlays the result of this series.  Author, date
 # and commit ids are fixed, so regenerating gives byte-identical patches
 # unless a source changed.  Never hand-edit patches/.
+#
+# Makefile lines below are literal text: $(...) must not expand.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 # shellcheck source=scripts/kernel/common.sh
@@ -33,6 +36,35 @@ insert_after() {
 	awk -v anchor="$2" -v text="$3" '
 		{ print }
 		$0 == anchor && !done { print text; done = 1 }
+		END { exit !done }' "$1" >"$tmp/edit" ||
+		die "anchor '$2' not found in $1"
+	cat "$tmp/edit" >"$1"
+}
+
+# insert_before_prev FILE ANCHOR TEXT: add TEXT before the line that
+# precedes the first line equal to ANCHOR.
+insert_before_prev() {
+	awk -v anchor="$2" -v text="$3" '
+		NR > 1 {
+			if ($0 == anchor && !done) {
+				print text
+				done = 1
+			}
+			print prev
+		}
+		{ prev = $0 }
+		END { if (NR) print prev; exit !done }' "$1" >"$tmp/edit" ||
+		die "anchor '$2' not found in $1"
+	cat "$tmp/edit" >"$1"
+}
+
+# insert_after_next FILE ANCHOR TEXT: add TEXT after the line that follows
+# the first line equal to ANCHOR.
+insert_after_next() {
+	awk -v anchor="$2" -v text="$3" '
+		{ print }
+		armed && !done { print text; done = 1 }
+		$0 == anchor { armed = 1 }
 		END { exit !done }' "$1" >"$tmp/edit" ||
 		die "anchor '$2' not found in $1"
 	cat "$tmp/edit" >"$1"
@@ -85,9 +117,16 @@ git -C "$PATCH_REPO" config commit.gpgsign false
 # Base: the pristine files the series edits (new files need no base).
 touched=(lib/Kconfig lib/Kconfig.debug lib/Makefile)
 have_conv=
+have_p2p_map=
 if overlay_map | grep -q '^drivers/conversions/'; then
 	have_conv=1
 	touched+=(drivers/Makefile)
+	[[ " ${touched[*]} " == *" lib/Kconfig "* ]] || touched+=(lib/Kconfig)
+	# The p2p_map VMA operation is a core mm change of its own.
+	if grep -qs 'p2p_map' "$REPO"/drivers/conversions/*.[ch]; then
+		have_p2p_map=1
+		touched+=(include/linux/mm.h)
+	fi
 fi
 for f in "${touched[@]}"; do
 	mkdir -p "$(dirname "$PATCH_REPO/$f")"
@@ -157,9 +196,15 @@ config DMA_VEC_KUNIT_TEST
 	  If unsure, say N.
 KCONFIG
 )"
+# One object per KUnit source file.
+kunit_objs=$(for f in "$REPO"/tests/kunit/*.c; do
+	[ -e "$f" ] || continue
+	b=${f##*/}
+	echo "obj-\$(CONFIG_DMA_VEC_KUNIT_TEST) += ${b%.c}.o"
+done)
+[ -n "$kunit_objs" ] || die "no KUnit source in tests/kunit/"
 insert_after "$PATCH_REPO/lib/Makefile" \
-	'obj-$(CONFIG_LIST_KUNIT_TEST) += list-test.o' \
-	'obj-$(CONFIG_DMA_VEC_KUNIT_TEST) += dma_vec_kunit.o'
+	'obj-$(CONFIG_LIST_KUNIT_TEST) += list-test.o' "$kunit_objs"
 commit <<MSG
 lib: add KUnit tests for dma_vec
 
@@ -176,7 +221,48 @@ Run with:
 $SOB
 MSG
 
-# 0003: consumer and exporter helpers, once they exist.
+# 0003: the VMA operation the user-address helpers call.
+if [ -n "$have_p2p_map" ]; then
+	# Before the comment that documents struct vm_operations_struct.
+	insert_before_prev "$PATCH_REPO/include/linux/mm.h" \
+		' * These are the virtual MM functions - opening of an area, closing and' \
+		'struct dma_vec_table;
+'
+	insert_after_next "$PATCH_REPO/include/linux/mm.h" \
+		'	struct page *(*find_special_page)(struct vm_area_struct *vma,' \
+		"$(cat <<'MM'
+	/*
+	 * Called by dma_vec_from_user() for [start, end) of a mapping of
+	 * peer-to-peer memory that has no struct pages (a BAR mapped with
+	 * io_remap_pfn_range(), for instance): append the CPU physical ranges
+	 * and their provider to @tbl, and keep the memory in place until
+	 * p2p_unmap() is called for the same range.  On error @tbl must be
+	 * left unchanged.
+	 */
+	int (*p2p_map)(struct vm_area_struct *vma, unsigned long start,
+		       unsigned long end, bool write,
+		       struct dma_vec_table *tbl, gfp_t gfp);
+	/* Release what p2p_map() obtained for [start, end). */
+	void (*p2p_unmap)(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end);
+MM
+)"
+	commit <<MSG
+mm: add p2p_map and p2p_unmap to vm_operations_struct
+
+A driver that maps peer-to-peer memory without struct pages to user space
+(a PCI BAR through io_remap_pfn_range()) has no way to tell an importer
+what memory is behind a user address: get_user_pages() needs pages.
+
+Let such a VMA describe itself: p2p_map() appends the CPU physical ranges
+and their dma_vec provider to a dma_vec table and keeps the memory in
+place until p2p_unmap().  dma_vec_from_user() is the caller.
+
+$SOB
+MSG
+fi
+
+# 0004: consumer and exporter helpers, once they exist.
 if [ -n "$have_conv" ]; then
 	add_overlay drivers/conversions/
 	{
@@ -186,17 +272,28 @@ if [ -n "$have_conv" ]; then
 		echo '#'
 		for f in "$PATCH_REPO"/drivers/dma_vec/*.c; do
 			b=${f##*/}
-			echo "obj-\$(CONFIG_DMA_VEC) += ${b%.c}.o"
+			echo "obj-y += ${b%.c}.o"
 		done
 	} >"$PATCH_REPO/drivers/dma_vec/Makefile"
+	insert_kconfig "$PATCH_REPO/lib/Kconfig" DMA_VEC "$(cat <<'KCONFIG'
+config DMA_VEC_P2P
+	def_bool DMA_VEC && PCI
+	help
+	  The dma_vec helpers for peer-to-peer DMA between PCI devices, in
+	  drivers/dma_vec/: providers described from PCI BARs, classification
+	  of (provider, client) pairs, mapping of tables for a device, and
+	  lookup of user addresses through the p2p_map VMA operation.
+KCONFIG
+)"
 	insert_after "$PATCH_REPO/drivers/Makefile" \
 		'obj-$(CONFIG_DMADEVICES)	+= dma/' \
-		'obj-$(CONFIG_DMA_VEC)		+= dma_vec/'
+		'obj-$(CONFIG_DMA_VEC_P2P)	+= dma_vec/'
 	commit <<MSG
 dma_vec: add consumer and exporter conversion helpers
 
 Add the helpers that let BAR exporters publish memory as dma_vec tables
-and let NVMe and RDMA consumers map and walk them.
+and let importers map and walk them, in drivers/dma_vec/.  They are built
+when both DMA_VEC and PCI are enabled (CONFIG_DMA_VEC_P2P).
 
 $SOB
 MSG

@@ -64,6 +64,8 @@ if [ -f "$manifest" ]; then
 		else
 			log "removing $f"
 			rm -f "$WORK/$f"
+			(cd "$WORK" && rmdir -p --ignore-fail-on-non-empty \
+				"$(dirname "$f")" 2>/dev/null) || true
 		fi
 	done <"$manifest"
 fi

@@ -183,7 +183,8 @@ struct dvc_chunk {
  * @unlimited: walk with NULL limits
  * @lim: limits when not @unlimited
  * @nr_chunks: expected number of chunks
- * @chunks: the first min(@nr_chunks, DVC_MAX_CHUNKS) expected chunks
+ * @chunks: the expected chunks when @nr_chunks <= DVC_MAX_CHUNKS; for
+ *	longer walks only the first two are given and checked
  */
 struct dvc_chunk_case {
 	const char *name;
@@ -303,6 +304,11 @@ static const struct dvc_find_case dvc_find_cases[] = {
 	{ "one past the end", DVC_FIND_LEN, -ERANGE, 0 },
 	{ "far past the end", U64_MAX, -ERANGE, 0 },
 };
+
+static_assert(ARRAY_SIZE(dvc_build_cases) == 19);
+static_assert(ARRAY_SIZE(dvc_chunk_cases) == 12);
+static_assert(ARRAY_SIZE(dvc_limits_cases) == 10);
+static_assert(ARRAY_SIZE(dvc_find_cases) == 9);
 
 #undef H
 

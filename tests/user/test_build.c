@@ -205,16 +205,18 @@ static void test_for_each_range(void **state)
 		{ 0x1000, 0x1000, DVC_HOST }, { 0x5000, 0x2000, DVC_HOST },
 		{ DVC_P0_BASE, 0x3000, 0 },
 	};
-	const struct dma_vec_prange *r;
 	struct dma_vec_table t;
-	unsigned int i, seen = 0;
+	struct dma_vec_iter it;
+	unsigned int seen = 0;
 
 	(void)state;
 	dma_vec_table_init(&t);
 	dvt_build(&t, in, ARRAY_SIZE(in));
-	dma_vec_for_each_range(&t, r, i) {
-		assert_int_equal(r->paddr, in[i].paddr);
-		assert_int_equal(r->len, in[i].len);
+	dma_vec_for_each_range(&t, &it) {
+		assert_int_equal(it.idx, seen);
+		assert_int_equal(it.paddr, in[seen].paddr);
+		assert_int_equal(it.len, in[seen].len);
+		assert_ptr_equal(it.provider, dvt_provider(in[seen].prov));
 		seen++;
 	}
 	assert_int_equal(seen, 3);
