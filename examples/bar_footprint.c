@@ -263,13 +263,11 @@ int main(int argc, char **argv)
 	struct dma_vec_table tbl;
 	struct dma_vec_slice all;
 	struct dma_vec_iter it;
-	const struct dma_vec_prange *r;
 	struct block_run *runs;
 	struct options opt;
 	u64 bar_bytes, block_bytes, nr_blocks, nr_alloc, nr_runs;
 	u64 seen, prp_chunks, prp_bytes, sg_chunks, sg_bytes, tbl_bytes;
 	u64 pages_cost, sg_cost, amd_cost, nv_cost;
-	unsigned int i;
 	char b1[32], b2[32], b3[32];
 	int ret;
 
@@ -333,13 +331,13 @@ int main(int argc, char **argv)
 	       human(dma_vec_len(&tbl), b1, sizeof(b1)));
 	printf("  %5s  %-18s  %-18s  %10s\n", "range", "phys", "bus", "length");
 	seen = 0;
-	dma_vec_for_each_range(&tbl, r, i) {
-		if (i < SHOW_RANGES)
-			printf("  %5u  0x%016llx  0x%016llx  %10s\n", i,
-			       (unsigned long long)r->paddr,
-			       (unsigned long long)(r->paddr + prov.bus_offset),
-			       human(r->len, b1, sizeof(b1)));
-		seen += r->len;
+	dma_vec_for_each_range(&tbl, &it) {
+		if (it.idx < SHOW_RANGES)
+			printf("  %5u  0x%016llx  0x%016llx  %10s\n", it.idx,
+			       (unsigned long long)it.paddr,
+			       (unsigned long long)(it.paddr + prov.bus_offset),
+			       human(it.len, b1, sizeof(b1)));
+		seen += it.len;
 	}
 	if (dma_vec_nr_ranges(&tbl) > SHOW_RANGES)
 		printf("  %5s  (%u more)\n", "...",
