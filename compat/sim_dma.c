@@ -448,8 +448,14 @@ static void sim_sync(struct device *dev, dma_addr_t addr, size_t size,
 {
 	struct sim_map *m;
 
+	/*
+	 * Page mappings, and host RAM linked into an IOVA range (the IOMMU
+	 * DMA layer syncs those by translating the IOVA, as for any other).
+	 */
 	list_for_each_entry(m, &sim.maps, node) {
-		if (m->dev != dev || m->kind != SIM_MAP_PAGE ||
+		if (m->dev != dev ||
+		    (m->kind != SIM_MAP_PAGE &&
+		     (m->kind != SIM_MAP_LINK || m->mmio)) ||
 		    addr < m->dma || addr - m->dma > m->size ||
 		    size > m->size - (addr - m->dma))
 			continue;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <linux/slab.h>
+#include <shim/sim.h>
 
 #include "helpers.h"
 
@@ -42,6 +43,66 @@ int dvt_teardown(void **state)
 	assert_int_equal(shim_warn_count(), warns_expected);
 	shim_reset();
 	return 0;
+}
+
+static unsigned long faults_expected;
+static unsigned long errors_expected;
+
+int dvt_sim_setup(void **state)
+{
+	int ret = dvt_setup(state);
+
+	sim_reset();
+	faults_expected = 0;
+	errors_expected = 0;
+	return ret;
+}
+
+static void dvt_sim_check(void)
+{
+	if (sim_faults() != faults_expected)
+		fail_msg("%lu DMA faults, %lu expected; last: %s", sim_faults(),
+			 faults_expected, sim_last_fault());
+	if (sim_mapping_errors() != errors_expected)
+		fail_msg("%lu DMA API errors, %lu expected; last: %s",
+			 sim_mapping_errors(), errors_expected,
+			 sim_last_mapping_error());
+	assert_int_equal(sim_live_mappings(NULL), 0);
+	assert_int_equal(sim_device_refs(), 0);
+}
+
+int dvt_sim_teardown(void **state)
+{
+	dvt_sim_check();
+	sim_reset();
+	return dvt_teardown(state);
+}
+
+void dvt_resim(void)
+{
+	dvt_sim_check();
+	sim_reset();
+	faults_expected = 0;
+	errors_expected = 0;
+}
+
+void dvt_expect_fault(int ret, const char *what)
+{
+	assert_int_equal(ret, -EFAULT);
+	faults_expected++;
+	assert_int_equal(sim_faults(), faults_expected);
+	if (what && !strstr(sim_last_fault(), what))
+		fail_msg("fault report \"%s\" lacks \"%s\"", sim_last_fault(),
+			 what);
+}
+
+void dvt_expect_map_error(const char *what)
+{
+	errors_expected++;
+	assert_int_equal(sim_mapping_errors(), errors_expected);
+	if (what && !strstr(sim_last_mapping_error(), what))
+		fail_msg("error report \"%s\" lacks \"%s\"",
+			 sim_last_mapping_error(), what);
 }
 
 void dvt_expect_warns(unsigned long n)

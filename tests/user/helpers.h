@@ -32,6 +32,24 @@ int dvt_teardown(void **state);
 /* A test that expects WARNs takes them with this (and silences them). */
 void dvt_expect_warns(unsigned long n);
 
+/*
+ * Setup/teardown for tests on the simulated platform: a fresh machine per
+ * test; on teardown fail on unexpected DMA faults or DMA API misuse, on
+ * live mappings and on unbalanced device references, then the checks of
+ * dvt_teardown().
+ */
+int dvt_sim_setup(void **state);
+int dvt_sim_teardown(void **state);
+
+/* A new machine within a test; the old one must be clean. */
+void dvt_resim(void);
+
+/* @ret must be a DMA fault whose report contains @what (if not NULL). */
+void dvt_expect_fault(int ret, const char *what);
+
+/* One DMA API misuse must have been reported, containing @what. */
+void dvt_expect_map_error(const char *what);
+
 struct dvt_snapshot {
 	struct dma_vec_prange *ranges;
 	struct dma_vec_run *runs;

@@ -16,66 +16,6 @@
 
 #include "helpers.h"
 
-static unsigned long faults_expected;
-static unsigned long errors_expected;
-
-static int sim_setup(void **state)
-{
-	int ret = dvt_setup(state);
-
-	sim_reset();
-	faults_expected = 0;
-	errors_expected = 0;
-	return ret;
-}
-
-static int sim_teardown(void **state)
-{
-	if (sim_faults() != faults_expected)
-		fail_msg("%lu DMA faults, %lu expected; last: %s", sim_faults(),
-			 faults_expected, sim_last_fault());
-	if (sim_mapping_errors() != errors_expected)
-		fail_msg("%lu DMA API errors, %lu expected; last: %s",
-			 sim_mapping_errors(), errors_expected,
-			 sim_last_mapping_error());
-	assert_int_equal(sim_live_mappings(NULL), 0);
-	assert_int_equal(sim_device_refs(), 0);
-	sim_reset();
-	return dvt_teardown(state);
-}
-
-/* A new machine within a test: nothing may be left mapped. */
-static void resim(void)
-{
-	assert_int_equal(sim_faults(), faults_expected);
-	assert_int_equal(sim_mapping_errors(), errors_expected);
-	assert_int_equal(sim_live_mappings(NULL), 0);
-	assert_int_equal(sim_device_refs(), 0);
-	sim_reset();
-	faults_expected = 0;
-	errors_expected = 0;
-}
-
-/* The next DMA must fault; its report must contain @what. */
-static void expect_fault(int ret, const char *what)
-{
-	assert_int_equal(ret, -EFAULT);
-	faults_expected++;
-	assert_int_equal(sim_faults(), faults_expected);
-	if (what && !strstr(sim_last_fault(), what))
-		fail_msg("fault report \"%s\" lacks \"%s\"", sim_last_fault(),
-			 what);
-}
-
-static void expect_map_error(const char *what)
-{
-	errors_expected++;
-	assert_int_equal(sim_mapping_errors(), errors_expected);
-	if (what && !strstr(sim_last_mapping_error(), what))
-		fail_msg("error report \"%s\" lacks \"%s\"",
-			 sim_last_mapping_error(), what);
-}
-
 static struct pci_host_bridge *host(int domain, unsigned short device,
 				    bool iommu)
 {
@@ -384,7 +324,7 @@ static void test_oracle_root_ports(void **state)
 		check_type(a, &b->dev, hosts[i].want, 4);
 		sim_set_cpu(X86_VENDOR_HYGON, 0x18);
 		check_type(a, &b->dev, hosts[i].want, 4);
-		resim();
+		dvt_resim();
 	}
 	(void)state;
 }
@@ -419,7 +359,7 @@ static void test_oracle_host_bridges(void **state)
 		check_type(b, &a->dev, cases[i].want, 4);
 		sim_set_cpu(X86_VENDOR_AMD, 0x17);
 		check_type(a, &b->dev, SIM_P2P_HOST_BRIDGE, 4);
-		resim();
+		dvt_resim();
 	}
 	(void)state;
 }
@@ -496,7 +436,7 @@ static void test_oracle_host_bridge_device(void **state)
 	a = sim_add_endpoint(rp1->subordinate, 0, SZ_1M);
 	b = sim_add_endpoint(rp2->subordinate, 0, SZ_1M);
 	check_type(a, &b->dev, SIM_P2P_HOST_BRIDGE, 4);
-	resim();
+	dvt_resim();
 
 	/* The same ids on an endpoint that is not at 00.0 do not count. */
 	h = sim_add_host_bridge(&none);
@@ -532,7 +472,7 @@ static void test_dma_direct_page(void **state)
 	assert_int_equal(buf[0], 0xa5);
 
 	/* A write through a to-device mapping. */
-	expect_fault(sim_dma(dev, dma, buf, 8, true),
+	dvt_expect_fault(sim_dma(dev, dma, buf, 8, true),
 		     "write through a to-device mapping");
 	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
 
@@ -546,22 +486,22 @@ static void test_dma_direct_page(void **state)
 
 	/* One byte past the end: refused, and nothing moved. */
 	memset(buf, 0x77, sizeof(buf));
-	expect_fault(sim_dma(dev, out + PAGE_SIZE - 0x10, buf, 0x20, true),
+	dvt_expect_fault(sim_dma(dev, out + PAGE_SIZE - 0x10, buf, 0x20, true),
 		     "0x10 bytes past the end of mapping");
 	assert_int_equal(ram[2 * PAGE_SIZE - 0x10], 0x3c);
-	expect_fault(sim_dma(dev, out + PAGE_SIZE, buf, 1, true),
+	dvt_expect_fault(sim_dma(dev, out + PAGE_SIZE, buf, 1, true),
 		     "0x1 bytes past the end of mapping");
-	expect_fault(sim_dma(dev, out - 1, buf, 1, true),
+	dvt_expect_fault(sim_dma(dev, out - 1, buf, 1, true),
 		     "0x1 bytes before the start of mapping");
 	/* An address nothing maps. */
-	expect_fault(sim_dma(dev, 0x12345000, buf, 4, false), "not mapped");
+	dvt_expect_fault(sim_dma(dev, 0x12345000, buf, 4, false), "not mapped");
 
 	/* Use after unmap, then a double unmap. */
 	dma_unmap_page(dev, out, PAGE_SIZE, DMA_FROM_DEVICE);
-	expect_fault(sim_dma(dev, out, buf, 4, true),
+	dvt_expect_fault(sim_dma(dev, out, buf, 4, true),
 		     "no live mapping of this device");
 	dma_unmap_page(dev, out, PAGE_SIZE, DMA_FROM_DEVICE);
-	expect_map_error("not mapped (double unmap?)");
+	dvt_expect_map_error("not mapped (double unmap?)");
 	shim_ram_free(ram);
 	(void)state;
 }
@@ -590,12 +530,12 @@ static void test_iommu_page(void **state)
 	assert_int_equal(sim_dma(dev, dma + 0x23, buf, 1, false), 0);
 	assert_int_equal(buf[0], 0x5a);
 	/* The IOMMU refuses a write through a read-only entry. */
-	expect_fault(sim_dma(dev, dma, buf, 1, true), "IOMMU fault");
+	dvt_expect_fault(sim_dma(dev, dma, buf, 1, true), "IOMMU fault");
 	/* Inside the IOMMU page, outside the mapping: still a fault. */
-	expect_fault(sim_dma(dev, dma + 0x200, buf, 1, false),
+	dvt_expect_fault(sim_dma(dev, dma + 0x200, buf, 1, false),
 		     "inside its IOMMU page");
 	/* A physical address means nothing to a translated device. */
-	expect_fault(sim_dma(dev, phys, buf, 1, false), "no translation");
+	dvt_expect_fault(sim_dma(dev, phys, buf, 1, false), "no translation");
 
 	dma2 = dma_map_page(dev, phys_page(phys + PAGE_SIZE), 0, PAGE_SIZE,
 			    DMA_BIDIRECTIONAL);
@@ -608,7 +548,7 @@ static void test_iommu_page(void **state)
 
 	dma_unmap_page(dev, dma, 0x200, DMA_TO_DEVICE);
 	dma_unmap_page(dev, dma2, PAGE_SIZE, DMA_BIDIRECTIONAL);
-	expect_fault(sim_dma(dev, dma2, buf, 1, false), "no translation");
+	dvt_expect_fault(sim_dma(dev, dma2, buf, 1, false), "no translation");
 	shim_ram_free(ram);
 	(void)state;
 }
@@ -658,20 +598,20 @@ static void test_p2p_bus_addr(void **state)
 	assert_int_equal(sim_dma(&p.client->dev, bus + 0x1000, out, 32, false),
 			 0);
 	/* A range may not run off the end of the BAR. */
-	expect_fault(sim_dma(&p.client->dev, bus + SZ_1M - 16, in, 32, true),
+	dvt_expect_fault(sim_dma(&p.client->dev, bus + SZ_1M - 16, in, 32, true),
 		     "no translation");
 	/* The CPU physical address is the classic mix-up: it faults. */
-	expect_fault(sim_dma(&p.client->dev, cpu + 0x1000, in, 32, true),
+	dvt_expect_fault(sim_dma(&p.client->dev, cpu + 0x1000, in, 32, true),
 		     "no translation");
 	/* A revoked BAR faults. */
 	sim_bar_enable(p.prov, 0, false);
-	expect_fault(sim_dma(&p.client->dev, bus, in, 4, false),
+	dvt_expect_fault(sim_dma(&p.client->dev, bus, in, 4, false),
 		     "disabled (revoked)");
 	assert_int_equal(sim_bar_read(p.prov, 0, 0, out, 4), -EIO);
 	sim_bar_enable(p.prov, 0, true);
 	/* ACS redirect sends the bus address up to the IOMMU: a fault. */
 	sim_set_acs(p.dsp[1], PCI_ACS_RR);
-	expect_fault(sim_dma(&p.client->dev, bus, in, 4, false),
+	dvt_expect_fault(sim_dma(&p.client->dev, bus, in, 4, false),
 		     "IOMMU fault");
 	(void)state;
 }
@@ -705,19 +645,19 @@ static void test_p2p_host_bridge(void **state)
 		assert_int_equal(sim_dma(dev, dma + 0x1ff0, in, 16, true), 0);
 		assert_int_equal(sim_bar_read(p.prov, 0, 0x4ff0, out, 16), 0);
 		assert_memory_equal(in, out, 16);
-		expect_fault(sim_dma(dev, dma + 0x1ff0, in, 17, true),
+		dvt_expect_fault(sim_dma(dev, dma + 0x1ff0, in, 17, true),
 			     "0x1 bytes past the end of mapping");
 		/* Revoked: the mapping is still there, the BAR is not. */
 		sim_bar_enable(p.prov, 0, false);
-		expect_fault(sim_dma(dev, dma, in, 4, false), "revoked");
+		dvt_expect_fault(sim_dma(dev, dma, in, 4, false), "revoked");
 		sim_bar_enable(p.prov, 0, true);
 		dma_unmap_resource(dev, dma, 0x2000, DMA_BIDIRECTIONAL, 0);
-		expect_fault(sim_dma(dev, dma, in, 4, false), NULL);
+		dvt_expect_fault(sim_dma(dev, dma, in, 4, false), NULL);
 		/* A page unmap of a resource mapping is an API error. */
 		dma = dma_map_resource(dev, cpu, PAGE_SIZE, DMA_TO_DEVICE, 0);
 		dma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);
-		expect_map_error("mapped as resource");
-		resim();
+		dvt_expect_map_error("mapped as resource");
+		dvt_resim();
 	}
 	(void)state;
 }
@@ -737,7 +677,7 @@ static void test_p2p_disallowed(void **state)
 	dma = dma_map_resource(dev, pci_resource_start(p.prov, 0), PAGE_SIZE,
 			       DMA_FROM_DEVICE, 0);
 	assert_false(dma_mapping_error(dev, dma));
-	expect_fault(sim_dma(dev, dma, buf, 8, true), "not supported");
+	dvt_expect_fault(sim_dma(dev, dma, buf, 8, true), "not supported");
 	/* On AMD Zen the same path works. */
 	sim_set_cpu(X86_VENDOR_AMD, 0x17);
 	assert_int_equal(sim_dma(dev, dma, buf, 8, true), 0);
@@ -777,7 +717,7 @@ static void test_swiotlb(void **state)
 	assert_int_equal(sim_dma(dev, dma, buf, 1, false), 0);
 	assert_int_equal(buf[0], 0x11);
 	/* The real buffer is out of reach of the device. */
-	expect_fault(sim_dma(dev, phys, buf, 1, false), "DMA mask");
+	dvt_expect_fault(sim_dma(dev, phys, buf, 1, false), "DMA mask");
 	dma_unmap_page(dev, dma, 0x100, DMA_TO_DEVICE);
 
 	/* From the device: the data appears after a sync or an unmap. */
@@ -837,7 +777,7 @@ static void test_iova_api(void **state)
 				       DMA_ATTR_MMIO), 0);
 	assert_int_equal(sim_live_mappings(dev), 3);
 	/* Not visible to the device before dma_iova_sync(). */
-	expect_fault(sim_dma(dev, st.addr, in, 4, false), "not synced");
+	dvt_expect_fault(sim_dma(dev, st.addr, in, 4, false), "not synced");
 	assert_int_equal(dma_iova_sync(dev, &st, 0, 3 * PAGE_SIZE), 0);
 
 	/* One transfer across the RAM/BAR boundary in IOVA space. */
@@ -848,31 +788,31 @@ static void test_iova_api(void **state)
 	assert_int_equal(sim_bar_read(p.prov, 0, SZ_64K, out, 32), 0);
 	assert_memory_equal(in, out, 32);
 	/* Past the linked length. */
-	expect_fault(sim_dma(dev, st.addr + 3 * PAGE_SIZE, in, 1, false),
+	dvt_expect_fault(sim_dma(dev, st.addr + 3 * PAGE_SIZE, in, 1, false),
 		     "no translation");
 	/* Links outside the range or over another link are refused. */
 	assert_int_equal(dma_iova_link(dev, &st, phys, 3 * PAGE_SIZE,
 				       PAGE_SIZE, DMA_TO_DEVICE, 0), -EINVAL);
-	expect_map_error("outside the IOVA range");
+	dvt_expect_map_error("outside the IOVA range");
 	assert_int_equal(dma_iova_link(dev, &st, phys, PAGE_SIZE, PAGE_SIZE,
 				       DMA_TO_DEVICE, 0), -EEXIST);
-	expect_map_error("overlaps");
+	dvt_expect_map_error("overlaps");
 
 	dma_iova_unlink(dev, &st, 2 * PAGE_SIZE, PAGE_SIZE, DMA_BIDIRECTIONAL,
 			0);
-	expect_fault(sim_dma(dev, st.addr + 2 * PAGE_SIZE, in, 1, false),
+	dvt_expect_fault(sim_dma(dev, st.addr + 2 * PAGE_SIZE, in, 1, false),
 		     "no translation");
 	dma_iova_destroy(dev, &st, 2 * PAGE_SIZE, DMA_BIDIRECTIONAL, 0);
 	assert_int_equal(sim_live_mappings(dev), 0);
-	expect_fault(sim_dma(dev, st.addr, in, 1, false), "no translation");
+	dvt_expect_fault(sim_dma(dev, st.addr, in, 1, false), "no translation");
 	dma_iova_free(dev, &st);
-	expect_map_error("double free");
+	dvt_expect_map_error("double free");
 
 	/* No IOVA API without an IOMMU, or when switched off. */
 	sim_set_iova_api(false);
 	assert_false(dma_iova_try_alloc(dev, &st, phys, PAGE_SIZE));
 	assert_false(dma_use_iova(&st));
-	resim();
+	dvt_resim();
 	build_pair(&p, 0x2030, false, false, SZ_1M);
 	assert_false(dma_iova_try_alloc(&p.client->dev, &st, phys, PAGE_SIZE));
 	shim_ram_free(ram);
@@ -971,12 +911,12 @@ static void test_dma_mask(void **state)
 	assert_int_equal(dma, phys);
 	assert_int_equal(sim_swiotlb_bounces(), 0);
 	assert_int_equal(sim_dma(dev, dma, buf, 4, true), 0);
-	expect_fault(sim_dma(dev, DMA_BIT_MASK(32) - 1, buf, 4, false),
+	dvt_expect_fault(sim_dma(dev, DMA_BIT_MASK(32) - 1, buf, 4, false),
 		     "DMA mask");
 	dma_unmap_page(dev, dma, PAGE_SIZE, DMA_BIDIRECTIONAL);
 	/* A sync of nothing is an API error. */
 	dma_sync_single_for_device(dev, dma, 4, DMA_TO_DEVICE);
-	expect_map_error("not mapped");
+	dvt_expect_map_error("not mapped");
 	shim_ram_free(low);
 	(void)state;
 }
@@ -1082,25 +1022,25 @@ static void test_oracle_exhaustive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pci_api, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_plain_device, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_switches, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_root_ports, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_host_bridges, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_functions, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_host_bridge_device, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_exhaustive, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_dma_direct_page, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_iommu_page, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_p2p_bus_addr, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_p2p_host_bridge, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_p2p_disallowed, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_swiotlb, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_iova_api, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_fail_injection, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_huge_bar, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_dma_mask, sim_setup, sim_teardown),
-		cmocka_unit_test_setup_teardown(test_mm, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_pci_api, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_plain_device, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_switches, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_root_ports, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_host_bridges, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_functions, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_host_bridge_device, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_exhaustive, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_dma_direct_page, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_iommu_page, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_p2p_bus_addr, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_p2p_host_bridge, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_p2p_disallowed, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_swiotlb, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_iova_api, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_fail_injection, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_bar, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_dma_mask, dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_mm, dvt_sim_setup, dvt_sim_teardown),
 	};
 
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
