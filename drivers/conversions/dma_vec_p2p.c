@@ -462,6 +462,11 @@ static void dma_vec_unmap_iova(struct dma_vec_map *map)
 			 map->attrs);
 	kfree(map->iova);
 }
+
+static size_t dma_vec_iova_bytes(void)
+{
+	return sizeof(struct dma_iova_state);
+}
 #else
 static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
 {
@@ -472,18 +477,33 @@ static void dma_vec_unmap_iova(struct dma_vec_map *map)
 {
 	WARN_ON_ONCE(1);
 }
+
+static size_t dma_vec_iova_bytes(void)
+{
+	return 0;
+}
 #endif
 
+/*
+ * Detach links from their providers.  A link that revocation detached
+ * already has no provider: the provider may be gone by now.
+ */
 static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		struct dma_vec_map_link *l = &map->links[i];
+		struct dma_vec_provider *prov = READ_ONCE(l->prov);
 
-		mutex_lock(&l->prov->lock);
-		list_del_init(&l->entry);
-		mutex_unlock(&l->prov->lock);
+		if (!prov)
+			continue;
+		mutex_lock(&prov->lock);
+		if (l->prov) {
+			list_del_init(&l->entry);
+			WRITE_ONCE(l->prov, NULL);
+		}
+		mutex_unlock(&prov->lock);
 	}
 }
 
@@ -518,7 +538,7 @@ static void dma_vec_unmap_dma(struct dma_vec_map *map)
 /**
  * dma_vec_map_table - map a table for DMA by one device
  * @map: the mapping to fill in
- * @tbl: the table; it must not change until dma_vec_unmap()
+ * @tbl: the table; it must stay valid and unchanged until dma_vec_unmap()
  * @dev: the device that will do the DMA
  * @dir: DMA direction
  * @attrs: DMA attributes (DMA_ATTR_*)
@@ -708,6 +728,31 @@ void dma_vec_map_sync_for_device(const struct dma_vec_map *map)
 EXPORT_SYMBOL_GPL(dma_vec_map_sync_for_device);
 
 /**
+ * dma_vec_map_bytes - memory used by a mapping
+ * @map: the mapping
+ *
+ * Counts the structure, the DMA range array (allocated for one range per
+ * table range, even when coalescing needed fewer), the provider links, the
+ * run types and the IOVA state.
+ *
+ * Context: Any context.
+ * Return: the number of bytes.
+ */
+size_t dma_vec_map_bytes(const struct dma_vec_map *map)
+{
+	size_t bytes = sizeof(*map);
+
+	if (!map->ranges)
+		return bytes;
+	bytes += map->tbl->nr * sizeof(*map->ranges) +
+		 map->nr_links * sizeof(*map->links) + map->tbl->nr_runs;
+	if (map->iova)
+		bytes += dma_vec_iova_bytes();
+	return bytes;
+}
+EXPORT_SYMBOL_GPL(dma_vec_map_bytes);
+
+/**
  * dma_vec_dev_limits - chunk limits of a device's DMA parameters
  * @dev: the device
  * @lim: filled with its maximum segment size and segment boundary
@@ -733,7 +778,9 @@ EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
  * -ENODEV, and every live mapping using it is detached and its importer's
  * invalidate callback called (once per mapping), after which the importer
  * stops DMA and unmaps.  The exporter must make the old addresses unusable
- * only after this returns.
+ * only after this returns.  Importers serialize their unmap with their
+ * callback, so once this returns no mapping refers to @prov any more and
+ * the exporter may destroy it, even before every importer has unmapped.
  *
  * Context: Process context; the callbacks run without the provider's lock.
  */
@@ -748,6 +795,7 @@ void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 		struct dma_vec_map *map = l->map;
 
 		list_del_init(&l->entry);
+		WRITE_ONCE(l->prov, NULL);
 		if (test_and_set_bit(DMA_VEC_MAP_REVOKED, &map->flags))
 			continue;
 		mutex_unlock(&prov->lock);

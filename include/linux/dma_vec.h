@@ -312,7 +312,7 @@ struct dma_vec_map_link {
 /**
  * struct dma_vec_map - a table mapped for DMA by one device
  * @dev: the device the addresses are valid for
- * @tbl: the mapped table; it must not change while mapped
+ * @tbl: the mapped table; it must stay valid and unchanged while mapped
  * @ranges: DMA ranges in transfer order; walk them with
  *	dma_vec_for_each_dma_chunk()
  * @nr: number of DMA ranges
@@ -455,6 +455,7 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 void dma_vec_unmap(struct dma_vec_map *map);
 void dma_vec_map_sync_for_cpu(const struct dma_vec_map *map);
 void dma_vec_map_sync_for_device(const struct dma_vec_map *map);
+size_t dma_vec_map_bytes(const struct dma_vec_map *map);
 void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
 
 int dma_vec_from_user(struct mm_struct *mm, unsigned long start,

@@ -718,7 +718,7 @@ static const struct dma_vec_map_ops importer_ops = {
 static void test_revoke(void **state)
 {
 	struct importer nic = { .unmap_in_callback = true }, nvme = { };
-	struct dma_vec_provider prov;
+	struct dma_vec_provider *prov;
 	struct dma_vec_table tbl;
 	struct dma_vec_map again;
 	dma_addr_t old_bus, old_hb;
@@ -728,25 +728,31 @@ static void test_revoke(void **state)
 	(void)state;
 	sim_set_iova_api(false);
 	build_topo(&t, true);
-	provider_on(&prov, t.n[DVC_EPA]);
-	build_bar_table(&tbl, &prov);
+	/* On the heap, so a use after the exporter frees it is caught. */
+	prov = kmalloc(sizeof(*prov), GFP_KERNEL);
+	assert_non_null(prov);
+	provider_on(prov, t.n[DVC_EPA]);
+	build_bar_table(&tbl, prov);
 	assert_int_equal(dma_vec_map_table(&nic.map, &tbl, &t.n[DVC_EPB]->dev,
 					   DMA_BIDIRECTIONAL, 0, &importer_ops,
 					   &nic, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_map_table(&nvme.map, &tbl, &t.n[DVC_EPD]->dev,
 					   DMA_BIDIRECTIONAL, 0, &importer_ops,
 					   &nvme, GFP_KERNEL), 0);
+	assert_true(dma_vec_map_bytes(&nvme.map) >=
+		    sizeof(nvme.map) + tbl.nr * sizeof(struct dma_vec_drange));
 	old_bus = nic.map.ranges[1].addr;
 	old_hb = nvme.map.ranges[1].addr;
 	assert_int_equal(sim_dma(&t.n[DVC_EPB]->dev, old_bus, &b, 1, true), 0);
 
-	dma_vec_provider_revoke(&prov);
+	dma_vec_provider_revoke(prov);
 	assert_int_equal(nic.calls, 1);
 	assert_int_equal(nvme.calls, 1);
 	assert_null(nic.map.ranges);
+	assert_int_equal(dma_vec_map_bytes(&nic.map), sizeof(nic.map));
 	assert_true(test_bit(DMA_VEC_MAP_REVOKED, &nvme.map.flags));
 	/* Revoking again tells nobody again. */
-	dma_vec_provider_revoke(&prov);
+	dma_vec_provider_revoke(prov);
 	assert_int_equal(nvme.calls, 1);
 
 	assert_int_equal(dma_vec_map_table(&again, &tbl, &t.n[DVC_EPB]->dev,
@@ -759,10 +765,12 @@ static void test_revoke(void **state)
 			 "revoked");
 	dvt_expect_fault(sim_dma(&t.n[DVC_EPD]->dev, old_hb, &b, 1, true), NULL);
 
+	/* ... and frees the provider before the importer gets to unmap. */
+	dma_vec_provider_destroy(prov);
+	kfree(prov);
 	dma_vec_unmap(&nvme.map);
 	assert_int_equal(sim_live_mappings(NULL), 0);
 	dma_vec_table_release(&tbl);
-	dma_vec_provider_destroy(&prov);
 }
 
 /*
