@@ -348,7 +348,8 @@ EXPORT_SYMBOL_GPL(dma_vec_nvme_setup_sgls);
  *
  * SGLs when the controller supports them and either the average range is
  * at least @ctrl->sgl_threshold bytes (the nvme-pci rule) or PRPs cannot
- * express the layout; PRPs otherwise.
+ * express the layout; PRPs otherwise, and also when the controller's SGLs
+ * need a dword alignment the layout lacks.
  *
  * Context: Any context allowed by @gfp.
  * Return: as dma_vec_nvme_setup_prps() or dma_vec_nvme_setup_sgls().
@@ -367,9 +368,14 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 	if (ret)
 		return ret;
 	if (sgl_ok && ctrl->sgl_threshold &&
-	    DIV_ROUND_UP_ULL(len, nr) >= ctrl->sgl_threshold)
-		return dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr,
-					  data, gfp);
+	    DIV_ROUND_UP_ULL(len, nr) >= ctrl->sgl_threshold) {
+		ret = dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr, data,
+					 gfp);
+		/* Not dword aligned for the controller's SGLs: try PRPs. */
+		if (ret != -EINVAL)
+			return ret;
+		sgl_ok = false;
+	}
 	ret = dma_vec_nvme_count_prps(ctrl, ranges, nr, &nents);
 	if (ret == -EINVAL && sgl_ok)
 		return dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr,

@@ -19,6 +19,7 @@
 #include <linux/pci.h>
 #include <linux/pfn.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #ifdef CONFIG_X86
 #include <asm/processor.h>
@@ -199,9 +200,10 @@ host_bridge:
 	return DMA_VEC_MAP_NOT_SUPPORTED;
 }
 
-static u32 dma_vec_client_key(struct pci_dev *pdev)
+/* Domains go beyond 16 bits (VMD): keep all of them in the key. */
+static u64 dma_vec_client_key(struct pci_dev *pdev)
 {
-	return (u32)pci_domain_nr(pdev->bus) << 16 | pci_dev_id(pdev);
+	return (u64)(u32)pci_domain_nr(pdev->bus) << 16 | pci_dev_id(pdev);
 }
 
 /**
@@ -230,7 +232,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 	struct dma_vec_client *c, *new;
 	enum dma_vec_map_type type;
 	const char *why;
-	u32 key;
+	u64 key;
 
 	if (!prov->owner || !dev_is_pci(prov->owner)) {
 		why = "provider is not a PCI function";
@@ -263,7 +265,16 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		new->type = type;
 		new->reason = why;
 		mutex_lock(&prov->lock);
-		list_add(&new->entry, &prov->clients);
+		/* Another caller may have cached the same client meanwhile. */
+		list_for_each_entry(c, &prov->clients, entry) {
+			if (c->key == key) {
+				kfree(new);
+				new = NULL;
+				break;
+			}
+		}
+		if (new)
+			list_add(&new->entry, &prov->clients);
 		mutex_unlock(&prov->lock);
 	}
 out:
@@ -507,7 +518,10 @@ static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 	}
 }
 
-/* Register with every provider for revocation; fails if one is revoked. */
+/*
+ * Register with every provider for revocation; fails if one is revoked.
+ * The caller unlinks whatever was linked when this fails.
+ */
 static int dma_vec_link(struct dma_vec_map *map)
 {
 	unsigned int i;
@@ -518,7 +532,6 @@ static int dma_vec_link(struct dma_vec_map *map)
 		mutex_lock(&l->prov->lock);
 		if (l->prov->revoked) {
 			mutex_unlock(&l->prov->lock);
-			dma_vec_unlink(map, i);
 			return -ENODEV;
 		}
 		list_add_tail(&l->entry, &l->prov->maps);
@@ -625,10 +638,21 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	if (ret)
 		goto err_free;
 
-	/* Visible to revocation from here on: publish the mapping first. */
+	/*
+	 * Visible to revocation from here on: publish the mapping first.  A
+	 * revocation before we are done only marks it; we then fail below.
+	 */
+	m.flags = BIT(DMA_VEC_MAP_LINKING);
 	*map = m;
+	spin_lock_init(&map->lock);
 	ret = dma_vec_link(map);
+	spin_lock(&map->lock);
+	map->flags &= ~BIT(DMA_VEC_MAP_LINKING);
+	if (!ret && (map->flags & BIT(DMA_VEC_MAP_REVOKED)))
+		ret = -ENODEV;
+	spin_unlock(&map->lock);
 	if (ret) {
+		dma_vec_unlink(map, map->nr_links);
 		dma_vec_unmap_dma(map);
 		*map = old;
 		goto err_free;
@@ -793,10 +817,17 @@ void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 	while ((l = list_first_entry_or_null(&prov->maps,
 					     struct dma_vec_map_link, entry))) {
 		struct dma_vec_map *map = l->map;
+		bool notify;
 
 		list_del_init(&l->entry);
 		WRITE_ONCE(l->prov, NULL);
-		if (test_and_set_bit(DMA_VEC_MAP_REVOKED, &map->flags))
+		/* Once per mapping, and never before it is complete. */
+		spin_lock(&map->lock);
+		notify = !(map->flags & (BIT(DMA_VEC_MAP_REVOKED) |
+					 BIT(DMA_VEC_MAP_LINKING)));
+		map->flags |= BIT(DMA_VEC_MAP_REVOKED);
+		spin_unlock(&map->lock);
+		if (!notify)
 			continue;
 		mutex_unlock(&prov->lock);
 		if (map->ops && map->ops->invalidate)

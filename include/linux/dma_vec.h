@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct device;
@@ -87,7 +88,7 @@ enum dma_vec_map_type {
  */
 struct dma_vec_client {
 	struct list_head entry;
-	u32 key;
+	u64 key;
 	enum dma_vec_map_type type;
 	const char *reason;
 };
@@ -326,8 +327,8 @@ struct dma_vec_map_link {
  * @iova_len: bytes linked into @iova
  * @ops: importer callbacks, or NULL
  * @priv: argument of the callbacks
- * @flags: bit 0 (DMA_VEC_MAP_REVOKED): a provider of the mapping was
- *	revoked
+ * @lock: orders revocation against the end of dma_vec_map_table()
+ * @flags: DMA_VEC_MAP_REVOKED and DMA_VEC_MAP_LINKING bits
  *
  * Records everything unmapping needs.  Made by dma_vec_map_table(), undone
  * by dma_vec_unmap(); several devices may map the same table at once, each
@@ -347,6 +348,8 @@ struct dma_vec_map {
 	u64 iova_len;
 	const struct dma_vec_map_ops *ops;
 	void *priv;
+	/* Orders revocation against the end of dma_vec_map_table(). */
+	spinlock_t lock;
 	unsigned long flags;
 };
 
@@ -354,6 +357,13 @@ struct dma_vec_map {
  * DMA_VEC_MAP_REVOKED - bit of &dma_vec_map.flags: a provider was revoked
  */
 #define DMA_VEC_MAP_REVOKED	0
+
+/**
+ * DMA_VEC_MAP_LINKING - bit of &dma_vec_map.flags: dma_vec_map_table() has
+ * not returned yet, so a revocation fails the mapping instead of calling
+ * the importer back
+ */
+#define DMA_VEC_MAP_LINKING	1
 
 /* Identify Controller SGLS bits 1:0. */
 #define DMA_VEC_NVME_SGLS	1	/* SGLs supported */
