@@ -4,6 +4,8 @@
 # The whole test suite, every tier, as CI runs it:
 #   tier 1  userspace: CMocka suites, docs and example under ASan+UBSan, then
 #           the CMocka suites again under valgrind;
+#   tier 1b installed platform: meson install into a temporary prefix, then
+#           the out-of-tree example driver built and tested via pkg-config;
 #   tier 2  kernel: patch series, checkpatch/kernel-doc/sparse/W=1 gates and
 #           KUnit under UML in a real Linux 6.12 tree (scripts/kernel/).
 # Each tier prints its own summary; the last line totals all of them.
@@ -11,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tiers=${DMA_VEC_TIERS:-user kernel}
+tiers=${DMA_VEC_TIERS:-user installed kernel}
 total_pass=0
 total_fail=0
 
@@ -50,21 +52,33 @@ if [[ " $tiers " == *" user "* ]]; then
 		--setup valgrind --suite user --suite example
 fi
 
-if [[ " $tiers " == *" kernel "* ]]; then
-	echo "=== tier 2: kernel (Linux 6.12, KUnit under UML) ==="
-	klog=$(mktemp)
-	scripts/kernel/run-tier.sh 2>&1 | tee "$klog"
-	line=$(grep -E '^kernel tier: [0-9]+ passed, [0-9]+ failed' "$klog" | tail -n 1)
+# run_script_tier LABEL SCRIPT: run a tier script that ends with its own
+# "LABEL: N passed, N failed" line, and add its counts.
+run_script_tier() {
+	local label=$1 script=$2 log line p f
+	log=$(mktemp)
+	"$script" 2>&1 | tee "$log"
+	line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
 		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 	else
-		echo "kernel tier: no summary (the tier did not finish)"
+		echo "$label: no summary (the tier did not finish)"
 		p=0 f=1
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	rm -f "$klog"
+	rm -f "$log"
+}
+
+if [[ " $tiers " == *" installed "* ]]; then
+	echo "=== tier 1b: the installed test platform, out of tree ==="
+	run_script_tier "installed platform" scripts/test-installed.sh
+fi
+
+if [[ " $tiers " == *" kernel "* ]]; then
+	echo "=== tier 2: kernel (Linux 6.12, KUnit under UML) ==="
+	run_script_tier "kernel tier" scripts/kernel/run-tier.sh
 fi
 
 echo "$total_pass passed, $total_fail failed"
