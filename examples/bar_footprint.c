@@ -28,6 +28,8 @@
 #include <linux/dma_vec.h>
 #include <linux/slab.h>
 
+#include "example_util.h"
+
 #define SZ_4K		0x1000ULL
 #define SZ_64K		0x10000ULL
 #define SZ_1M		0x100000ULL
@@ -75,23 +77,6 @@ static u64 rng_below(u64 *state, u64 n)
 	return rng_next(state) % n;
 }
 
-static const char *human(u64 bytes, char *buf, size_t size)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)bytes;
-	unsigned int u = 0;
-
-	while (v >= 1024 && u < ARRAY_SIZE(unit) - 1) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, size, "%.1f %s", v, unit[u]);
-	return buf;
-}
-
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
@@ -101,25 +86,6 @@ static void usage(FILE *f, const char *prog)
 		"  --fill PCT     percentage of the BAR's blocks allocated, 1-100 (default 90)\n"
 		"  --seed S       allocator seed (default 1)\n",
 		prog);
-}
-
-static int parse_u64(const char *arg, const char *name, u64 min, u64 max,
-		     u64 *val)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (errno || end == arg || *end || arg[0] == '-' || v < min ||
-	    v > max) {
-		fprintf(stderr, "bar_footprint: --%s wants a number in [%llu, %llu], not '%s'\n",
-			name, (unsigned long long)min, (unsigned long long)max,
-			arg);
-		return -EINVAL;
-	}
-	*val = v;
-	return 0;
 }
 
 static int parse_options(int argc, char **argv, struct options *opt)
@@ -145,18 +111,18 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		switch (c) {
 		case 'b':
 			/* Up to 64 TiB: the window must fit above its base. */
-			ret = parse_u64(optarg, "bar-gib", 1, 65536,
+			ret = parse_u64("bar_footprint", optarg, "bar-gib", 1, 65536,
 					&opt->bar_gib);
 			break;
 		case 'k':
-			ret = parse_u64(optarg, "block-mib", 1, 65536,
+			ret = parse_u64("bar_footprint", optarg, "block-mib", 1, 65536,
 					&opt->block_mib);
 			break;
 		case 'f':
-			ret = parse_u64(optarg, "fill", 1, 100, &opt->fill);
+			ret = parse_u64("bar_footprint", optarg, "fill", 1, 100, &opt->fill);
 			break;
 		case 's':
-			ret = parse_u64(optarg, "seed", 0, U64_MAX, &opt->seed);
+			ret = parse_u64("bar_footprint", optarg, "seed", 0, U64_MAX, &opt->seed);
 			break;
 		case 'h':
 			usage(stdout, argv[0]);

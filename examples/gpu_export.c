@@ -36,6 +36,8 @@
 
 #include "gpu_model.h"
 
+#include "example_util.h"
+
 #define SZ_1M_ULL	(1ULL << 20)
 #define SZ_1G_ULL	(1ULL << 30)
 #define UADDR		0x7f0000000000UL
@@ -65,23 +67,6 @@ struct window {
 	u64 len;
 };
 
-static const char *human(u64 bytes, char *buf, size_t size)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)bytes;
-	unsigned int u = 0;
-
-	while (v >= 1024 && u < ARRAY_SIZE(unit) - 1) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, size, "%.1f %s", v, unit[u]);
-	return buf;
-}
-
 static const char *type_name(enum dma_vec_map_type type)
 {
 	switch (type) {
@@ -109,25 +94,6 @@ static void usage(FILE *f, const char *prog)
 		prog);
 }
 
-static int parse_u64(const char *arg, const char *name, u64 min, u64 max,
-		     u64 *val)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (errno || end == arg || *end || arg[0] == '-' || v < min ||
-	    v > max) {
-		fprintf(stderr, "gpu_export: --%s wants a number in [%llu, %llu], not '%s'\n",
-			name, (unsigned long long)min, (unsigned long long)max,
-			arg);
-		return -EINVAL;
-	}
-	*val = v;
-	return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -150,19 +116,19 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		switch (c) {
 		case 's':
 			/* The churn takes 4x the buffer out of 128 GiB. */
-			ret = parse_u64(optarg, "size-gib", 1, 31,
+			ret = parse_u64("gpu_export", optarg, "size-gib", 1, 31,
 					&opt->size_gib);
 			break;
 		case 'b':
-			ret = parse_u64(optarg, "max-blocks", 1, 1024,
+			ret = parse_u64("gpu_export", optarg, "max-blocks", 1, 1024,
 					&opt->max_blocks);
 			break;
 		case 'x':
-			ret = parse_u64(optarg, "xfer-mib", 1, 64,
+			ret = parse_u64("gpu_export", optarg, "xfer-mib", 1, 64,
 					&opt->xfer_mib);
 			break;
 		case 'r':
-			ret = parse_u64(optarg, "seed", 0, U64_MAX, &opt->seed);
+			ret = parse_u64("gpu_export", optarg, "seed", 0, U64_MAX, &opt->seed);
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -293,16 +259,6 @@ static int check_windows(struct device *dev, const struct dma_vec_map *map,
 	return upload(bo, w, seed, want);
 }
 
-/* What a mapping costs: the structure and its one allocation. */
-static size_t map_bytes(const struct dma_vec_map *map)
-{
-	const struct dma_vec_table *tbl = map->tbl;
-
-	return sizeof(*map) + tbl->nr * sizeof(*map->ranges) +
-	       map->nr_links * sizeof(*map->links) + tbl->nr_runs +
-	       (map->iova ? sizeof(struct dma_iova_state) : 0);
-}
-
 static void print_ranges(const char *indent, const struct dma_vec_map *map,
 			 const struct dma_vec_table *tbl)
 {
@@ -363,7 +319,7 @@ static int run_importer(const struct importer *imp,
 		printf("%u phys ranges -> %u DMA ranges; table %s, mapping %s, %lu IOMMU mappings\n",
 		       tbl->nr, map.nr, human(dma_vec_table_bytes(tbl), b1,
 					      sizeof(b1)),
-		       human(map_bytes(&map), b2, sizeof(b2)),
+		       human(dma_vec_map_bytes(&map), b2, sizeof(b2)),
 		       sim_live_mappings(dev));
 		print_ranges("      ", &map, tbl);
 		ret = check_windows(dev, &map, bo, w, seed, got, want, &bursts);
