@@ -13,7 +13,7 @@
 #include <linux/io.h>
 #include <linux/list.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/overflow.h>
 #include <linux/pfn.h>
 #include <linux/scatterlist.h>
@@ -65,7 +65,7 @@ int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 	prov->size = size;
 	prov->bus_offset = bus_offset;
 	prov->bar = bar;
-	mutex_init(&prov->lock);
+	spin_lock_init(&prov->lock);
 	INIT_LIST_HEAD(&prov->clients);
 	INIT_LIST_HEAD(&prov->maps);
 	prov->revoked = false;
@@ -81,21 +81,21 @@ EXPORT_SYMBOL_GPL(dma_vec_provider_init);
  * by any table or mapping; live mappings are a bug, reported with a WARN
  * (revoke the provider first to make importers unmap).
  *
- * Context: Process context.
+ * Context: Any context.
  */
 void dma_vec_provider_destroy(struct dma_vec_provider *prov)
 {
 	struct dma_vec_client *c, *tmp;
+	unsigned long flags;
 
-	mutex_lock(&prov->lock);
+	spin_lock_irqsave(&prov->lock, flags);
 	WARN_ON_ONCE(!list_empty(&prov->maps));
 	list_for_each_entry_safe(c, tmp, &prov->clients, entry) {
 		list_del(&c->entry);
 		kfree(c);
 	}
 	prov->revoked = true;
-	mutex_unlock(&prov->lock);
-	mutex_destroy(&prov->lock);
+	spin_unlock_irqrestore(&prov->lock, flags);
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
 

@@ -14,7 +14,6 @@
 #include <linux/export.h>
 #include <linux/list.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/pfn.h>
@@ -221,7 +220,7 @@ static u64 dma_vec_client_key(struct pci_dev *pdev)
  * provider (a failed cache allocation only costs a recomputation) and
  * dropped with the provider.
  *
- * Context: Process context; takes the provider's mutex.
+ * Context: Any context allowed by @gfp; takes the provider's spinlock.
  * Return: DMA_VEC_MAP_BUS_ADDR, DMA_VEC_MAP_THRU_HOST_BRIDGE or
  * DMA_VEC_MAP_NOT_SUPPORTED.
  */
@@ -231,6 +230,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 {
 	struct dma_vec_client *c, *new;
 	enum dma_vec_map_type type;
+	unsigned long flags;
 	const char *why;
 	u64 key;
 
@@ -246,16 +246,16 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 	}
 
 	key = dma_vec_client_key(to_pci_dev(client));
-	mutex_lock(&prov->lock);
+	spin_lock_irqsave(&prov->lock, flags);
 	list_for_each_entry(c, &prov->clients, entry) {
 		if (c->key == key) {
 			type = c->type;
 			why = c->reason;
-			mutex_unlock(&prov->lock);
+			spin_unlock_irqrestore(&prov->lock, flags);
 			goto out;
 		}
 	}
-	mutex_unlock(&prov->lock);
+	spin_unlock_irqrestore(&prov->lock, flags);
 
 	type = dma_vec_calc_type(to_pci_dev(prov->owner), to_pci_dev(client),
 				 &why);
@@ -264,7 +264,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		new->key = key;
 		new->type = type;
 		new->reason = why;
-		mutex_lock(&prov->lock);
+		spin_lock_irqsave(&prov->lock, flags);
 		/* Another caller may have cached the same client meanwhile. */
 		list_for_each_entry(c, &prov->clients, entry) {
 			if (c->key == key) {
@@ -275,7 +275,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		}
 		if (new)
 			list_add(&new->entry, &prov->clients);
-		mutex_unlock(&prov->lock);
+		spin_unlock_irqrestore(&prov->lock, flags);
 	}
 out:
 	if (reason)
@@ -506,15 +506,16 @@ static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 	for (i = 0; i < nr; i++) {
 		struct dma_vec_map_link *l = &map->links[i];
 		struct dma_vec_provider *prov = READ_ONCE(l->prov);
+		unsigned long flags;
 
 		if (!prov)
 			continue;
-		mutex_lock(&prov->lock);
+		spin_lock_irqsave(&prov->lock, flags);
 		if (l->prov) {
 			list_del_init(&l->entry);
 			WRITE_ONCE(l->prov, NULL);
 		}
-		mutex_unlock(&prov->lock);
+		spin_unlock_irqrestore(&prov->lock, flags);
 	}
 }
 
@@ -528,14 +529,15 @@ static int dma_vec_link(struct dma_vec_map *map)
 
 	for (i = 0; i < map->nr_links; i++) {
 		struct dma_vec_map_link *l = &map->links[i];
+		unsigned long flags;
 
-		mutex_lock(&l->prov->lock);
+		spin_lock_irqsave(&l->prov->lock, flags);
 		if (l->prov->revoked) {
-			mutex_unlock(&l->prov->lock);
+			spin_unlock_irqrestore(&l->prov->lock, flags);
 			return -ENODEV;
 		}
 		list_add_tail(&l->entry, &l->prov->maps);
-		mutex_unlock(&l->prov->lock);
+		spin_unlock_irqrestore(&l->prov->lock, flags);
 	}
 	return 0;
 }
@@ -566,7 +568,8 @@ static void dma_vec_unmap_dma(struct dma_vec_map *map)
  * offers the two-step IOVA API the IOMMU-mapped ranges are coalesced into
  * one IOVA range.  The resulting DMA ranges are in @map->ranges.
  *
- * Context: Process context.
+ * Context: Any context allowed by @gfp and by the DMA API; an I/O path
+ * (queue_rq) passes GFP_ATOMIC.  Takes the providers' spinlocks.
  * Return: 0 on success; -EINVAL for an empty table or a bad direction;
  * -EREMOTEIO if some provider cannot be reached by @dev (the reason is
  * logged); -ENODEV if a provider was revoked; -ENOMEM; -EIO if the DMA
@@ -584,6 +587,7 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	};
 	struct dma_vec_map old = *map;
 	unsigned int run, nr_links = 0;
+	unsigned long flags;
 	size_t bytes;
 	void *buf;
 	int ret;
@@ -646,11 +650,11 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	*map = m;
 	spin_lock_init(&map->lock);
 	ret = dma_vec_link(map);
-	spin_lock(&map->lock);
+	spin_lock_irqsave(&map->lock, flags);
 	map->flags &= ~BIT(DMA_VEC_MAP_LINKING);
 	if (!ret && (map->flags & BIT(DMA_VEC_MAP_REVOKED)))
 		ret = -ENODEV;
-	spin_unlock(&map->lock);
+	spin_unlock_irqrestore(&map->lock, flags);
 	if (ret) {
 		dma_vec_unlink(map, map->nr_links);
 		dma_vec_unmap_dma(map);
@@ -672,7 +676,8 @@ EXPORT_SYMBOL_GPL(dma_vec_map_table);
  * Unmaps what was mapped, as it was mapped, and leaves @map empty.
  * Unmapping an empty (or already unmapped) mapping warns and does nothing.
  *
- * Context: Process context.
+ * Context: Any context the DMA API allows unmapping in, completion
+ * interrupts included.
  */
 void dma_vec_unmap(struct dma_vec_map *map)
 {
@@ -811,8 +816,9 @@ EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
 void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 {
 	struct dma_vec_map_link *l;
+	unsigned long flags;
 
-	mutex_lock(&prov->lock);
+	spin_lock_irqsave(&prov->lock, flags);
 	prov->revoked = true;
 	while ((l = list_first_entry_or_null(&prov->maps,
 					     struct dma_vec_map_link, entry))) {
@@ -829,11 +835,11 @@ void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 		spin_unlock(&map->lock);
 		if (!notify)
 			continue;
-		mutex_unlock(&prov->lock);
+		spin_unlock_irqrestore(&prov->lock, flags);
 		if (map->ops && map->ops->invalidate)
 			map->ops->invalidate(map, map->priv);
-		mutex_lock(&prov->lock);
+		spin_lock_irqsave(&prov->lock, flags);
 	}
-	mutex_unlock(&prov->lock);
+	spin_unlock_irqrestore(&prov->lock, flags);
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_revoke);

@@ -24,7 +24,6 @@
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
-#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -120,7 +119,7 @@ struct dma_vec_provider {
 	u64 bus_offset;
 	int bar;
 	/* Protects clients, maps and revoked. */
-	struct mutex lock;
+	spinlock_t lock;
 	struct list_head clients;
 	struct list_head maps;
 	bool revoked;
