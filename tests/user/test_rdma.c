@@ -1,16 +1,1429 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the suite lands. */
+/*
+ * RDMA: the SGE, MR page-list, best-page-size and rdma_rw-style builders
+ * of drivers/conversions/dma_vec_rdma.c, and end-to-end RDMA READ/WRITE
+ * between two simulated hosts through a simulated HCA (hca_sim.c): host
+ * memory, a GPU BAR reached by bus address below a common switch and
+ * through the host bridge (with and without an IOMMU), randomized layouts,
+ * invalid requests rejected by the HCA, a soft HCA serving BAR memory by
+ * CPU copies, and the MR translation size of a fragmented 128 GiB BAR.
+ */
+#include <stdlib.h>
+
+#include <linux/dma-mapping.h>
+#include <linux/dma_vec_rdma.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <shim/sim.h>
+
+#include "hca_sim.h"
 #include "helpers.h"
 
-static void placeholder(void **state)
+/* A small deterministic PRNG (xorshift64*). */
+static u64 rng_state;
+
+static void rng_seed(u64 seed)
 {
+	rng_state = seed | 1;
+}
+
+static u64 rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A value in [lo, hi]. */
+static u64 rng_range(u64 lo, u64 hi)
+{
+	return lo + rng() % (hi - lo + 1);
+}
+
+static void rng_fill(u8 *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (u8)(rng() >> 32);
+}
+
+/* --- Builders on hand-made DMA ranges --- */
+
+struct pages {
+	u64 addr[64];
+	unsigned int nr;
+	int fail_at;		/* fail this call (1-based), 0 never */
+};
+
+static int collect_page(void *ctx, u64 addr)
+{
+	struct pages *p = ctx;
+
+	if (p->fail_at && p->nr + 1 == (unsigned int)p->fail_at)
+		return -ENOSPC;
+	if (p->nr == ARRAY_SIZE(p->addr))
+		return -ENOMEM;
+	p->addr[p->nr++] = addr;
+	return 0;
+}
+
+static const struct dma_vec_limits sge_lim = {
+	.max_seg = SZ_64K,
+	.seg_boundary_mask = 0xffffffffULL,
+	.align = 1,
+};
+
+static void test_sges_split(void **state)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x1000, 0x100 },		/* one SGE */
+		{ 0xfffff000, 0x2000 },		/* crosses 4 GiB: two */
+		{ 0x200000, 3 * SZ_64K + 5 },	/* four */
+		{ 0x900000, 0x10 },		/* one */
+	};
+	struct dma_vec_rdma_sge_iter si;
+	struct ib_sge sge[3];
+	unsigned int nr;
+	u64 bytes, total = 0;
+	int n, wrs = 0, sges = 0;
+
 	(void)state;
+	assert_int_equal(dma_vec_rdma_count_sges(r, ARRAY_SIZE(r), &sge_lim,
+						 &nr), 0);
+	assert_int_equal(nr, 8);
+	assert_int_equal(dma_vec_rdma_sge_iter_init(&si, r, ARRAY_SIZE(r),
+						    &sge_lim, 0x77), 0);
+	while ((n = dma_vec_rdma_build_sges(&si, sge, 3, &bytes)) > 0) {
+		int i;
+		u64 sum = 0;
+
+		for (i = 0; i < n; i++) {
+			assert_int_equal(sge[i].lkey, 0x77);
+			assert_true(sge[i].length <= SZ_64K);
+			/* Never across the 4 GiB boundary. */
+			assert_int_equal(sge[i].addr >> 32,
+					 (sge[i].addr + sge[i].length - 1) >> 32);
+			sum += sge[i].length;
+		}
+		assert_int_equal(sum, bytes);
+		total += bytes;
+		sges += n;
+		wrs++;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(sges, 8);
+	assert_int_equal(wrs, 3);
+	assert_int_equal(total, 0x100 + 0x2000 + 3 * SZ_64K + 5 + 0x10);
+	assert_int_equal(dma_vec_rdma_build_sges(&si, sge, 0, NULL), -EINVAL);
+}
+
+/* SGE lengths are 32-bit whatever the device says. */
+static void test_sges_32bit(void **state)
+{
+	static const struct dma_vec_drange r[] = { { 0x1000, 10ULL << 30 } };
+	struct dma_vec_limits lim = { U64_MAX, U64_MAX, 1 };
+	struct dma_vec_rdma_sge_iter si, before;
+	struct ib_sge sge[4];
+	u64 bytes;
+
+	(void)state;
+	assert_int_equal(dma_vec_rdma_sge_iter_init(&si, r, 1, &lim, 1), 0);
+	assert_int_equal(dma_vec_rdma_build_sges(&si, sge, 4, &bytes), 3);
+	assert_int_equal(sge[0].length, U32_MAX);
+	assert_int_equal(sge[1].length, U32_MAX);
+	assert_int_equal(bytes, 10ULL << 30);
+	/* Bad input leaves the cursor alone. */
+	memset(&before, 0x5a, sizeof(before));
+	si = before;
+	lim.align = 3;
+	assert_int_equal(dma_vec_rdma_sge_iter_init(&si, r, 1, &lim, 1),
+			 -EINVAL);
+	lim.align = 1;
+	assert_int_equal(dma_vec_rdma_sge_iter_init(&si, r, 0, &lim, 1),
+			 -EINVAL);
+	assert_memory_equal(&si, &before, sizeof(si));
+}
+
+struct mr_case {
+	const char *name;
+	struct dma_vec_drange r[4];
+	unsigned int nr;
+	unsigned int page_size;
+	unsigned int max_pages;
+	u64 pages[8];
+	unsigned int nr_pages;
+	u64 length;
+};
+
+static const struct mr_case mr_cases[] = {
+	{ "offset first, short last", { { 0x10100, 0x1f00 }, { 0x20000, 0x800 } },
+	  2, 0x1000, 16, { 0x10000, 0x11000, 0x20000 }, 3, 0x2700 },
+	{ "contiguous continuation mid-page",
+	  { { 0x10000, 0x800 }, { 0x10800, 0x1800 }, { 0x30000, 0x10 } },
+	  3, 0x1000, 16, { 0x10000, 0x11000, 0x30000 }, 3, 0x2010 },
+	{ "gap after a contiguous continuation that ends short",
+	  { { 0x10000, 0x800 }, { 0x10800, 0x1000 }, { 0x30000, 0x10 } },
+	  3, 0x1000, 16, { 0x10000, 0x11000 }, 2, 0x1800 },
+	{ "gap: first ends short", { { 0x10000, 0x800 }, { 0x20000, 0x1000 } },
+	  2, 0x1000, 16, { 0x10000 }, 1, 0x800 },
+	{ "gap: second starts mid-page", { { 0x10000, 0x1000 }, { 0x20010, 0x10 } },
+	  2, 0x1000, 16, { 0x10000 }, 1, 0x1000 },
+	{ "page list full", { { 0x10000, 0x5000 } }, 1, 0x1000, 3,
+	  { 0x10000, 0x11000, 0x12000 }, 3, 0x3000 },
+	{ "2 MiB pages, offset first", { { 0x40100000, 0x300000 } }, 1, SZ_2M,
+	  16, { 0x40000000, 0x40200000 }, 2, 0x300000 },
+};
+
+static void test_mr_pages(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(mr_cases); i++) {
+		const struct mr_case *c = &mr_cases[i];
+		struct ib_mr mr = { .type = IB_MR_TYPE_MEM_REG };
+		struct pages p = { .nr = 0 };
+		u64 cnt, bytes;
+
+		print_message("  case: %s\n", c->name);
+		assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, c->r, c->nr,
+							   c->page_size,
+							   c->max_pages,
+							   collect_page, &p),
+				 c->nr_pages);
+		assert_int_equal(p.nr, c->nr_pages);
+		assert_memory_equal(p.addr, c->pages,
+				    c->nr_pages * sizeof(u64));
+		assert_int_equal(mr.iova, c->r[0].addr);
+		assert_int_equal(mr.length, c->length);
+		assert_int_equal(mr.page_size, c->page_size);
+		/* The arithmetic count agrees when the list is not capped. */
+		assert_int_equal(dma_vec_rdma_count_mr_pages(c->r, c->nr,
+							     c->page_size,
+							     &cnt, &bytes), 0);
+		if (cnt <= c->max_pages) {
+			assert_int_equal(cnt, c->nr_pages);
+			assert_int_equal(bytes, c->length);
+		}
+	}
+}
+
+static void test_mr_pages_errors(void **state)
+{
+	static const struct dma_vec_drange r[] = { { 0x10000, 0x3000 } };
+	static const struct dma_vec_drange zero[] = { { 0x10000, 0 } };
+	static const struct dma_vec_drange wrap[] = { { U64_MAX - 10, 20 } };
+	struct ib_mr mr = { .type = IB_MR_TYPE_MEM_REG }, before;
+	struct pages p = { .fail_at = 1 };
+
+	(void)state;
+	memset(&mr, 0x6b, sizeof(mr));
+	mr.type = IB_MR_TYPE_MEM_REG;
+	before = mr;
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1800, 8,
+						   collect_page, &p), -EINVAL);
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1000, 0,
+						   collect_page, &p), -EINVAL);
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, zero, 1, 0x1000, 8,
+						   collect_page, &p), -EINVAL);
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, wrap, 1, 0x1000, 8,
+						   collect_page, &p), -EINVAL);
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1000, 8, NULL,
+						   &p), -EINVAL);
+	/* The driver refusing the first page: its error, MR untouched. */
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1000, 8,
+						   collect_page, &p), -ENOSPC);
+	assert_memory_equal(&mr, &before, sizeof(mr));
+	/* ... a later page: a short mapping. */
+	p.fail_at = 3;
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1000, 8,
+						   collect_page, &p), 2);
+	assert_int_equal(mr.length, 0x2000);
+	/* An SG_GAPS MR is not a page list. */
+	mr.type = IB_MR_TYPE_SG_GAPS;
+	assert_int_equal(dma_vec_rdma_map_mr_pages(&mr, r, 1, 0x1000, 8,
+						   collect_page, &p),
+			 -EOPNOTSUPP);
+}
+
+struct klms {
+	u64 addr[16];
+	u32 len[16];
+	unsigned int nr;
+};
+
+static int collect_klm(void *ctx, u64 addr, u32 len)
+{
+	struct klms *k = ctx;
+
+	if (k->nr == ARRAY_SIZE(k->addr))
+		return -ENOMEM;
+	k->addr[k->nr] = addr;
+	k->len[k->nr++] = len;
+	return 0;
+}
+
+static void test_mr_klms(void **state)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x10010, 0x20 }, { 0x30007, 5 }, { 0x100000000ULL, 5ULL << 30 },
+	};
+	struct ib_mr mr = { .type = IB_MR_TYPE_SG_GAPS };
+	struct klms k = { .nr = 0 };
+
+	(void)state;
+	/* No gap stops the walk; entries are at most 4 GiB - 1. */
+	assert_int_equal(dma_vec_rdma_map_mr_klms(&mr, r, 3, 16, collect_klm,
+						  &k), 4);
+	assert_int_equal(k.addr[1], 0x30007);
+	assert_int_equal(k.len[1], 5);
+	assert_int_equal(k.len[2], U32_MAX);
+	assert_int_equal(mr.iova, 0x10010);
+	assert_int_equal(mr.length, 0x25 + (5ULL << 30));
+	/* Capped: a short mapping. */
+	k.nr = 0;
+	assert_int_equal(dma_vec_rdma_map_mr_klms(&mr, r, 3, 2, collect_klm,
+						  &k), 2);
+	assert_int_equal(mr.length, 0x25);
+	assert_int_equal(dma_vec_rdma_map_mr_klms(&mr, r, 3, 0, collect_klm,
+						  &k), -EINVAL);
+}
+
+#define PG_4K_2M_1G	(SZ_4K | SZ_2M | SZ_1G)
+
+struct pgsz_case {
+	const char *name;
+	struct dma_vec_drange r[3];
+	unsigned int nr;
+	unsigned long bitmap;
+	u64 iova;
+	unsigned long best;
+};
+
+static const struct pgsz_case pgsz_cases[] = {
+	{ "2 MiB blocks, scattered", { { 0x40000000, SZ_2M }, { 0x10a00000, SZ_2M },
+	  { 0x20600000, SZ_2M } }, 3, PG_4K_2M_1G, 0x40000000, SZ_2M },
+	{ "iova offset differs from DMA offset", { { 0x40000000, SZ_2M },
+	  { 0x10a00000, SZ_2M } }, 2, PG_4K_2M_1G, 0x1000, SZ_4K },
+	{ "one 1 GiB aligned range", { { 0x40000000, SZ_1G } }, 1,
+	  PG_4K_2M_1G, 0x40000000, SZ_1G },
+	{ "small range: the smallest size spanning it, not 1 GiB",
+	  { { 0x40000000, 0x3000 } }, 1, PG_4K_2M_1G, 0x40000000, SZ_2M },
+	{ "small range straddling 2 MiB: one 1 GiB page",
+	  { { 0x401ff000, 0x3000 } }, 1, PG_4K_2M_1G, 0x401ff000, SZ_1G },
+	{ "... or two 2 MiB pages without 1 GiB", { { 0x401ff000, 0x3000 } },
+	  1, SZ_4K | SZ_2M, 0x401ff000, SZ_2M },
+	{ "inner end not 4 KiB aligned", { { 0x40000000, 0x1800 },
+	  { 0x80000000, 0x1000 } }, 2, PG_4K_2M_1G, 0x40000000, SZ_2K },
+	{ "... and 4 KiB is the smallest size", { { 0x40000000, 0x1800 },
+	  { 0x80000000, 0x1000 } }, 2, SZ_4K | SZ_2M, 0x40000000, 0 },
+	{ "contiguous ranges do not constrain", { { 0x40000000, 0x100000 },
+	  { 0x40100000, 0x100000 } }, 2, PG_4K_2M_1G, 0x40000000, SZ_2M },
+	{ "offset first element keeps its offset", { { 0x40000100, SZ_2M - 0x100 },
+	  { 0x60000000, SZ_2M } }, 2, PG_4K_2M_1G, 0x40000100, SZ_2M },
+};
+
+static void test_best_page_size(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(pgsz_cases); i++) {
+		const struct pgsz_case *c = &pgsz_cases[i];
+
+		/* SZ_2K is not in the bitmaps: the result is a largest fit. */
+		unsigned long want = c->best == SZ_2K ? 0 : c->best;
+
+		print_message("  case: %s\n", c->name);
+		assert_int_equal(dma_vec_rdma_best_page_size(c->r, c->nr,
+							     c->bitmap, c->iova),
+				 want);
+		if (c->best == SZ_2K)
+			assert_int_equal(dma_vec_rdma_best_page_size(c->r, c->nr,
+								     c->bitmap | SZ_2K | SZ_1K,
+								     c->iova),
+					 SZ_2K);
+	}
+	assert_int_equal(dma_vec_rdma_best_page_size(pgsz_cases[0].r, 0,
+						     PG_4K_2M_1G, 0), 0);
+	assert_int_equal(dma_vec_rdma_best_page_size(pgsz_cases[0].r, 1,
+						     PG_4K_2M_1G, U64_MAX), 0);
+}
+
+/* --- The rdma_rw-style context on hand-made ranges --- */
+
+static void rw_dev_init(struct dma_vec_rdma_rw_dev *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->lim = sge_lim;
+	d->max_sge = 2;
+	d->max_sge_rd = 1;
+	d->lkey = 0x42;
+}
+
+static void test_rw_sges(void **state)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x10000, 0x100 }, { 0x30000, SZ_64K + 0x10 }, { 0x50000, 0x30 },
+	};
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct dma_vec_rdma_rw_dev d;
+	struct ib_send_wr *wr;
+	u64 raddr = 0x7000000, total = 0;
+	int n, i;
+
+	(void)state;
+	rw_dev_init(&d);
+	/* WRITE: 4 SGEs, 2 per WR. */
+	n = dma_vec_rdma_rw_init(&ctx, &d, r, 3, raddr, 0x99, DMA_TO_DEVICE,
+				 GFP_KERNEL);
+	assert_int_equal(n, 2);
+	assert_int_equal(ctx.nr_sges, 4);
+	for (wr = dma_vec_rdma_rw_first_wr(&ctx), i = 0; wr; wr = wr->next, i++) {
+		const struct ib_rdma_wr *rw = rdma_wr(wr);
+		int j;
+
+		assert_int_equal(wr->opcode, IB_WR_RDMA_WRITE);
+		assert_int_equal(wr->num_sge, 2);
+		assert_int_equal(rw->remote_addr, raddr + total);
+		assert_int_equal(rw->rkey, 0x99);
+		for (j = 0; j < wr->num_sge; j++) {
+			assert_int_equal(wr->sg_list[j].lkey, 0x42);
+			total += wr->sg_list[j].length;
+		}
+	}
+	assert_int_equal(i, 2);
+	assert_int_equal(total, 0x100 + SZ_64K + 0x10 + 0x30);
+	dma_vec_rdma_rw_destroy(&ctx);
+	assert_null(ctx.wrs);
+	dma_vec_rdma_rw_destroy(&ctx);
+
+	/* READ: one SGE per WR. */
+	n = dma_vec_rdma_rw_init(&ctx, &d, r, 3, raddr, 0x99, DMA_FROM_DEVICE,
+				 GFP_KERNEL);
+	assert_int_equal(n, 4);
+	assert_int_equal(ctx.wrs[3].wr.opcode, IB_WR_RDMA_READ);
+	assert_null(ctx.wrs[3].wr.next);
+	assert_int_equal(ctx.wrs[3].remote_addr, raddr + total - 0x30);
+	dma_vec_rdma_rw_destroy(&ctx);
+}
+
+static void test_rw_errors(void **state)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x10000, 0x100 }, { 0x30000, 0x2000 },
+	};
+	struct dma_vec_rdma_rw_ctx ctx, before;
+	struct dma_vec_rdma_rw_dev d;
+	struct ib_mr mr = { .type = IB_MR_TYPE_MEM_REG };
+	struct pages p = { .nr = 0 };
+
+	(void)state;
+	rw_dev_init(&d);
+	memset(&ctx, 0x3c, sizeof(ctx));
+	before = ctx;
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
+					      DMA_BIDIRECTIONAL, GFP_KERNEL),
+			 -EINVAL);
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 0, 0, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL),
+			 -EINVAL);
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, U64_MAX - 8, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL),
+			 -EINVAL);
+	d.flags = DMA_VEC_RDMA_RW_FORCE_MR;
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL),
+			 -EINVAL);
+	/* A forced MR cannot cover a gap. */
+	d.mr = &mr;
+	d.pgsz_bitmap = SZ_4K;
+	d.max_pages = 16;
+	d.set_page = collect_page;
+	d.set_page_ctx = &p;
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL),
+			 -E2BIG);
+	assert_int_equal(p.nr, 0);
+	/* ... but a threshold falls back to SGEs. */
+	d.flags = 0;
+	d.mr_sge_threshold = 1;
+	shim_fail_nth(1);
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL),
+			 -ENOMEM);
+	assert_memory_equal(&ctx, &before, sizeof(ctx));
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
+					      DMA_TO_DEVICE, GFP_KERNEL), 1);
+	assert_null(ctx.mr);
+	dma_vec_rdma_rw_destroy(&ctx);
+	/* The driver refusing a page part way: -EIO, nothing chained. */
+	{
+		static const struct dma_vec_drange c[] = { { 0x10000, 0x3000 } };
+
+		d.flags = DMA_VEC_RDMA_RW_FORCE_MR;
+		p.fail_at = 2;
+		memset(&ctx, 0x3c, sizeof(ctx));
+		assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, c, 1, 0, 1,
+						      DMA_FROM_DEVICE,
+						      GFP_KERNEL), -EIO);
+		assert_memory_equal(&ctx, &before, sizeof(ctx));
+	}
+}
+
+static void test_rw_mr(void **state)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x40000000, SZ_2M }, { 0x10a00000, SZ_2M }, { 0x20600000, 0x1234 },
+	};
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct dma_vec_rdma_rw_dev d;
+	struct ib_mr mr = { .type = IB_MR_TYPE_MEM_REG, .lkey = 0x1234,
+			    .rkey = 0x1234 };
+	struct pages p = { .nr = 0 };
+	struct ib_send_wr *wr;
+
+	(void)state;
+	rw_dev_init(&d);
+	d.mr = &mr;
+	d.pgsz_bitmap = PG_4K_2M_1G;
+	d.max_pages = 16;
+	d.set_page = collect_page;
+	d.set_page_ctx = &p;
+	d.mr_sge_threshold = 8;		/* 66 SGEs of 64 KiB: register */
+	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 3, 0x9000, 7,
+					      DMA_FROM_DEVICE, GFP_KERNEL), 2);
+	assert_ptr_equal(ctx.mr, &mr);
+	assert_null(ctx.wrs);
+	assert_int_equal(mr.page_size, SZ_2M);
+	assert_int_equal(p.nr, 3);
+	wr = dma_vec_rdma_rw_first_wr(&ctx);
+	assert_int_equal(wr->opcode, IB_WR_REG_MR);
+	assert_ptr_equal(reg_wr(wr)->mr, &mr);
+	assert_int_equal(reg_wr(wr)->access, IB_ACCESS_LOCAL_WRITE);
+	wr = wr->next;
+	assert_int_equal(wr->opcode, IB_WR_RDMA_READ);
+	assert_int_equal(wr->num_sge, 1);
+	assert_int_equal(wr->sg_list[0].addr, 0x40000000);
+	assert_int_equal(wr->sg_list[0].length, 2 * SZ_2M + 0x1234);
+	assert_int_equal(wr->sg_list[0].lkey, 0x1234);
+	assert_int_equal(rdma_wr(wr)->remote_addr, 0x9000);
+	assert_null(wr->next);
+	dma_vec_rdma_rw_destroy(&ctx);
+}
+
+/* --- The two-host machine --- */
+
+#define GPU_BAR		SZ_64M
+#define POOL_SIZE	(512 * 1024)
+
+struct rig {
+	struct pci_dev *hca_a, *gpu_sw, *gpu_rp, *hca_b;
+	struct hca a, b;
+};
+
+static struct pci_dev *add_ep(struct pci_bus *bus, u64 bar0)
+{
+	struct sim_pci_desc d = {
+		.type = PCI_EXP_TYPE_ENDPOINT,
+		.vendor = 0x15b3,
+		.device = 0x1021,
+		.dma_bits = 64,
+	};
+	struct pci_dev *ep;
+
+	d.bar[0].size = bar0;
+	d.bar[0].prefetch = true;
+	ep = sim_add_pci(bus, &d);
+	assert_non_null(ep);
+	return ep;
+}
+
+/*
+ * Host A: an allow-listed host bridge; a switch with the HCA and a GPU
+ * (bus addresses), and a GPU on its own root port (through the host
+ * bridge).  Host B: another host bridge with the peer HCA.
+ */
+static void build_rig(struct rig *r, bool iommu, u64 gpu_bar)
+{
+	struct sim_host_bridge_desc ha = {
+		.domain = 0, .vendor = PCI_VENDOR_ID_INTEL, .device = 0x3c00,
+		.iommu = iommu,
+	};
+	struct sim_host_bridge_desc hb = ha;
+	struct pci_host_bridge *a, *b;
+	struct pci_dev *down[2], *rp;
+
+	hb.domain = 1;
+	a = sim_add_host_bridge(&ha);
+	b = sim_add_host_bridge(&hb);
+	assert_non_null(a);
+	assert_non_null(b);
+	rp = sim_add_root_port(a, PCI_DEVFN(1, 0));
+	assert_non_null(sim_add_switch(rp->subordinate, 2, down));
+	r->hca_a = add_ep(down[0]->subordinate, 0);
+	r->gpu_sw = add_ep(down[1]->subordinate, gpu_bar);
+	rp = sim_add_root_port(a, PCI_DEVFN(2, 0));
+	r->gpu_rp = add_ep(rp->subordinate, gpu_bar);
+	rp = sim_add_root_port(b, PCI_DEVFN(1, 0));
+	r->hca_b = add_ep(rp->subordinate, 0);
+	hca_init(&r->a, &r->hca_a->dev, false);
+	hca_init(&r->b, &r->hca_b->dev, false);
+}
+
+/* A window of host RAM or of a GPU BAR, with a shadow of its contents. */
+struct pool {
+	u8 *va;
+	phys_addr_t pa;
+	struct pci_dev *gpu;
+	struct dma_vec_provider *prov;
+	u64 bar_off;
+	u8 *shadow;
+};
+
+static void pool_io(struct pool *p, u64 off, void *buf, size_t len, bool write)
+{
+	if (!p->gpu) {
+		if (write)
+			memcpy(p->va + off, buf, len);
+		else
+			memcpy(buf, p->va + off, len);
+	} else if (write) {
+		assert_int_equal(sim_bar_write(p->gpu, 0, p->bar_off + off, buf,
+					       len), 0);
+	} else {
+		assert_int_equal(sim_bar_read(p->gpu, 0, p->bar_off + off, buf,
+					      len), 0);
+	}
+}
+
+static void pool_init(struct pool *p, struct pci_dev *gpu,
+		      struct dma_vec_provider *prov, u64 bar_off)
+{
+	memset(p, 0, sizeof(*p));
+	p->shadow = malloc(POOL_SIZE);
+	assert_non_null(p->shadow);
+	if (gpu) {
+		p->gpu = gpu;
+		p->prov = prov;
+		p->bar_off = bar_off;
+		p->pa = prov->base + bar_off;
+	} else {
+		p->va = shim_ram_alloc(POOL_SIZE, &p->pa);
+		assert_non_null(p->va);
+	}
+	rng_fill(p->shadow, POOL_SIZE);
+	pool_io(p, 0, p->shadow, POOL_SIZE, true);
+}
+
+static void pool_check(struct pool *p)
+{
+	u8 *now = malloc(POOL_SIZE);
+
+	assert_non_null(now);
+	pool_io(p, 0, now, POOL_SIZE, false);
+	assert_memory_equal(now, p->shadow, POOL_SIZE);
+	free(now);
+}
+
+static void pool_fini(struct pool *p)
+{
+	if (!p->gpu)
+		shim_ram_free(p->va);
+	free(p->shadow);
+}
+
+#define MAX_PIECES	16
+
+struct layout {
+	u64 off[MAX_PIECES];
+	u64 len[MAX_PIECES];
+	unsigned int nr;
+	u64 total;
+};
+
+/*
+ * Disjoint pieces of a pool in random order: arbitrary offsets and
+ * lengths, or (@pages) page-list friendly: every piece page aligned except
+ * the start of the first and the end of the last.
+ */
+static void layout_gen(struct layout *l, bool pages, u64 max_len)
+{
+	unsigned int i;
+	u64 slot;
+
+	l->nr = rng_range(1, MAX_PIECES);
+	slot = (POOL_SIZE / l->nr) & ~(u64)(SZ_4K - 1);
+	l->total = 0;
+	for (i = 0; i < l->nr; i++) {
+		u64 room = min_t(u64, slot, max_len);
+
+		if (pages) {
+			l->off[i] = i * slot;
+			l->len[i] = rng_range(1, room / SZ_4K) * SZ_4K;
+		} else {
+			l->off[i] = i * slot + rng_range(0, slot / 2);
+			l->len[i] = rng_range(1, min_t(u64, room,
+						       slot - (l->off[i] - i * slot)));
+		}
+	}
+	for (i = l->nr - 1; i > 0; i--) {
+		unsigned int j = rng_range(0, i);
+		u64 o = l->off[i], n = l->len[i];
+
+		l->off[i] = l->off[j];
+		l->len[i] = l->len[j];
+		l->off[j] = o;
+		l->len[j] = n;
+	}
+	if (pages) {
+		u64 head = rng_range(0, SZ_4K - 1) & ~3ULL;
+		u64 tail = rng_range(0, SZ_4K - 1);
+
+		if (head < l->len[0]) {
+			l->off[0] += head;
+			l->len[0] -= head;
+		}
+		if (tail < l->len[l->nr - 1])
+			l->len[l->nr - 1] -= tail;
+	}
+	for (i = 0; i < l->nr; i++)
+		l->total += l->len[i];
+}
+
+static void layout_table(const struct layout *l, const struct pool *p,
+			 struct dma_vec_table *tbl)
+{
+	unsigned int i;
+
+	dma_vec_table_init(tbl);
+	for (i = 0; i < l->nr; i++)
+		assert_int_equal(dma_vec_append(tbl, p->pa + l->off[i], l->len[i],
+						p->prov, GFP_KERNEL), 0);
+}
+
+/* Linear bytes [off, off + len) of a layout, in or out of @buf. */
+static void layout_io(const struct layout *l, struct pool *p, u64 off,
+		      u8 *buf, u64 len, bool write, bool shadow)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr && len; i++) {
+		u64 n;
+
+		if (off >= l->len[i]) {
+			off -= l->len[i];
+			continue;
+		}
+		n = min(len, l->len[i] - off);
+		if (shadow && write)
+			memcpy(p->shadow + l->off[i] + off, buf, n);
+		else if (shadow)
+			memcpy(buf, p->shadow + l->off[i] + off, n);
+		else
+			pool_io(p, l->off[i] + off, buf, n, write);
+		off = 0;
+		buf += n;
+		len -= n;
+	}
+}
+
+enum path { PATH_SGE, PATH_MR, PATH_THRESHOLD, NR_PATHS };
+
+struct side {
+	struct layout l;
+	struct dma_vec_table tbl;
+	struct dma_vec_map m;
+	struct hca_mr mr;
+};
+
+static void side_map(struct side *s, struct pool *p, struct hca *h,
+		     bool pages, u64 max_len)
+{
+	layout_gen(&s->l, pages, max_len);
+	layout_table(&s->l, p, &s->tbl);
+	memset(&s->m, 0, sizeof(s->m));
+	assert_int_equal(dma_vec_map_table(&s->m, &s->tbl, h->dev,
+					   DMA_BIDIRECTIONAL, 0, NULL, NULL,
+					   GFP_KERNEL), 0);
+}
+
+static void side_unmap(struct side *s)
+{
+	dma_vec_unmap(&s->m);
+	dma_vec_table_release(&s->tbl);
+}
+
+/* The remote side registers its buffer as an MR open to remote access. */
+static void remote_mr(struct side *s, struct hca *h, bool pages)
+{
+	int n;
+
+	if (pages) {
+		unsigned long pgsz = dma_vec_rdma_best_page_size(s->m.ranges,
+								 s->m.nr,
+								 h->pgsz_bitmap,
+								 s->m.ranges[0].addr);
+
+		assert_true(pgsz >= SZ_4K);
+		assert_int_equal(hca_mr_alloc(h, &s->mr, IB_MR_TYPE_MEM_REG,
+					      1024), 0);
+		n = dma_vec_rdma_map_mr_pages(&s->mr.ibmr, s->m.ranges, s->m.nr,
+					      pgsz, 1024, hca_set_page,
+					      &s->mr);
+	} else {
+		assert_int_equal(hca_mr_alloc(h, &s->mr, IB_MR_TYPE_SG_GAPS,
+					      1024), 0);
+		n = dma_vec_rdma_map_mr_klms(&s->mr.ibmr, s->m.ranges, s->m.nr,
+					     1024, hca_set_klm, &s->mr);
+	}
+	assert_true(n > 0);
+	assert_int_equal(s->mr.ibmr.length, s->l.total);
+	assert_int_equal(hca_mr_register(&s->mr, IB_ACCESS_REMOTE_READ |
+					 IB_ACCESS_REMOTE_WRITE), 0);
+}
+
+/*
+ * One RDMA READ or WRITE of random layouts between @lp (host A side) and
+ * @rp (host B side), byte-verified against the shadows.  Returns the WRs
+ * executed.
+ */
+static unsigned long one_xfer(struct hca *ha, struct hca *hb, struct pool *lp,
+			      struct pool *rp, bool read, enum path path)
+{
+	struct dma_vec_drange lr[64];
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct dma_vec_rdma_rw_dev d;
+	struct side loc, rem;
+	unsigned long wrs0 = ha->wrs;
+	u64 roff, len, left;
+	unsigned int i, nr;
+	bool rpages = rng() & 1;
+	u32 lkey;
+	u8 *data;
+	int n;
+
+	side_map(&loc, lp, ha, path == PATH_MR, 48 * 1024);
+	side_map(&rem, rp, hb, rpages, 96 * 1024);
+	remote_mr(&rem, hb, rpages);
+
+	/* The transfer: a prefix of the local ranges that fits remotely. */
+	roff = rng_range(0, rem.l.total / 4);
+	len = min(loc.l.total, rem.l.total - roff);
+	assert_true(loc.m.nr <= ARRAY_SIZE(lr));
+	for (i = 0, nr = 0, left = len; left; i++, nr++) {
+		lr[nr] = loc.m.ranges[i];
+		lr[nr].len = min(lr[nr].len, left);
+		left -= lr[nr].len;
+	}
+
+	/* New source bytes, and what the destination must then hold. */
+	data = malloc(len);
+	assert_non_null(data);
+	rng_fill(data, len);
+	if (read) {
+		layout_io(&rem.l, rp, roff, data, len, true, false);
+		layout_io(&rem.l, rp, roff, data, len, true, true);
+		layout_io(&loc.l, lp, 0, data, len, true, true);
+	} else {
+		layout_io(&loc.l, lp, 0, data, len, true, false);
+		layout_io(&loc.l, lp, 0, data, len, true, true);
+		layout_io(&rem.l, rp, roff, data, len, true, true);
+	}
+
+	rw_dev_init(&d);
+	dma_vec_dev_limits(ha->dev, &d.lim);
+	d.max_sge = rng_range(1, ha->max_sge);
+	d.max_sge_rd = rng_range(1, ha->max_sge_rd);
+	lkey = hca_reg_phys(ha, loc.m.ranges, loc.m.nr,
+			    IB_ACCESS_LOCAL_WRITE);
+	assert_int_not_equal(lkey, 0);
+	d.lkey = lkey;
+	if (path != PATH_SGE) {
+		assert_int_equal(hca_mr_alloc(ha, &loc.mr, IB_MR_TYPE_MEM_REG,
+					      1024), 0);
+		d.mr = &loc.mr.ibmr;
+		d.pgsz_bitmap = ha->pgsz_bitmap;
+		d.max_pages = 1024;
+		d.set_page = hca_set_page;
+		d.set_page_ctx = &loc.mr;
+		if (path == PATH_MR)
+			d.flags = DMA_VEC_RDMA_RW_FORCE_MR;
+		else
+			d.mr_sge_threshold = 4;
+	}
+	n = dma_vec_rdma_rw_init(&ctx, &d, lr, nr,
+				 rem.mr.ibmr.iova + roff, rem.mr.ibmr.rkey,
+				 read ? DMA_FROM_DEVICE : DMA_TO_DEVICE,
+				 GFP_KERNEL);
+	assert_true(n > 0);
+	if (path == PATH_MR)
+		assert_non_null(ctx.mr);
+	assert_int_equal(hca_post(ha, dma_vec_rdma_rw_first_wr(&ctx), hb), 0);
+	assert_int_equal(ha->wrs - wrs0, n);
+	pool_check(lp);
+	pool_check(rp);
+
+	dma_vec_rdma_rw_destroy(&ctx);
+	if (path != PATH_SGE)
+		hca_mr_free(&loc.mr);
+	hca_dereg(ha, lkey);
+	hca_mr_free(&rem.mr);
+	side_unmap(&loc);
+	side_unmap(&rem);
+	free(data);
+	return n;
+}
+
+static void provider_on(struct dma_vec_provider *prov, struct pci_dev *gpu,
+			void __iomem *cpu)
+{
+	assert_int_equal(dma_vec_provider_init_pci(prov, gpu, 0, 0, 0, cpu), 0);
+}
+
+static void test_e2e_random(void **state)
+{
+	unsigned long wrs = 0, xfers = 0;
+	unsigned int iommu;
+
+	(void)state;
+	rng_seed(0x5eed);
+	for (iommu = 0; iommu < 2; iommu++) {
+		struct dma_vec_provider psw, prp;
+		struct pool host_a, host_b, gsw, grp;
+		struct pool *local[] = { &host_a, &gsw, &grp };
+		struct rig r;
+		unsigned int k, i;
+
+		dvt_resim();
+		build_rig(&r, iommu, GPU_BAR);
+		provider_on(&psw, r.gpu_sw, NULL);
+		provider_on(&prp, r.gpu_rp, NULL);
+		pool_init(&host_a, NULL, NULL, 0);
+		pool_init(&host_b, NULL, NULL, 0);
+		pool_init(&gsw, r.gpu_sw, &psw, SZ_32M + SZ_4K);
+		pool_init(&grp, r.gpu_rp, &prp, SZ_16M);
+		/* The GPU under the HCA's switch is reached by bus address. */
+		assert_int_equal(dma_vec_classify(&psw, r.a.dev, GFP_KERNEL,
+						  NULL), DMA_VEC_MAP_BUS_ADDR);
+		assert_int_equal(dma_vec_classify(&prp, r.a.dev, GFP_KERNEL,
+						  NULL),
+				 DMA_VEC_MAP_THRU_HOST_BRIDGE);
+		for (k = 0; k < ARRAY_SIZE(local); k++) {
+			for (i = 0; i < 120; i++) {
+				wrs += one_xfer(&r.a, &r.b, local[k], &host_b, i & 1,
+						(i >> 1) % NR_PATHS);
+				xfers++;
+			}
+		}
+		assert_int_equal(r.a.rejects, 0);
+		pool_fini(&host_a);
+		pool_fini(&host_b);
+		pool_fini(&gsw);
+		pool_fini(&grp);
+		dma_vec_provider_destroy(&psw);
+		dma_vec_provider_destroy(&prp);
+	}
+	print_message("  %lu transfers, %lu work requests, byte-verified\n",
+		      xfers, wrs);
+	assert_true(wrs >= 2000);
+}
+
+/*
+ * GPU memory on the remote side: host B's HCA reads and writes host A's
+ * GPU BAR, which host A's HCA reaches by bus address below their switch
+ * (the IOMMU of host A is bypassed), through MRs registered on host A.
+ */
+static void test_e2e_remote_bar(void **state)
+{
+	struct dma_vec_provider prov;
+	struct pool host_b, gpu;
+	unsigned long wrs = 0;
+	struct rig r;
+	unsigned int i;
+
+	(void)state;
+	rng_seed(77);
+	build_rig(&r, true, GPU_BAR);
+	provider_on(&prov, r.gpu_sw, NULL);
+	pool_init(&host_b, NULL, NULL, 0);
+	pool_init(&gpu, r.gpu_sw, &prov, 0);
+	for (i = 0; i < 120; i++)
+		wrs += one_xfer(&r.b, &r.a, &host_b, &gpu, i & 1,
+				(i >> 1) % NR_PATHS);
+	assert_int_equal(r.b.rejects, 0);
+	print_message("  120 transfers with a remote BAR, %lu work requests\n",
+		      wrs);
+	pool_fini(&host_b);
+	pool_fini(&gpu);
+	dma_vec_provider_destroy(&prov);
+}
+
+/* --- Requests the HCA must refuse --- */
+
+struct bad_rig {
+	struct rig r;
+	struct pool lp, rp;
+	struct side loc, rem;
+	u32 lkey;
+	struct ib_sge sge[8];
+	struct ib_rdma_wr wr;
+};
+
+static void bad_setup(struct bad_rig *b)
+{
+	memset(b, 0, sizeof(*b));
+	build_rig(&b->r, true, 0);
+	pool_init(&b->lp, NULL, NULL, 0);
+	pool_init(&b->rp, NULL, NULL, 0);
+	side_map(&b->loc, &b->lp, &b->r.a, true, 48 * 1024);
+	side_map(&b->rem, &b->rp, &b->r.b, true, 96 * 1024);
+	remote_mr(&b->rem, &b->r.b, true);
+	b->lkey = hca_reg_phys(&b->r.a, b->loc.m.ranges, b->loc.m.nr,
+			       IB_ACCESS_LOCAL_WRITE);
+	b->sge[0].addr = b->loc.m.ranges[0].addr;
+	b->sge[0].length = min_t(u64, b->loc.m.ranges[0].len, 256);
+	b->sge[0].lkey = b->lkey;
+	b->wr.wr.opcode = IB_WR_RDMA_WRITE;
+	b->wr.wr.sg_list = b->sge;
+	b->wr.wr.num_sge = 1;
+	b->wr.remote_addr = b->rem.mr.ibmr.iova;
+	b->wr.rkey = b->rem.mr.ibmr.rkey;
+}
+
+static void bad_teardown(struct bad_rig *b)
+{
+	/* Nothing moved. */
+	pool_check(&b->lp);
+	pool_check(&b->rp);
+	hca_mr_free(&b->rem.mr);
+	side_unmap(&b->loc);
+	side_unmap(&b->rem);
+	pool_fini(&b->lp);
+	pool_fini(&b->rp);
+}
+
+static int bad_post(struct bad_rig *b, int want, const char *why)
+{
+	unsigned long rejects = b->r.a.rejects;
+	int ret = hca_post(&b->r.a, &b->wr.wr, &b->r.b);
+
+	assert_int_equal(ret, want);
+	assert_int_equal(b->r.a.rejects, rejects + 1);
+	if (!strstr(b->r.a.last_reject, why))
+		fail_msg("reject \"%s\" is not \"%s\"", b->r.a.last_reject, why);
+	return ret;
+}
+
+static void test_reject(void **state)
+{
+	struct bad_rig *b = calloc(1, sizeof(*b));
+	struct hca_mr mr;
+	u64 len;
+	int i;
+
+	(void)state;
+	assert_non_null(b);
+	bad_setup(b);
+	/* The well-formed request works (then its effect goes to the shadow). */
+	assert_int_equal(hca_post(&b->r.a, &b->wr.wr, &b->r.b), 0);
+	{
+		u8 tmp[256];
+
+		layout_io(&b->loc.l, &b->lp, 0, tmp, b->sge[0].length, false,
+			  true);
+		layout_io(&b->rem.l, &b->rp, 0, tmp, b->sge[0].length, true,
+			  true);
+	}
+
+	b->sge[0].lkey = b->lkey + 0x100;
+	bad_post(b, -EINVAL, "bad lkey");
+	b->sge[0].lkey = b->lkey;
+	b->wr.rkey ^= 0x300;
+	bad_post(b, -EINVAL, "bad rkey");
+	b->wr.rkey ^= 0x300;
+	/* Past the end of the remote MR. */
+	b->wr.remote_addr = b->rem.mr.ibmr.iova + b->rem.mr.ibmr.length - 8;
+	bad_post(b, -EINVAL, "outside the MR");
+	b->wr.remote_addr = b->rem.mr.ibmr.iova - 1;
+	bad_post(b, -EINVAL, "outside the MR");
+	b->wr.remote_addr = b->rem.mr.ibmr.iova;
+	/* Past the end of the local region. */
+	len = b->sge[0].length;
+	b->sge[0].length = b->loc.m.ranges[0].len + 1;
+	bad_post(b, -EINVAL, "SGE outside");
+	b->sge[0].length = len;
+	/* Too many SGEs. */
+	for (i = 1; i < 8; i++)
+		b->sge[i] = b->sge[0];
+	b->wr.wr.num_sge = b->r.a.max_sge + 1;
+	bad_post(b, -E2BIG, "too many SGEs");
+	b->wr.wr.opcode = IB_WR_RDMA_READ;
+	b->wr.wr.num_sge = b->r.a.max_sge_rd + 1;
+	bad_post(b, -E2BIG, "too many SGEs");
+	b->wr.wr.num_sge = 1;
+	/* Missing access flags, remote and local. */
+	b->rem.mr.access = IB_ACCESS_REMOTE_WRITE;
+	bad_post(b, -EACCES, "no remote access");
+	b->rem.mr.access = IB_ACCESS_REMOTE_READ;
+	b->wr.wr.opcode = IB_WR_RDMA_WRITE;
+	bad_post(b, -EACCES, "no remote access");
+	b->rem.mr.access = IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_WRITE;
+	hca_dereg(&b->r.a, b->lkey);
+	b->lkey = hca_reg_phys(&b->r.a, b->loc.m.ranges, b->loc.m.nr, 0);
+	b->sge[0].lkey = b->lkey;
+	b->wr.wr.opcode = IB_WR_RDMA_READ;
+	bad_post(b, -EACCES, "no local write");
+	/* An invalidated MR. */
+	b->wr.wr.opcode = IB_WR_RDMA_WRITE;
+	hca_mr_invalidate(&b->rem.mr);
+	bad_post(b, -EINVAL, "outside the MR");
+	assert_int_equal(hca_mr_register(&b->rem.mr, IB_ACCESS_REMOTE_WRITE), 0);
+
+	/* A misaligned page list, a short one, a page size the HCA lacks. */
+	assert_int_equal(hca_mr_alloc(&b->r.a, &mr, IB_MR_TYPE_MEM_REG, 8), 0);
+	mr.ibmr.iova = 0x10000;
+	mr.ibmr.length = 0x2000;
+	mr.ibmr.page_size = SZ_4K;
+	hca_set_page(&mr, 0x10000);
+	hca_set_page(&mr, 0x11800);
+	assert_int_equal(hca_mr_register(&mr, 0), -EINVAL);
+	assert_string_equal(b->r.a.last_reject, "misaligned page list");
+	hca_mr_reset(&mr);
+	hca_set_page(&mr, 0x10000);
+	assert_int_equal(hca_mr_register(&mr, 0), -EINVAL);
+	assert_string_equal(b->r.a.last_reject, "page list too short");
+	mr.ibmr.page_size = SZ_8K;
+	assert_int_equal(hca_mr_register(&mr, 0), -EINVAL);
+	assert_string_equal(b->r.a.last_reject, "unsupported page size");
+	/* ... also as a REG_MR work request. */
+	{
+		struct ib_reg_wr reg = {
+			.wr = { .opcode = IB_WR_REG_MR },
+			.mr = &mr.ibmr,
+			.key = mr.ibmr.lkey,
+		};
+
+		assert_int_equal(hca_post(&b->r.a, &reg.wr, &b->r.b), -EINVAL);
+		reg.key ^= 0x100;
+		assert_int_equal(hca_post(&b->r.a, &reg.wr, &b->r.b), -EINVAL);
+		assert_string_equal(b->r.a.last_reject, "bad REG_MR");
+	}
+	hca_mr_free(&mr);
+	hca_dereg(&b->r.a, b->lkey);
+	bad_teardown(b);
+	free(b);
+}
+
+/* --- A soft HCA (rxe/siw) serves BAR memory by CPU copies --- */
+
+static void test_soft_hca(void **state)
+{
+	struct dma_vec_provider prov, bare;
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct dma_vec_rdma_rw_dev d;
+	struct dma_vec_drange all;
+	struct pool host_a, gpu, host_b;
+	struct dma_vec_table tbl;
+	struct side rem;
+	void __iomem *cpu;
+	struct rig r;
+	unsigned int i;
+	u8 *data;
+	u32 key;
+
+	(void)state;
+	rng_seed(99);
+	build_rig(&r, true, SZ_4M);
+	/* rxe: no DMA of its own, CPU addresses only. */
+	hca_init(&r.a, r.a.dev, true);
+	cpu = pci_iomap(r.gpu_sw, 0, 0);
+	assert_non_null(cpu);
+	provider_on(&prov, r.gpu_sw, cpu);
+	provider_on(&bare, r.gpu_rp, NULL);
+	pool_init(&host_a, NULL, NULL, 0);
+	pool_init(&gpu, r.gpu_sw, &prov, SZ_1M);
+	pool_init(&host_b, NULL, NULL, 0);
+
+	for (i = 0; i < 20; i++) {
+		bool read = i & 1;
+		struct layout l;
+		u64 len;
+
+		/* Host and BAR pieces in one table. */
+		layout_gen(&l, false, 32 * 1024);
+		dma_vec_table_init(&tbl);
+		{
+			unsigned int j;
+
+			for (j = 0; j < l.nr; j++) {
+				struct pool *p = j & 1 ? &gpu : &host_a;
+
+				assert_int_equal(dma_vec_append(&tbl,
+								p->pa + l.off[j],
+								l.len[j], p->prov,
+								GFP_KERNEL), 0);
+			}
+		}
+		side_map(&rem, &host_b, &r.b, false, 96 * 1024);
+		remote_mr(&rem, &r.b, false);
+		len = min(dma_vec_len(&tbl), rem.l.total);
+
+		data = malloc(len);
+		assert_non_null(data);
+		rng_fill(data, len);
+		{
+			struct dma_vec_slice s;
+
+			assert_int_equal(dma_vec_slice(&tbl, 0, len, &s), 0);
+			if (read) {
+				layout_io(&rem.l, &host_b, 0, data, len, true,
+					  false);
+				layout_io(&rem.l, &host_b, 0, data, len, true,
+					  true);
+			} else {
+				assert_int_equal(dma_vec_copy_from_buf(&s, data),
+						 0);
+			}
+		}
+
+		/* The soft device's "DMA addresses" are table offsets. */
+		key = hca_reg_table(&r.a, &tbl, IB_ACCESS_LOCAL_WRITE);
+		all.addr = 0;
+		all.len = len;
+		rw_dev_init(&d);
+		d.lim.max_seg = 8192;
+		d.max_sge = 4;
+		d.max_sge_rd = 4;
+		d.lkey = key;
+		assert_true(dma_vec_rdma_rw_init(&ctx, &d, &all, 1,
+						 rem.mr.ibmr.iova,
+						 rem.mr.ibmr.rkey,
+						 read ? DMA_FROM_DEVICE :
+						 DMA_TO_DEVICE, GFP_KERNEL) > 0);
+		assert_int_equal(hca_post(&r.a, dma_vec_rdma_rw_first_wr(&ctx),
+					  &r.b), 0);
+		/* The soft HCA mapped nothing for DMA. */
+		assert_int_equal(sim_live_mappings(r.a.dev), 0);
+		{
+			u8 *got = malloc(len);
+			struct dma_vec_slice s;
+
+			assert_non_null(got);
+			if (read) {
+				assert_int_equal(dma_vec_slice(&tbl, 0, len, &s),
+						 0);
+				assert_int_equal(dma_vec_copy_to_buf(&s, got), 0);
+			} else {
+				layout_io(&rem.l, &host_b, 0, got, len, false,
+					  false);
+				layout_io(&rem.l, &host_b, 0, data, len, true,
+					  true);
+			}
+			assert_memory_equal(got, data, len);
+			free(got);
+		}
+		/* Keep the local shadows in step with what the CPU wrote. */
+		{
+			u8 *now = malloc(POOL_SIZE);
+
+			assert_non_null(now);
+			pool_io(&host_a, 0, now, POOL_SIZE, false);
+			memcpy(host_a.shadow, now, POOL_SIZE);
+			pool_io(&gpu, 0, now, POOL_SIZE, false);
+			memcpy(gpu.shadow, now, POOL_SIZE);
+			free(now);
+		}
+		pool_check(&host_b);
+		dma_vec_rdma_rw_destroy(&ctx);
+		hca_dereg(&r.a, key);
+		hca_mr_free(&rem.mr);
+		side_unmap(&rem);
+		dma_vec_table_release(&tbl);
+		free(data);
+	}
+
+	/* A provider without a CPU mapping cannot be served by CPU copies. */
+	dma_vec_table_init(&tbl);
+	assert_int_equal(dma_vec_append(&tbl, bare.base, SZ_4K, &bare,
+					GFP_KERNEL), 0);
+	key = hca_reg_table(&r.a, &tbl, IB_ACCESS_LOCAL_WRITE);
+	side_map(&rem, &host_b, &r.b, false, 96 * 1024);
+	remote_mr(&rem, &r.b, false);
+	{
+		struct ib_sge sge = { .addr = 0, .length = 64, .lkey = key };
+		struct ib_rdma_wr wr = {
+			.wr = { .opcode = IB_WR_RDMA_WRITE, .sg_list = &sge,
+				.num_sge = 1 },
+			.remote_addr = rem.mr.ibmr.iova,
+			.rkey = rem.mr.ibmr.rkey,
+		};
+
+		assert_int_equal(hca_post(&r.a, &wr.wr, &r.b), -EOPNOTSUPP);
+	}
+	pool_check(&host_b);
+	hca_dereg(&r.a, key);
+	hca_mr_free(&rem.mr);
+	side_unmap(&rem);
+	dma_vec_table_release(&tbl);
+
+	pool_fini(&host_a);
+	pool_fini(&gpu);
+	pool_fini(&host_b);
+	dma_vec_provider_destroy(&prov);
+	dma_vec_provider_destroy(&bare);
+}
+
+/* --- The example number: a fragmented 128 GiB BAR --- */
+
+static void test_bar_128g_mr_entries(void **state)
+{
+	const u64 bar = 128ULL << 30, block = SZ_2M;
+	const unsigned int nr = bar / block;
+	struct dma_vec_provider prov;
+	struct dma_vec_table tbl;
+	struct dma_vec_map m = { };
+	unsigned long pgsz;
+	u64 pages_best, pages_4k, bytes;
+	unsigned int *order, i;
+	struct hca_mr mr;
+	struct rig r;
+	int n;
+
+	(void)state;
+	rng_seed(128);
+	build_rig(&r, false, bar);
+	provider_on(&prov, r.gpu_sw, NULL);
+	/* Every 2 MiB block of the BAR, in a random order: no two merge. */
+	order = malloc(nr * sizeof(*order));
+	assert_non_null(order);
+	for (i = 0; i < nr; i++)
+		order[i] = i;
+	for (i = nr - 1; i > 0; i--) {
+		unsigned int j = rng_range(0, i), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	dma_vec_table_init(&tbl);
+	assert_int_equal(dma_vec_table_reserve(&tbl, nr, GFP_KERNEL), 0);
+	for (i = 0; i < nr; i++)
+		assert_int_equal(dma_vec_append(&tbl, prov.base + order[i] * block,
+						block, &prov, GFP_KERNEL), 0);
+	assert_true(dma_vec_nr_ranges(&tbl) > nr / 2);
+	assert_int_equal(dma_vec_map_table(&m, &tbl, r.a.dev, DMA_BIDIRECTIONAL,
+					   0, NULL, NULL, GFP_KERNEL), 0);
+
+	pgsz = dma_vec_rdma_best_page_size(m.ranges, m.nr, r.a.pgsz_bitmap,
+					   m.ranges[0].addr);
+	assert_int_equal(pgsz, SZ_2M);
+	assert_int_equal(dma_vec_rdma_count_mr_pages(m.ranges, m.nr, pgsz,
+						     &pages_best, &bytes), 0);
+	assert_int_equal(bytes, bar);
+	assert_int_equal(dma_vec_rdma_count_mr_pages(m.ranges, m.nr, SZ_4K,
+						     &pages_4k, &bytes), 0);
+	assert_int_equal(bytes, bar);
+	print_message("  128 GiB BAR in 2 MiB blocks, %u DMA ranges: MR "
+		      "translation entries %llu with %lu KiB pages (%llu KiB "
+		      "at 8 B each), %llu with 4 KiB pages (%llu KiB): %llux "
+		      "fewer\n", m.nr, (unsigned long long)pages_best,
+		      pgsz >> 10, (unsigned long long)pages_best * 8 >> 10,
+		      (unsigned long long)pages_4k,
+		      (unsigned long long)pages_4k * 8 >> 10,
+		      (unsigned long long)(pages_4k / pages_best));
+	assert_int_equal(pages_best, nr);
+	assert_int_equal(pages_4k, pages_best * 512);
+
+	/* Register it for real and write through it into a random block. */
+	assert_int_equal(hca_mr_alloc(&r.a, &mr, IB_MR_TYPE_MEM_REG, nr), 0);
+	n = dma_vec_rdma_map_mr_pages(&mr.ibmr, m.ranges, m.nr, pgsz, nr,
+				      hca_set_page, &mr);
+	assert_int_equal(n, nr);
+	assert_int_equal(mr.ibmr.length, bar);
+	assert_int_equal(hca_mr_register(&mr, IB_ACCESS_REMOTE_WRITE |
+					 IB_ACCESS_REMOTE_READ), 0);
+	{
+		u8 *src, got[SZ_8K];
+		phys_addr_t pa;
+		struct dma_vec_table ht;
+		struct dma_vec_map hm = { };
+		struct ib_sge sge;
+		struct ib_rdma_wr wr = { .wr = { .opcode = IB_WR_RDMA_WRITE } };
+		/* Straddle two blocks of the MR. */
+		u64 at = 777 * block - SZ_4K;
+		u32 lkey;
+
+		src = shim_ram_alloc(SZ_8K, &pa);
+		assert_non_null(src);
+		rng_fill(src, SZ_8K);
+		dma_vec_table_init(&ht);
+		assert_int_equal(dma_vec_append(&ht, pa, SZ_8K, NULL, GFP_KERNEL),
+				 0);
+		assert_int_equal(dma_vec_map_table(&hm, &ht, r.b.dev,
+						   DMA_TO_DEVICE, 0, NULL, NULL,
+						   GFP_KERNEL), 0);
+		lkey = hca_reg_phys(&r.b, hm.ranges, hm.nr, 0);
+		sge.addr = hm.ranges[0].addr;
+		sge.length = SZ_8K;
+		sge.lkey = lkey;
+		wr.wr.sg_list = &sge;
+		wr.wr.num_sge = 1;
+		wr.remote_addr = mr.ibmr.iova + at;
+		wr.rkey = mr.ibmr.rkey;
+		assert_int_equal(hca_post(&r.b, &wr.wr, &r.a), 0);
+		assert_int_equal(sim_bar_read(r.gpu_sw, 0,
+					      (u64)order[776] * block + block - SZ_4K,
+					      got, SZ_4K), 0);
+		assert_memory_equal(got, src, SZ_4K);
+		assert_int_equal(sim_bar_read(r.gpu_sw, 0, (u64)order[777] * block,
+					      got, SZ_4K), 0);
+		assert_memory_equal(got, src + SZ_4K, SZ_4K);
+		hca_dereg(&r.b, lkey);
+		dma_vec_unmap(&hm);
+		dma_vec_table_release(&ht);
+		shim_ram_free(src);
+	}
+	hca_mr_free(&mr);
+	dma_vec_unmap(&m);
+	dma_vec_table_release(&tbl);
+	dma_vec_provider_destroy(&prov);
+	free(order);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholder),
+		cmocka_unit_test_setup_teardown(test_sges_split, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_sges_32bit, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_mr_pages, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_mr_pages_errors, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_mr_klms, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_best_page_size, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_rw_sges, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_rw_errors, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_rw_mr, dvt_setup,
+						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_e2e_random, dvt_sim_setup,
+						dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_e2e_remote_bar,
+						dvt_sim_setup, dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_reject, dvt_sim_setup,
+						dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_soft_hca, dvt_sim_setup,
+						dvt_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_bar_128g_mr_entries,
+						dvt_sim_setup, dvt_sim_teardown),
 	};
 
 	return cmocka_run_group_tests_name("rdma", tests, NULL, NULL);

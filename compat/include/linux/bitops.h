@@ -39,6 +39,12 @@ static inline unsigned long __ffs(unsigned long word)
 	return __builtin_ctzl(word);
 }
 
+/* __ffs64(): undefined for 0, as in the kernel. */
+static inline unsigned int __ffs64(u64 word)
+{
+	return __builtin_ctzll(word);
+}
+
 static inline unsigned long __fls(unsigned long word)
 {
 	return BITS_PER_LONG - 1 - __builtin_clzl(word);
