@@ -7,13 +7,15 @@
 #   tier 1b installed platform: meson install into a temporary prefix, then
 #           the out-of-tree example driver built and tested via pkg-config;
 #   tier 2  kernel: patch series, checkpatch/kernel-doc/sparse/W=1 gates and
-#           KUnit under UML in a real Linux 6.12 tree (scripts/kernel/).
+#           KUnit under UML in a real Linux 6.12 tree (scripts/kernel/);
+#   tier 3  real devices: the patched and the unpatched kernel under QEMU
+#           with two emulated NVMe controllers doing P2P (scripts/qemu/).
 # Each tier prints its own summary; the last line totals all of them.
 #   DMA_VEC_TIERS="user kernel"   select tiers (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tiers=${DMA_VEC_TIERS:-user installed kernel}
+tiers=${DMA_VEC_TIERS:-user installed kernel qemu}
 total_pass=0
 total_fail=0
 
@@ -79,6 +81,11 @@ fi
 if [[ " $tiers " == *" kernel "* ]]; then
 	echo "=== tier 2: kernel (Linux 6.12, KUnit under UML) ==="
 	run_script_tier "kernel tier" scripts/kernel/run-tier.sh
+fi
+
+if [[ " $tiers " == *" qemu "* ]]; then
+	echo "=== tier 3: real devices (QEMU, emulated NVMe P2P) ==="
+	run_script_tier "qemu tier" scripts/qemu/run-tier.sh
 fi
 
 echo "$total_pass passed, $total_fail failed"

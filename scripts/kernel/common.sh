@@ -51,17 +51,34 @@ need_pkgs() {
 # Overlay map: prints "repo-path kernel-path" for every kernel-bound file
 # of the repository, in a stable order.
 #   include/linux/dma_vec.h   -> include/linux/dma_vec.h
+#   include/linux/dma_vec_*.h -> include/linux/ (headers of the helpers)
 #   lib/dma_vec.c             -> lib/dma_vec.c
-#   tests/kunit/*.[ch]        -> lib/ (same file name)
+#   tests/kunit/*.[ch]        -> lib/ (same file name), except:
+#   tests/kunit/X_kunit.c     -> drivers/dma_vec/ when drivers/conversions/X.c
+#                                exists: a KUnit file lands next to the code
+#                                it tests
 #   drivers/conversions/*.[ch] -> drivers/dma_vec/ (same file name)
 overlay_map() {
-	local f
+	local f b
 
 	echo "include/linux/dma_vec.h include/linux/dma_vec.h"
+	for f in "$REPO"/include/linux/dma_vec_*.h; do
+		[ -e "$f" ] || continue
+		echo "include/linux/${f##*/} include/linux/${f##*/}"
+	done
 	echo "lib/dma_vec.c lib/dma_vec.c"
 	for f in "$REPO"/tests/kunit/*.[ch]; do
 		[ -e "$f" ] || continue
-		echo "tests/kunit/${f##*/} lib/${f##*/}"
+		b=${f##*/}
+		case "$b" in
+		*_kunit.c)
+			if [ -e "$REPO/drivers/conversions/${b%_kunit.c}.c" ]; then
+				echo "tests/kunit/$b drivers/dma_vec/$b"
+				continue
+			fi
+			;;
+		esac
+		echo "tests/kunit/$b lib/$b"
 	done
 	for f in "$REPO"/drivers/conversions/*.[ch]; do
 		[ -e "$f" ] || continue

@@ -86,16 +86,32 @@ insert_kconfig() {
 	cat "$tmp/edit" >"$1"
 }
 
-# add FILE...: copy repository files to their kernel paths.
+# add_overlay SRC_PREFIX [DST_PREFIX]: copy the repository files under
+# SRC_PREFIX (whose kernel path is under DST_PREFIX) to their kernel paths.
 add_overlay() {
 	local src dst
 
 	while read -r src dst; do
 		case "$src" in
 		"$1"*)
+			case "$dst" in
+			"${2:-}"*) ;;
+			*) continue ;;
+			esac
 			mkdir -p "$(dirname "$PATCH_REPO/$dst")"
 			cp "$REPO/$src" "$PATCH_REPO/$dst"
 			;;
+		esac
+	done < <(overlay_map)
+}
+
+# kunit_files KERNEL_DIR: the KUnit .c files the overlay puts in KERNEL_DIR/.
+kunit_files() {
+	local src dst
+
+	while read -r src dst; do
+		case "$src:$dst" in
+		tests/kunit/*.c:"$1"/*) echo "${dst##*/}" ;;
 		esac
 	done < <(overlay_map)
 }
@@ -128,6 +144,17 @@ if overlay_map | grep -q '^drivers/conversions/'; then
 		touched+=(include/linux/mm.h)
 	fi
 fi
+# Hand-maintained diffs of existing kernel files (kernel/*.patch) come
+# last; the pristine files they modify belong to the base.
+shopt -s nullglob
+hand_patches=("$REPO"/kernel/*.patch)
+shopt -u nullglob
+for p in "${hand_patches[@]}"; do
+	while read -r f; do
+		[ -e "$PRISTINE/$f" ] || continue
+		[[ " ${touched[*]} " == *" $f "* ]] || touched+=("$f")
+	done < <(sed -n 's|^--- a/||p' "$p")
+done
 for f in "${touched[@]}"; do
 	mkdir -p "$(dirname "$PATCH_REPO/$f")"
 	cp "$PRISTINE/$f" "$PATCH_REPO/$f"
@@ -178,8 +205,8 @@ be included together.
 $SOB
 MSG
 
-# 0002: the KUnit suites.
-add_overlay tests/kunit/
+# 0002: the KUnit suites of lib/.
+add_overlay tests/kunit/ lib/
 insert_kconfig "$PATCH_REPO/lib/Kconfig.debug" LIST_KUNIT_TEST "$(cat <<'KCONFIG'
 config DMA_VEC_KUNIT_TEST
 	tristate "KUnit tests for dma_vec" if !KUNIT_ALL_TESTS
@@ -197,9 +224,7 @@ config DMA_VEC_KUNIT_TEST
 KCONFIG
 )"
 # One object per KUnit source file.
-kunit_objs=$(for f in "$REPO"/tests/kunit/*.c; do
-	[ -e "$f" ] || continue
-	b=${f##*/}
+kunit_objs=$(kunit_files lib | while read -r b; do
 	echo "obj-\$(CONFIG_DMA_VEC_KUNIT_TEST) += ${b%.c}.o"
 done)
 [ -n "$kunit_objs" ] || die "no KUnit source in tests/kunit/"
@@ -264,6 +289,7 @@ fi
 
 # 0004: consumer and exporter helpers, once they exist.
 if [ -n "$have_conv" ]; then
+	add_overlay include/linux/dma_vec_
 	add_overlay drivers/conversions/
 	{
 		echo '# SPDX-License-Identifier: GPL-2.0'
@@ -272,6 +298,13 @@ if [ -n "$have_conv" ]; then
 		echo '#'
 		for f in "$PATCH_REPO"/drivers/dma_vec/*.c; do
 			b=${f##*/}
+			case "$b" in
+			*_kunit.c) continue ;;
+			dma_vec_rdma.c)
+				echo "obj-\$(CONFIG_DMA_VEC_RDMA) += ${b%.c}.o"
+				continue
+				;;
+			esac
 			echo "obj-y += ${b%.c}.o"
 		done
 	} >"$PATCH_REPO/drivers/dma_vec/Makefile"
@@ -283,6 +316,13 @@ config DMA_VEC_P2P
 	  drivers/dma_vec/: providers described from PCI BARs, classification
 	  of (provider, client) pairs, mapping of tables for a device, and
 	  lookup of user addresses through the p2p_map VMA operation.
+
+config DMA_VEC_RDMA
+	def_bool DMA_VEC_P2P && INFINIBAND
+	help
+	  The dma_vec helpers for RDMA: SGEs, memory region page lists, the
+	  best MR page size and RDMA READ/WRITE work requests built from
+	  mapped dma_vec ranges, in drivers/dma_vec/dma_vec_rdma.c.
 KCONFIG
 )"
 	insert_after "$PATCH_REPO/drivers/Makefile" \
@@ -298,6 +338,73 @@ when both DMA_VEC and PCI are enabled (CONFIG_DMA_VEC_P2P).
 $SOB
 MSG
 fi
+
+# 0005: KUnit suites of the helpers, next to them in drivers/dma_vec/.
+conv_kunit=$(kunit_files drivers/dma_vec)
+if [ -n "$have_conv" ] && [ -n "$conv_kunit" ]; then
+	add_overlay tests/kunit/ drivers/dma_vec/
+	insert_kconfig "$PATCH_REPO/lib/Kconfig.debug" DMA_VEC_KUNIT_TEST "$(cat <<'KCONFIG'
+config DMA_VEC_P2P_KUNIT_TEST
+	tristate "KUnit tests for the dma_vec P2P and NVMe helpers" if !KUNIT_ALL_TESTS
+	depends on KUNIT && DMA_VEC_P2P
+	default KUNIT_ALL_TESTS
+	help
+	  This builds the KUnit test suites of drivers/dma_vec/: P2P
+	  classification on a hand-made PCI topology, mapping of tables
+	  through the DMA API, revocation, user address lookup through the
+	  p2p_map VMA operation, and NVMe PRP and SGL building.
+
+	  For more information on KUnit and unit tests in general please refer
+	  to the KUnit documentation in Documentation/dev-tools/kunit/.
+
+	  If unsure, say N.
+KCONFIG
+)"
+	{
+		echo
+		echo '# KUnit tests; the case tables they share with lib/ live there.'
+		while read -r b; do
+			# The RDMA suite needs the RDMA helpers (INFINIBAND).
+			if [ "$b" = dma_vec_rdma_kunit.c ]; then
+				echo 'ifdef CONFIG_DMA_VEC_RDMA'
+				echo "obj-\$(CONFIG_DMA_VEC_P2P_KUNIT_TEST) += ${b%.c}.o"
+				echo 'endif'
+				continue
+			fi
+			echo "obj-\$(CONFIG_DMA_VEC_P2P_KUNIT_TEST) += ${b%.c}.o"
+		done <<<"$conv_kunit"
+		while read -r b; do
+			if grep -q '"dma_vec_cases.h"' \
+				"$PATCH_REPO/drivers/dma_vec/$b"; then
+				echo "CFLAGS_${b%.c}.o += -I\$(srctree)/lib"
+			fi
+		done <<<"$conv_kunit"
+	} >>"$PATCH_REPO/drivers/dma_vec/Makefile"
+	commit <<MSG
+dma_vec: add KUnit tests for the conversion helpers
+
+Run the P2P topology matrix shared with the userspace test suite on
+hand-made PCI host bridges, buses and functions that are linked like the
+PCI core links them but never registered: the classification must match
+drivers/pci/p2pdma.c and be answered from the cache the second time.
+
+Map tables through the DMA API of a KUnit device, revoke providers of
+live mappings, resolve user addresses of the test's own mm through the
+p2p_map operation of a file mapping, and check NVMe PRP lists and SGL
+segments built from DMA ranges against the layout the NVMe specification
+prescribes, with the descriptor pages from a real dma_pool.
+
+The tests are built when the helpers are (CONFIG_DMA_VEC_P2P).
+
+$SOB
+MSG
+fi
+
+# Last: the hand-maintained diffs, with their own author, date and message.
+for p in "${hand_patches[@]}"; do
+	GIT_COMMITTER_DATE=$PATCH_DATE git -C "$PATCH_REPO" am -q "$p" ||
+		die "${p#"$REPO"/} does not apply on top of the series"
+done
 
 # Emit into a temporary directory, then replace only what changed so an
 # unchanged series keeps its timestamps.

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the x86_64 kernel of the QEMU tier:
+#   build-kernel.sh pristine   from .cache/linux-source-6.12 as unpacked
+#   build-kernel.sh patched    from .cache/linux-qemu-patched, a hard-linked
+#                              copy of it with patches/ applied
+# into a cached build directory .cache/qemu-kbuild-<kind>, from
+# "make ARCH=x86_64 tinyconfig" plus scripts/qemu/kernel.config.  Prints the
+# path of the bzImage on stdout.  Nothing is done when the inputs (the
+# fragment, and for "patched" the series) are unchanged since the last
+# build; a changed series is re-applied and only the files whose content
+# changed are replaced, so make rebuilds only what depends on them.  The
+# pristine tree is never written to: a replaced file is renamed into
+# place, which breaks its hard link.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel/common.sh
+. "$here/../kernel/common.sh"
+
+kind=${1:-}
+case "$kind" in
+pristine | patched) ;;
+*) die "usage: $0 pristine|patched" ;;
+esac
+
+need_pkgs build-essential bc bison flex libelf-dev patch rsync xz-utils
+ensure_pristine
+
+FRAG=$here/kernel.config
+OBJ=$CACHE/qemu-kbuild-$kind
+IMAGE=$OBJ/arch/x86/boot/bzImage
+
+shopt -s nullglob
+series=()
+[ "$kind" = patched ] && series=("$PATCH_DIR"/*.patch)
+shopt -u nullglob
+[ "$kind" = pristine ] || [ ${#series[@]} -gt 0 ] ||
+	die "no patches in $PATCH_DIR: run scripts/kernel/make-patches.sh"
+
+tree_stamp=$(cat /dev/null "${series[@]}" | sha256sum | cut -d' ' -f1)
+cfg_stamp=$(sha256sum "$FRAG" | cut -d' ' -f1)
+stamp="$tree_stamp $cfg_stamp"
+
+if [ -f "$IMAGE" ] && [ "$(cat "$OBJ/.qemu-stamp" 2>/dev/null)" = "$stamp" ]; then
+	log "$kind kernel up to date: $IMAGE"
+	echo "$IMAGE"
+	exit 0
+fi
+
+# Bring $SRC to pristine + series, the way prepare-tree.sh does for the
+# kernel tier: the series is applied to pristine copies of the files it
+# touches, and only files whose content changed are replaced (rsync
+# renames a new file into place, breaking the hard link), so make
+# rebuilds only what the change affects, not everything below mm.h.
+update_patched_tree() {
+	local stage=$CACHE/qemu-patched-stage manifest=$SRC.files f p
+	local -a files
+
+	if [ ! -d "$SRC" ]; then
+		log "creating $SRC (hard-linked copy of the pristine tree)"
+		rm -rf "$SRC.tmp"
+		cp -al "$PRISTINE" "$SRC.tmp"
+		mv "$SRC.tmp" "$SRC"
+	fi
+	log "applying ${#series[@]} patches to $SRC"
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	mapfile -t files < <(sed -n 's|^+++ b/||p' "${series[@]}" | sort -u)
+	for f in "${files[@]}"; do
+		if [ -e "$PRISTINE/$f" ]; then
+			mkdir -p "$(dirname "$stage/$f")"
+			cp "$PRISTINE/$f" "$stage/$f"
+		fi
+	done
+	for p in "${series[@]}"; do
+		patch -p1 -s -f --no-backup-if-mismatch -d "$stage" <"$p" ||
+			die "${p##*/} does not apply"
+	done
+	rsync -r --checksum --out-format='  updated %n' "$stage/" "$SRC/" >&2
+	# Files an earlier series touched and this one does not.
+	if [ -f "$manifest" ]; then
+		while read -r f; do
+			printf '%s\n' "${files[@]}" | grep -qxF "$f" && continue
+			if [ -e "$PRISTINE/$f" ]; then
+				install -m 0644 "$PRISTINE/$f" "$SRC/$f"
+			else
+				rm -f "$SRC/$f"
+			fi
+		done <"$manifest"
+	fi
+	printf '%s\n' "${files[@]}" >"$manifest"
+	for f in "${files[@]}"; do
+		[ ! "$SRC/$f" -ef "$PRISTINE/$f" ] || cmp -s "$PRISTINE/$f" "$stage/$f" ||
+			die "$f is still hard-linked to the pristine tree"
+	done
+	rm -rf "$stage"
+	echo "$tree_stamp" >"$SRC.stamp"
+}
+
+if [ "$kind" = pristine ]; then
+	SRC=$PRISTINE
+else
+	SRC=$CACHE/linux-qemu-patched
+	if [ "$(cat "$SRC.stamp" 2>/dev/null)" != "$tree_stamp" ]; then
+		update_patched_tree
+	fi
+fi
+
+mkdir -p "$OBJ"
+if [ "$(cat "$OBJ/.qemu-config-stamp" 2>/dev/null)" != "$cfg_stamp $kind" ]; then
+	log "configuring $OBJ (x86_64 tinyconfig + ${FRAG##*/})"
+	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 tinyconfig >"$OBJ/.qemu-config.log" 2>&1 ||
+		{ cat "$OBJ/.qemu-config.log" >&2; die "tinyconfig failed"; }
+	grep '^CONFIG_' "$FRAG" >>"$OBJ/.config"
+	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 olddefconfig >>"$OBJ/.qemu-config.log" 2>&1 ||
+		{ cat "$OBJ/.qemu-config.log" >&2; die "olddefconfig failed"; }
+	# Options below the "# patched" line exist only in the patched tree.
+	awk '/^# patched/ { p = 1 } /^CONFIG_/ { print (p ? "patched " : "all ") $0 }' \
+		"$FRAG" | while read -r scope opt; do
+		[ "$scope" = patched ] && [ "$kind" = pristine ] && continue
+		case "$opt" in
+		*=n) ! grep -q "^${opt%=n}=" "$OBJ/.config" ||
+			die "$OBJ/.config sets ${opt%=n}" ;;
+		*) grep -qx "$opt" "$OBJ/.config" || die "$OBJ/.config lacks $opt" ;;
+		esac
+	done
+	echo "$cfg_stamp $kind" >"$OBJ/.qemu-config-stamp"
+fi
+
+log "building the $kind kernel in $OBJ"
+start=$SECONDS
+make -s -C "$SRC" O="$OBJ" ARCH=x86_64 -j"$JOBS" bzImage >"$OBJ/.qemu-build.log" 2>&1 ||
+	{ tail -n 40 "$OBJ/.qemu-build.log" >&2; die "$kind kernel build failed"; }
+grep 'warning:' "$OBJ/.qemu-build.log" >&2 || true
+log "$kind kernel built in $((SECONDS - start)) s"
+echo "$stamp" >"$OBJ/.qemu-stamp"
+echo "$IMAGE"

@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The QEMU tier: real peer-to-peer DMA between two emulated NVMe
+# controllers, on the pristine 6.12 kernel and on the kernel with the
+# dma_vec series (patches/) applied, in one run:
+#   1. build both kernels (build-kernel.sh; cached, rebuilt only when the
+#      series or the config fragment changes) and the initramfs (busybox,
+#      /init, the static p2ptest helper; cached likewise)
+#   2. boot each kernel in qemu-system-x86_64 (TCG, q35) with controller A
+#      (64 MiB CMB, published as p2pmem) and controller B (a namespace
+#      backed by a fresh raw image):
+#        switch     A and B below one PCIe switch: P2P must work
+#        rootports  A and B on separate root ports, -cpu qemu64: P2P must
+#                   fail with EREMOTEIO (the host bridge is not on the
+#                   allow-list)
+#        epyc       as rootports with -cpu EPYC: P2P through the host
+#                   bridge is allowed (AMD Zen rule); DMA_VEC_QEMU_EPYC=0
+#                   skips it
+#   3. check on the host (report.py): the image holds exactly what the
+#      guest wrote, both kernels wrote the same data, the dma_vec counters
+#      of the nvme driver show the patched path was taken
+# The last line is
+#   qemu tier: N passed, N failed
+# counting every guest check (p2ptest) and host check of every run.
+# Exits non-zero on any failure.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel/common.sh
+. "$here/../kernel/common.sh"
+
+QCACHE=$CACHE/qemu
+QEMU_TIMEOUT=${DMA_VEC_QEMU_TIMEOUT:-120}
+passed=0
+failed=0
+
+finish() {
+	echo
+	echo "qemu tier took $((SECONDS - start)) s"
+	echo "qemu tier: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+}
+
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+start=$SECONDS
+printf '\n==== %s\n' "packages"
+need_pkgs qemu-system-x86 busybox-static cpio build-essential libc6-dev \
+	python3 bc bison flex libelf-dev patch rsync sparse xz-utils
+ensure_pristine
+mkdir -p "$QCACHE"
+
+printf '\n==== %s\n' "kernels"
+# DMA_VEC_QEMU_KERNELS="pristine" (or "patched") limits the run to one
+# kernel, for debugging; the tier proper runs both.
+kernels=${DMA_VEC_QEMU_KERNELS:-pristine patched}
+declare -A image
+for kind in $kernels; do
+	t=$SECONDS
+	if image[$kind]=$("$here/build-kernel.sh" "$kind"); then
+		echo "PASS build $kind kernel ($((SECONDS - t)) s)"
+		passed=$((passed + 1))
+	else
+		fail "build $kind kernel"
+	fi
+done
+[ "$failed" -eq 0 ] || finish
+
+# The kernel files the hand-maintained diffs modify (kernel/*.patch), built
+# W=1 and with sparse in the patched build directory: no finding allowed.
+if [[ " $kernels " == *" patched "* ]]; then
+	mapfile -t hand_objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' \
+		"$REPO"/kernel/*.patch 2>/dev/null | sort -u)
+	if [ ${#hand_objs[@]} -gt 0 ]; then
+		obj=$CACHE/qemu-kbuild-patched
+		rm -f "${hand_objs[@]/#/$obj/}"
+		st=0
+		make -s -C "$CACHE/linux-qemu-patched" O="$obj" ARCH=x86_64 \
+			-j"$JOBS" W=1 C=1 "${hand_objs[@]}" >"$obj/.qemu-w1.log" 2>&1 || st=$?
+		if [ "$st" -eq 0 ] && [ ! -s "$obj/.qemu-w1.log" ]; then
+			echo "PASS W=1 and sparse: ${hand_objs[*]}"
+			passed=$((passed + 1))
+		else
+			sed 's/^/    /' "$obj/.qemu-w1.log"
+			fail "W=1 and sparse: ${hand_objs[*]}"
+		fi
+	fi
+fi
+
+printf '\n==== %s\n' "initramfs"
+# gen_init_cpio from the kernel sources: device nodes without root.
+initrd=$QCACHE/initramfs.cpio
+stamp=$(cat "$here/init" "$here/p2ptest.c" "$PRISTINE/usr/gen_init_cpio.c" \
+	/bin/busybox | sha256sum | cut -d' ' -f1)
+if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
+	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$QCACHE/p2ptest" "$here/p2ptest.c"
+	cat >"$QCACHE/initramfs.list" <<-LIST
+	dir /dev 0755 0 0
+	nod /dev/console 0600 0 0 c 5 1
+	nod /dev/null 0666 0 0 c 1 3
+	dir /bin 0755 0 0
+	dir /proc 0755 0 0
+	dir /sys 0755 0 0
+	dir /tmp 1777 0 0
+	file /bin/busybox /bin/busybox 0755 0 0
+	file /bin/p2ptest $QCACHE/p2ptest 0755 0 0
+	file /init $here/init 0755 0 0
+	LIST
+	"$QCACHE/gen_init_cpio" "$QCACHE/initramfs.list" >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	echo "$stamp" >"$initrd.stamp"
+	echo "built $initrd"
+else
+	echo "$initrd up to date"
+fi
+
+# run NAME KERNEL TOPO MODE CPU
+run() {
+	local name=$1 kind=$2 topo=$3 mode=$4 cpu=$5 dir st t
+	local -a dev
+
+	dir=$QCACHE/run-$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	printf 'name=%s\nkernel=%s\ntopo=%s\nmode=%s\ncpu=%s\n' \
+		"$name" "$kind" "$topo" "$mode" "$cpu" >"$dir/meta"
+	truncate -s 16M "$dir/B.img"
+	# QEMU option lists are comma-separated words.
+	# shellcheck disable=SC2054
+	case "$topo" in
+	switch)
+		dev=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
+		     -device x3130-upstream,id=up1,bus=rp1
+		     -device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=1
+		     -device xio3130-downstream,id=dn2,bus=up1,chassis=3,slot=2
+		     -device nvme,id=nvmeA,serial=cmbA,cmb_size_mb=64,bus=dn1
+		     -device nvme,id=nvmeB,serial=dataB,drive=dB,bus=dn2)
+		;;
+	rootports)
+		dev=(-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
+		     -device pcie-root-port,id=rp2,bus=pcie.0,chassis=2,slot=2
+		     -device nvme,id=nvmeA,serial=cmbA,cmb_size_mb=64,bus=rp1
+		     -device nvme,id=nvmeB,serial=dataB,drive=dB,bus=rp2)
+		;;
+	esac
+	t=$SECONDS
+	st=0
+	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
+		-cpu "$cpu" -nographic -no-reboot -nic none \
+		-kernel "${image[$kind]}" -initrd "$initrd" \
+		-append "console=ttyS0 loglevel=4 panic=-1 p2pmode=$mode" \
+		-drive "file=$dir/B.img,if=none,id=dB,format=raw" \
+		"${dev[@]}" </dev/null >"$dir/console.log" 2>&1 || st=$?
+	echo "run $name: $kind kernel, $topo, -cpu $cpu, expect $mode:" \
+		"qemu exit $st after $((SECONDS - t)) s"
+	[ "$st" -eq 0 ] || sed 's/^/    | /' "$dir/console.log" | tail -n 60
+	rundirs+=("$dir")
+}
+
+printf '\n==== %s\n' "qemu runs"
+rundirs=()
+for kind in $kernels; do
+	run "$kind-switch" "$kind" switch ok qemu64
+done
+for kind in $kernels; do
+	run "$kind-rootports" "$kind" rootports eremoteio qemu64
+done
+if [ "${DMA_VEC_QEMU_EPYC:-1}" = 1 ]; then
+	for kind in $kernels; do
+		run "$kind-epyc" "$kind" rootports ok EPYC
+	done
+fi
+
+printf '\n==== %s\n' "results"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+st=0
+python3 "$here/report.py" "${rundirs[@]}" | tee "$out" || st=$?
+p=$(sed -n 's/^report: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")
+f=$(sed -n 's/^report: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
+[ "$st" -eq 0 ] || [ "${f:-1}" -gt 0 ] || fail "report.py exit status $st"
+finish

@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the dma_vec NVMe data pointer builders
+ * (drivers/dma_vec/dma_vec_nvme.c)
+ *
+ * The DMA ranges are made up (the builders never touch the memory), the
+ * descriptor pages come from a real dma_pool of a kunit_device_register()
+ * device.  Every expected value follows from the NVMe base specification:
+ * PRP entries are the pages a transfer touches, PRP2 is the second one or
+ * a pointer to a PRP list whose pages chain through their last entry; SGL
+ * descriptors are 16 bytes with the type in the high nibble of byte 15,
+ * and a segment descriptor may only be the last one of a segment.
+ */
+#include <kunit/device.h>
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma_vec.h>
+#include <linux/dmapool.h>
+#include <linux/module.h>
+#include <linux/nvme.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* SGL descriptor type bytes: type in bits 7:4, sub type 0 (address). */
+#define DVK_SGL_DATA		0x00
+#define DVK_SGL_SEGMENT		0x20
+#define DVK_SGL_LAST_SEGMENT	0x30
+
+#define DVK_PAGE		0x1000U
+/* Entries of one 4 KiB PRP list page and of one SGL segment. */
+#define DVK_PRPS_PER_PAGE	(DVK_PAGE / 8)
+#define DVK_SGLS_PER_PAGE	(DVK_PAGE / 16)
+/* Made-up DMA addresses above 4 GiB, far enough apart not to touch. */
+#define DVK_B			0x1234500000ULL
+#define DVK_C			0x2000000000ULL
+#define DVK_D			0x3000000000ULL
+
+static_assert(sizeof(struct nvme_sgl_desc) == 16);
+static_assert(sizeof(union nvme_data_ptr) == 16);
+
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_pool_destroy, dma_pool_destroy,
+			    struct dma_pool *);
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_data, dma_vec_nvme_free_data,
+			    struct dma_vec_nvme_data *);
+
+/* A controller with 4 KiB pages and its descriptor pool. */
+static struct dma_vec_nvme_ctrl *dvk_ctrl(struct kunit *test,
+					  unsigned int sgls)
+{
+	struct dma_vec_nvme_ctrl *ctrl;
+	struct device *dev;
+	dma_addr_t dma;
+	void *probe;
+
+	dev = kunit_device_register(test, "dvk_nvme");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	ctrl = kunit_kzalloc(test, sizeof(*ctrl), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctrl);
+	ctrl->pool = dma_pool_create("dvk", dev, DVK_PAGE, DVK_PAGE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, ctrl->pool);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_pool_destroy,
+						  ctrl->pool));
+	probe = dma_pool_alloc(ctrl->pool, GFP_KERNEL, &dma);
+	if (!probe)
+		kunit_skip(test, "dma_pool_alloc: no coherent DMA memory here");
+	dma_pool_free(ctrl->pool, probe, dma);
+	ctrl->page_shift = 12;
+	ctrl->sgls = sgls;
+	return ctrl;
+}
+
+/* Descriptor pages freed by KUnit unless the test frees them first. */
+static struct dma_vec_nvme_data *dvk_data(struct kunit *test)
+{
+	struct dma_vec_nvme_data *data;
+
+	data = kunit_kzalloc(test, sizeof(*data), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_free_data, data));
+	return data;
+}
+
+/*
+ * Free @data and check that its pages really went back to the pool: the
+ * pool hands out its free blocks last-freed first, so the next nr_pages
+ * allocations must return exactly the freed pages.
+ */
+static void dvk_free_check(struct kunit *test,
+			   const struct dma_vec_nvme_ctrl *ctrl,
+			   struct dma_vec_nvme_data *data)
+{
+	unsigned int nr = data->nr_pages, i, j;
+	struct dma_vec_nvme_page *old, *again;
+
+	old = kunit_kcalloc(test, nr + 1, sizeof(*old), GFP_KERNEL);
+	again = kunit_kcalloc(test, nr + 1, sizeof(*again), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	if (nr)
+		memcpy(old, data->pages, nr * sizeof(*old));
+
+	dma_vec_nvme_free_data(data);
+	KUNIT_EXPECT_TRUE(test, mem_is_zero(data, sizeof(*data)));
+
+	for (i = 0; i < nr; i++) {
+		again[i].va = dma_pool_alloc(ctrl->pool, GFP_KERNEL,
+					     &again[i].dma);
+		KUNIT_EXPECT_NOT_NULL(test, again[i].va);
+	}
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < nr; j++)
+			if (again[j].va == old[i].va && again[j].dma == old[i].dma)
+				break;
+		KUNIT_EXPECT_LT_MSG(test, j, nr, "page %u was not freed", i);
+	}
+	for (i = 0; i < nr; i++)
+		if (again[i].va)
+			dma_pool_free(ctrl->pool, again[i].va, again[i].dma);
+}
+
+/* The PRP entries of a transfer: its first byte, then every page start. */
+static unsigned int dvk_prp_entries(const struct dma_vec_drange *r,
+				    unsigned int nr, u64 *out, unsigned int max)
+{
+	unsigned int n = 0, i;
+
+	for (i = 0; i < nr; i++) {
+		u64 a = r[i].addr, end = r[i].addr + r[i].len;
+
+		for (; a < end; a = (a | (DVK_PAGE - 1)) + 1) {
+			if (n < max)
+				out[n] = a;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Check a PRP data pointer against the PRP entries of @r: PRP1 is entry
+ * 0; PRP2 is entry 1 if there are exactly two, else a list whose pages
+ * hold 512 entries, the last one pointing to the next page when more
+ * entries follow.  @list_pages is the expected number of list pages.
+ */
+static void dvk_check_prps(struct kunit *test, const struct dma_vec_drange *r,
+			   unsigned int nr, const union nvme_data_ptr *dptr,
+			   const struct dma_vec_nvme_data *data,
+			   unsigned int list_pages)
+{
+	unsigned int n, idx = 1, page = 0, slot;
+	u64 *e, list_dma;
+
+	n = dvk_prp_entries(r, nr, NULL, 0);
+	e = kunit_kcalloc(test, n, sizeof(*e), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	dvk_prp_entries(r, nr, e, n);
+
+	KUNIT_EXPECT_FALSE(test, data->sgl);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr->prp1), e[0]);
+	KUNIT_ASSERT_EQ(test, data->nr_pages, list_pages);
+	if (n == 1) {
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr->prp2), 0);
+		return;
+	}
+	if (n == 2) {
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr->prp2), e[1]);
+		return;
+	}
+
+	list_dma = le64_to_cpu(dptr->prp2);
+	while (idx < n) {
+		const __le64 *list;
+
+		KUNIT_ASSERT_LT(test, page, data->nr_pages);
+		KUNIT_ASSERT_EQ_MSG(test, list_dma, data->pages[page].dma,
+				    "list page %u", page);
+		KUNIT_EXPECT_EQ(test, list_dma & 7, 0);
+		list = data->pages[page].va;
+		for (slot = 0; slot < DVK_PRPS_PER_PAGE && idx < n; slot++) {
+			/* The last slot chains when more than one is left. */
+			if (slot == DVK_PRPS_PER_PAGE - 1 && n - idx > 1) {
+				list_dma = le64_to_cpu(list[slot]);
+				break;
+			}
+			if (le64_to_cpu(list[slot]) != e[idx]) {
+				KUNIT_FAIL(test, "entry %u: %llx, expected %llx",
+					   idx, le64_to_cpu(list[slot]), e[idx]);
+				return;
+			}
+			idx++;
+		}
+		page++;
+	}
+	KUNIT_EXPECT_EQ(test, page, list_pages);
+}
+
+static int dvk_prps(const struct dma_vec_nvme_ctrl *ctrl,
+		    const struct dma_vec_drange *r, unsigned int nr,
+		    union nvme_data_ptr *dptr, struct dma_vec_nvme_data *data)
+{
+	return dma_vec_nvme_setup_prps(ctrl, r, nr, dptr, data, GFP_KERNEL);
+}
+
+/* ---- PRPs ---- */
+
+static void dvk_prp_small(struct kunit *test)
+{
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, 0);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	union nvme_data_ptr dptr;
+	const struct dma_vec_drange one[] = { { DVK_B + 0x200, 0x800 } };
+	const struct dma_vec_drange two[] = { { DVK_B + 0x200, 0x1000 } };
+	const struct dma_vec_drange two_ranges[] = {
+		{ DVK_B, 0x1000 }, { DVK_C, 0x1000 },
+	};
+	const struct dma_vec_drange list[] = {
+		{ DVK_B + 0xe00, 0x200 }, { DVK_C, 0x2000 }, { DVK_D, 0x100 },
+	};
+	const __le64 *l;
+
+	/* One page, at a dword offset: PRP2 unused. */
+	memset(&dptr, 0xa5, sizeof(dptr));
+	KUNIT_ASSERT_EQ(test, 0, dvk_prps(ctrl, one, 1, &dptr, data));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), DVK_B + 0x200);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), 0);
+	KUNIT_EXPECT_EQ(test, data->nr_pages, 0U);
+	KUNIT_EXPECT_FALSE(test, data->sgl);
+	dvk_free_check(test, ctrl, data);
+
+	/* Two pages: PRP2 is the second page. */
+	KUNIT_ASSERT_EQ(test, 0, dvk_prps(ctrl, two, 1, &dptr, data));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), DVK_B + 0x200);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), DVK_B + 0x1000);
+	KUNIT_EXPECT_EQ(test, data->nr_pages, 0U);
+	dvk_free_check(test, ctrl, data);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dvk_prps(ctrl, two_ranges, 2, &dptr, data));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), DVK_B);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), DVK_C);
+	dvk_free_check(test, ctrl, data);
+
+	/* Four pages: PRP2 points to a list of the other three. */
+	KUNIT_ASSERT_EQ(test, 0, dvk_prps(ctrl, list, 3, &dptr, data));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), DVK_B + 0xe00);
+	KUNIT_ASSERT_EQ(test, data->nr_pages, 1U);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), data->pages[0].dma);
+	l = data->pages[0].va;
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(l[0]), DVK_C);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(l[1]), DVK_C + 0x1000);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(l[2]), DVK_D);
+	dvk_check_prps(test, list, 3, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+}
+
+/**
+ * struct dvk_prp_list_case - a transfer of whole pages with a PRP list
+ * @name: case name
+ * @pages: pages of the transfer, so @pages - 1 list entries
+ * @list_pages: PRP list pages the spec layout needs
+ */
+struct dvk_prp_list_case {
+	const char *name;
+	unsigned int pages;
+	unsigned int list_pages;
+};
+
+static const struct dvk_prp_list_case dvk_prp_list_cases[] = {
+	{ "3 pages, one list page", 3, 1 },
+	{ "513 pages, list page exactly full", 513, 1 },
+	{ "514 pages, chained to a second list page", 514, 2 },
+	{ "1024 pages, second list page exactly full", 1024, 2 },
+	{ "1025 pages, two chains", 1025, 3 },
+};
+
+static_assert(ARRAY_SIZE(dvk_prp_list_cases) == 5);
+
+KUNIT_ARRAY_PARAM_DESC(dvk_prp_list, dvk_prp_list_cases, name);
+
+static void dvk_prp_list_case(struct kunit *test)
+{
+	const struct dvk_prp_list_case *c = test->param_value;
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, 0);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	union nvme_data_ptr dptr;
+	/* One range, starting at an offset into its first page. */
+	const struct dma_vec_drange r = {
+		DVK_B + 0x100, (u64)c->pages * DVK_PAGE - 0x100,
+	};
+
+	KUNIT_ASSERT_EQ(test, dvk_prp_entries(&r, 1, NULL, 0), c->pages);
+	KUNIT_ASSERT_EQ(test, 0, dvk_prps(ctrl, &r, 1, &dptr, data));
+	dvk_check_prps(test, &r, 1, &dptr, data, c->list_pages);
+	dvk_free_check(test, ctrl, data);
+}
+
+/* Layouts PRPs cannot express; on error nothing is touched. */
+static void dvk_prp_errors(struct kunit *test)
+{
+	struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, 0);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	union nvme_data_ptr dptr, pattern;
+	const struct dma_vec_drange ends_short[] = {
+		{ DVK_B, 0x800 }, { DVK_C, 0x1000 },
+	};
+	const struct dma_vec_drange starts_late[] = {
+		{ DVK_B, 0x1000 }, { DVK_C + 0x200, 0x100 },
+	};
+	const struct dma_vec_drange middle_short[] = {
+		{ DVK_B, 0x1000 }, { DVK_C, 0x800 }, { DVK_D, 0x1000 },
+	};
+	const struct dma_vec_drange odd_prp1[] = { { DVK_B + 2, 0x100 } };
+	const struct dma_vec_drange empty[] = { { DVK_B, 0 } };
+	const struct dma_vec_drange big[] = { { DVK_B, 0x3000 } };
+	struct dma_vec_nvme_data before;
+
+	memset(&pattern, 0xa5, sizeof(pattern));
+	dptr = pattern;
+	before = *data;
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, ends_short, 2, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			dvk_prps(ctrl, starts_late, 2, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			dvk_prps(ctrl, middle_short, 3, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, odd_prp1, 1, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, empty, 1, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, big, 0, &dptr, data),
+			-EINVAL);
+	ctrl->max_transfer = 0x2000;
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, big, 1, &dptr, data),
+			-E2BIG);
+	KUNIT_EXPECT_MEMEQ(test, &dptr, &pattern, sizeof(dptr));
+	KUNIT_EXPECT_MEMEQ(test, data, &before, sizeof(before));
+
+	/* At the limit it fits. */
+	ctrl->max_transfer = 0x3000;
+	KUNIT_ASSERT_EQ(test, 0, dvk_prps(ctrl, big, 1, &dptr, data));
+	dvk_check_prps(test, big, 1, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+}
+
+/* ---- SGLs ---- */
+
+static int dvk_sgls(const struct dma_vec_nvme_ctrl *ctrl,
+		    const struct dma_vec_drange *r, unsigned int nr,
+		    union nvme_data_ptr *dptr, struct dma_vec_nvme_data *data)
+{
+	return dma_vec_nvme_setup_sgls(ctrl, r, nr, dptr, data, GFP_KERNEL);
+}
+
+static bool dvk_rsvd_zero(const struct nvme_sgl_desc *d)
+{
+	return mem_is_zero(d->rsvd, sizeof(d->rsvd));
+}
+
+/*
+ * Check an SGL data pointer against the data blocks @r: an inline data
+ * block for one, else a chain of segments in which only the last
+ * descriptor of a segment may point to the next one; a segment pointed to
+ * by a last segment descriptor has none, a segment pointed to by a segment
+ * descriptor ends with one.  Segments are filled up, so there are
+ * @nr_segs of them.
+ */
+static void dvk_check_sgls(struct kunit *test, const struct dma_vec_drange *r,
+			   unsigned int nr, const union nvme_data_ptr *dptr,
+			   const struct dma_vec_nvme_data *data,
+			   unsigned int nr_segs)
+{
+	const struct nvme_sgl_desc *link = &dptr->sgl;
+	unsigned int idx = 0, page = 0;
+
+	KUNIT_EXPECT_TRUE(test, data->sgl);
+	KUNIT_EXPECT_TRUE(test, dvk_rsvd_zero(link));
+	if (nr == 1) {
+		KUNIT_EXPECT_EQ(test, link->type, DVK_SGL_DATA);
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(link->addr), r[0].addr);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(link->length), r[0].len);
+		KUNIT_EXPECT_EQ(test, data->nr_pages, 0U);
+		return;
+	}
+
+	while (link) {
+		const struct nvme_sgl_desc *seg, *next = NULL;
+		unsigned int cnt, k;
+
+		KUNIT_ASSERT_TRUE(test, link->type == DVK_SGL_SEGMENT ||
+				  link->type == DVK_SGL_LAST_SEGMENT);
+		KUNIT_ASSERT_LT(test, page, data->nr_pages);
+		KUNIT_ASSERT_EQ_MSG(test, le64_to_cpu(link->addr),
+				    data->pages[page].dma, "segment %u", page);
+		KUNIT_ASSERT_EQ(test, le32_to_cpu(link->length) % 16, 0);
+		cnt = le32_to_cpu(link->length) / 16;
+		KUNIT_ASSERT_GE(test, cnt, 1U);
+		KUNIT_ASSERT_LE(test, cnt, DVK_SGLS_PER_PAGE);
+		seg = data->pages[page].va;
+		for (k = 0; k < cnt; k++) {
+			const struct nvme_sgl_desc *d = &seg[k];
+
+			KUNIT_EXPECT_TRUE(test, dvk_rsvd_zero(d));
+			if (d->type != DVK_SGL_DATA) {
+				KUNIT_ASSERT_EQ_MSG(test, k, cnt - 1,
+						    "segment %u: link inside",
+						    page);
+				next = d;
+				break;
+			}
+			KUNIT_ASSERT_LT(test, idx, nr);
+			if (le64_to_cpu(d->addr) != r[idx].addr ||
+			    le32_to_cpu(d->length) != r[idx].len) {
+				KUNIT_FAIL(test, "descriptor %u: %llx+%x", idx,
+					   le64_to_cpu(d->addr),
+					   le32_to_cpu(d->length));
+				return;
+			}
+			idx++;
+		}
+		/* Full segments but the last. */
+		if (next)
+			KUNIT_EXPECT_EQ(test, cnt, DVK_SGLS_PER_PAGE);
+		KUNIT_EXPECT_EQ_MSG(test, link->type,
+				    next ? DVK_SGL_SEGMENT : DVK_SGL_LAST_SEGMENT,
+				    "descriptor pointing to segment %u", page);
+		link = next;
+		page++;
+	}
+	KUNIT_EXPECT_EQ(test, idx, nr);
+	KUNIT_EXPECT_EQ(test, page, nr_segs);
+	KUNIT_EXPECT_EQ(test, data->nr_pages, nr_segs);
+}
+
+/* @n data blocks of odd sizes, 8 KiB apart. */
+static struct dma_vec_drange *dvk_blocks(struct kunit *test, unsigned int n)
+{
+	struct dma_vec_drange *r = kunit_kcalloc(test, n, sizeof(*r),
+						 GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < n; i++) {
+		r[i].addr = DVK_B + (u64)i * 0x2000 + 0x10 * (i % 7);
+		r[i].len = 0x200 + 3 * i;
+	}
+	return r;
+}
+
+static void dvk_sgl_inline(struct kunit *test)
+{
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, DMA_VEC_NVME_SGLS);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	const struct dma_vec_drange r = { DVK_B + 3, 0x1235 };
+	union nvme_data_ptr dptr;
+
+	memset(&dptr, 0xa5, sizeof(dptr));
+	KUNIT_ASSERT_EQ(test, 0, dvk_sgls(ctrl, &r, 1, &dptr, data));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.sgl.addr), DVK_B + 3);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(dptr.sgl.length), 0x1235);
+	KUNIT_EXPECT_EQ(test, dptr.sgl.type, DVK_SGL_DATA);
+	dvk_check_sgls(test, &r, 1, &dptr, data, 0);
+	dvk_free_check(test, ctrl, data);
+}
+
+/**
+ * struct dvk_sgl_case - a transfer of several data blocks
+ * @name: case name
+ * @blocks: number of data blocks
+ * @segs: SGL segments the spec layout needs with full segments
+ */
+struct dvk_sgl_case {
+	const char *name;
+	unsigned int blocks;
+	unsigned int segs;
+};
+
+static const struct dvk_sgl_case dvk_sgl_cases[] = {
+	{ "2 blocks, one segment", 2, 1 },
+	{ "256 blocks, one full segment", 256, 1 },
+	{ "257 blocks, chained to a last segment", 257, 2 },
+	{ "511 blocks, last segment full", 511, 2 },
+	{ "512 blocks, three segments", 512, 3 },
+	{ "600 blocks, three segments", 600, 3 },
+};
+
+static_assert(ARRAY_SIZE(dvk_sgl_cases) == 6);
+
+KUNIT_ARRAY_PARAM_DESC(dvk_sgl, dvk_sgl_cases, name);
+
+static void dvk_sgl_case(struct kunit *test)
+{
+	const struct dvk_sgl_case *c = test->param_value;
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, DMA_VEC_NVME_SGLS);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	struct dma_vec_drange *r = dvk_blocks(test, c->blocks);
+	union nvme_data_ptr dptr;
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dvk_sgls(ctrl, r, c->blocks, &dptr, data));
+	/* The data pointer covers the whole first segment. */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(dptr.sgl.length),
+			16 * min(c->blocks, DVK_SGLS_PER_PAGE));
+	KUNIT_EXPECT_EQ(test, dptr.sgl.type,
+			c->segs == 1 ? DVK_SGL_LAST_SEGMENT : DVK_SGL_SEGMENT);
+	dvk_check_sgls(test, r, c->blocks, &dptr, data, c->segs);
+	dvk_free_check(test, ctrl, data);
+}
+
+/* A data block holds at most 4 GiB - 1 bytes: bigger ranges are split. */
+static void dvk_sgl_split(struct kunit *test)
+{
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, DMA_VEC_NVME_SGLS);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	const struct dma_vec_drange r = { DVK_B, SZ_4G + 0x10 };
+	const struct nvme_sgl_desc *seg;
+	union nvme_data_ptr dptr;
+	u64 addr = DVK_B;
+	unsigned int i, cnt;
+
+	KUNIT_ASSERT_EQ(test, 0, dvk_sgls(ctrl, &r, 1, &dptr, data));
+	KUNIT_EXPECT_EQ(test, dptr.sgl.type, DVK_SGL_LAST_SEGMENT);
+	KUNIT_ASSERT_EQ(test, data->nr_pages, 1U);
+	cnt = le32_to_cpu(dptr.sgl.length) / 16;
+	KUNIT_EXPECT_EQ(test, cnt, 2U);
+	seg = data->pages[0].va;
+	for (i = 0; i < cnt; i++) {
+		KUNIT_EXPECT_EQ(test, seg[i].type, DVK_SGL_DATA);
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(seg[i].addr), addr);
+		KUNIT_EXPECT_NE(test, le32_to_cpu(seg[i].length), 0);
+		addr += le32_to_cpu(seg[i].length);
+	}
+	KUNIT_EXPECT_EQ(test, addr, DVK_B + SZ_4G + 0x10);
+	dvk_free_check(test, ctrl, data);
+}
+
+static void dvk_sgl_errors(struct kunit *test)
+{
+	struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, 0);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	const struct dma_vec_drange ok[] = { { DVK_B, 0x100 } };
+	const struct dma_vec_drange odd_addr[] = { { DVK_B + 1, 0x100 } };
+	const struct dma_vec_drange odd_len[] = {
+		{ DVK_B, 0x100 }, { DVK_C, 0x101 },
+	};
+	const struct dma_vec_drange big[] = { { DVK_B, 0x3000 } };
+	union nvme_data_ptr dptr, pattern;
+	struct dma_vec_nvme_data before;
+
+	memset(&pattern, 0xa5, sizeof(pattern));
+	dptr = pattern;
+	before = *data;
+	/* No SGL support, or the reserved value 11b. */
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, ok, 1, &dptr, data),
+			-EOPNOTSUPP);
+	ctrl->sgls = 3;
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, ok, 1, &dptr, data),
+			-EOPNOTSUPP);
+
+	/* Dword alignment and granularity. */
+	ctrl->sgls = DMA_VEC_NVME_SGLS_DWORD;
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, odd_addr, 1, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, odd_len, 2, &dptr, data),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, ok, 0, &dptr, data),
+			-EINVAL);
+	ctrl->max_transfer = 0x2000;
+	KUNIT_EXPECT_EQ(test, dvk_sgls(ctrl, big, 1, &dptr, data),
+			-E2BIG);
+	KUNIT_EXPECT_MEMEQ(test, &dptr, &pattern, sizeof(dptr));
+	KUNIT_EXPECT_MEMEQ(test, data, &before, sizeof(before));
+
+	KUNIT_ASSERT_EQ(test, 0, dvk_sgls(ctrl, ok, 1, &dptr, data));
+	dvk_check_sgls(test, ok, 1, &dptr, data, 0);
+	dvk_free_check(test, ctrl, data);
+
+	/* Byte granularity accepts both. */
+	ctrl->sgls = DMA_VEC_NVME_SGLS;
+	KUNIT_ASSERT_EQ(test, 0,
+			dvk_sgls(ctrl, odd_len, 2, &dptr, data));
+	dvk_check_sgls(test, odd_len, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+}
+
+/* ---- choosing between them ---- */
+
+static void dvk_data_choice(struct kunit *test)
+{
+	struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, DMA_VEC_NVME_SGLS);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	const struct dma_vec_drange small[] = {
+		{ DVK_B, 0x1000 }, { DVK_C, 0x1000 }, { DVK_D, 0x1000 },
+	};
+	const struct dma_vec_drange large[] = {
+		{ DVK_B, SZ_64K }, { DVK_C, SZ_64K },
+	};
+	/* 0xffff bytes in two ranges: 0x8000 on average, rounded up. */
+	const struct dma_vec_drange at_threshold[] = {
+		{ DVK_B, 0x8000 }, { DVK_C, 0x7fff },
+	};
+	const struct dma_vec_drange below[] = {
+		{ DVK_B, 0x8000 }, { DVK_C, 0x7ffe },
+	};
+	const struct dma_vec_drange gap[] = {
+		{ DVK_B, 0x800 }, { DVK_C, 0x800 },
+	};
+	union nvme_data_ptr dptr;
+
+	ctrl->sgl_threshold = SZ_32K;
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, small, 3, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_prps(test, small, 3, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, large, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_sgls(test, large, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, at_threshold, 2, &dptr,
+						data, GFP_KERNEL));
+	dvk_check_sgls(test, at_threshold, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, below, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_prps(test, below, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	/* PRPs cannot express a gap: SGLs although the ranges are small. */
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, gap, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_sgls(test, gap, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	/* Threshold 0: PRPs whenever they can. */
+	ctrl->sgl_threshold = 0;
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, large, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_prps(test, large, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	/* Without SGL support: PRPs or nothing. */
+	ctrl->sgls = 0;
+	ctrl->sgl_threshold = SZ_32K;
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, large, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_prps(test, large, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+	KUNIT_EXPECT_EQ(test,
+			dma_vec_nvme_setup_data(ctrl, gap, 2, &dptr, data,
+						GFP_KERNEL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, data->nr_pages, 0U);
+}
+
+/* Freeing an empty command, or twice, does nothing. */
+static void dvk_free_empty(struct kunit *test)
+{
+	const struct dma_vec_nvme_ctrl *ctrl = dvk_ctrl(test, DMA_VEC_NVME_SGLS);
+	struct dma_vec_nvme_data *data = dvk_data(test);
+	struct dma_vec_drange *r = dvk_blocks(test, 300);
+	union nvme_data_ptr dptr;
+
+	dma_vec_nvme_free_data(data);
+	KUNIT_EXPECT_TRUE(test, mem_is_zero(data, sizeof(*data)));
+	KUNIT_ASSERT_EQ(test, 0, dvk_sgls(ctrl, r, 300, &dptr, data));
+	KUNIT_EXPECT_EQ(test, data->nr_pages, 2U);
+	dvk_free_check(test, ctrl, data);
+	dma_vec_nvme_free_data(data);
+	KUNIT_EXPECT_TRUE(test, mem_is_zero(data, sizeof(*data)));
+}
+
+static struct kunit_case dma_vec_nvme_cases[] = {
+	KUNIT_CASE(dvk_prp_small),
+	KUNIT_CASE_PARAM(dvk_prp_list_case, dvk_prp_list_gen_params),
+	KUNIT_CASE(dvk_prp_errors),
+	KUNIT_CASE(dvk_sgl_inline),
+	KUNIT_CASE_PARAM(dvk_sgl_case, dvk_sgl_gen_params),
+	KUNIT_CASE(dvk_sgl_split),
+	KUNIT_CASE(dvk_sgl_errors),
+	KUNIT_CASE(dvk_data_choice),
+	KUNIT_CASE(dvk_free_empty),
+	{}
+};
+
+static struct kunit_suite dma_vec_nvme_suite = {
+	.name = "dma_vec_nvme",
+	.test_cases = dma_vec_nvme_cases,
+};
+
+kunit_test_suite(dma_vec_nvme_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the dma_vec NVMe data pointer builders");
+MODULE_LICENSE("GPL");
