@@ -77,67 +77,30 @@ static u64 rng_below(u64 *state, u64 n)
 	return rng_next(state) % n;
 }
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"usage: %s [--bar-gib N] [--block-mib N] [--fill PCT] [--seed S]\n"
-		"  --bar-gib N    BAR size in GiB (default 128)\n"
-		"  --block-mib N  VRAM allocation block in MiB, a power of two (default 2)\n"
-		"  --fill PCT     percentage of the BAR's blocks allocated, 1-100 (default 90)\n"
-		"  --seed S       allocator seed (default 1)\n",
-		prog);
-}
+static const char bar_footprint_help[] =
+	"usage: %s [--bar-gib N] [--block-mib N] [--fill PCT] [--seed S]\n"
+	"  --bar-gib N    BAR size in GiB (default 128)\n"
+	"  --block-mib N  VRAM allocation block in MiB, a power of two (default 2)\n"
+	"  --fill PCT     percentage of the BAR's blocks allocated, 1-100 (default 90)\n"
+	"  --seed S       allocator seed (default 1)\n";
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	static const struct option longopts[] = {
-		{ "bar-gib", required_argument, NULL, 'b' },
-		{ "block-mib", required_argument, NULL, 'k' },
-		{ "fill", required_argument, NULL, 'f' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	/* Up to 64 TiB of BAR: the window must fit above its base. */
+	const struct u64_option opts[] = {
+		{ "bar-gib", 1, 65536, &opt->bar_gib },
+		{ "block-mib", 1, 65536, &opt->block_mib },
+		{ "fill", 1, 100, &opt->fill },
+		{ "seed", 0, U64_MAX, &opt->seed },
 	};
-	int c;
 
 	opt->bar_gib = 128;
 	opt->block_mib = 2;
 	opt->fill = 90;
 	opt->seed = 1;
-
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int ret = 0;
-
-		switch (c) {
-		case 'b':
-			/* Up to 64 TiB: the window must fit above its base. */
-			ret = parse_u64("bar_footprint", optarg, "bar-gib", 1, 65536,
-					&opt->bar_gib);
-			break;
-		case 'k':
-			ret = parse_u64("bar_footprint", optarg, "block-mib", 1, 65536,
-					&opt->block_mib);
-			break;
-		case 'f':
-			ret = parse_u64("bar_footprint", optarg, "fill", 1, 100, &opt->fill);
-			break;
-		case 's':
-			ret = parse_u64("bar_footprint", optarg, "seed", 0, U64_MAX, &opt->seed);
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(0);
-		default:
-			usage(stderr, argv[0]);
-			return -EINVAL;
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind != argc) {
-		usage(stderr, argv[0]);
+	if (parse_u64_options(argc, argv, "bar_footprint", opts,
+			      ARRAY_SIZE(opts), bar_footprint_help))
 		return -EINVAL;
-	}
 	if (opt->block_mib & (opt->block_mib - 1)) {
 		fprintf(stderr, "bar_footprint: --block-mib must be a power of two\n");
 		return -EINVAL;

@@ -7,6 +7,7 @@
 #define EXAMPLE_UTIL_H
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -51,6 +52,62 @@ static inline int parse_u64(const char *prog, const char *arg,
 		return -EINVAL;
 	}
 	*val = v;
+	return 0;
+}
+
+/**
+ * struct u64_option - a numeric command-line option --@name N
+ * @name: long option name
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ * @val: where the value goes; holds the default beforehand
+ */
+struct u64_option {
+	const char *name;
+	u64 min;
+	u64 max;
+	u64 *val;
+};
+
+#define MAX_U64_OPTIONS	8
+
+/*
+ * Parse argv against @nr numeric options and --help.  --help prints @help
+ * (with argv[0]) on stdout and exits; anything wrong prints it on stderr.
+ * Returns 0 or -EINVAL.
+ */
+static inline int parse_u64_options(int argc, char **argv, const char *prog,
+				    const struct u64_option *opts,
+				    unsigned int nr, const char *help)
+{
+	struct option longopts[MAX_U64_OPTIONS + 2] = { };
+	unsigned int i;
+	int c;
+
+	if (nr > MAX_U64_OPTIONS)
+		return -EINVAL;
+	for (i = 0; i < nr; i++)
+		longopts[i] = (struct option){ opts[i].name, required_argument,
+					       NULL, 'A' + (int)i };
+	longopts[nr] = (struct option){ "help", no_argument, NULL, 'h' };
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			printf(help, argv[0]);
+			exit(0);
+		}
+		if (c < 'A' || c >= 'A' + (int)nr) {
+			fprintf(stderr, help, argv[0]);
+			return -EINVAL;
+		}
+		i = c - 'A';
+		if (parse_u64(prog, optarg, opts[i].name, opts[i].min,
+			      opts[i].max, opts[i].val))
+			return -EINVAL;
+	}
+	if (optind != argc) {
+		fprintf(stderr, help, argv[0]);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -83,67 +83,30 @@ static const char *type_name(enum dma_vec_map_type type)
 	}
 }
 
-static void usage(FILE *f, const char *prog)
-{
-	fprintf(f,
-		"usage: %s [--size-gib N] [--max-blocks N] [--xfer-mib N] [--seed S]\n"
-		"  --size-gib N    exported buffer in GiB, 1-31 (default 16)\n"
-		"  --max-blocks N  other clients' buffers: 1-N blocks of 2 MiB (default 8)\n"
-		"  --xfer-mib N    MiB each importer moves each way, 1-64 (default 4)\n"
-		"  --seed S        allocator seed (default 1)\n",
-		prog);
-}
+static const char gpu_export_help[] =
+	"usage: %s [--size-gib N] [--max-blocks N] [--xfer-mib N] [--seed S]\n"
+	"  --size-gib N    exported buffer in GiB, 1-31 (default 16)\n"
+	"  --max-blocks N  other clients' buffers: 1-N blocks of 2 MiB (default 8)\n"
+	"  --xfer-mib N    MiB each importer moves each way, 1-64 (default 4)\n"
+	"  --seed S        allocator seed (default 1)\n";
 
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-	static const struct option longopts[] = {
-		{ "size-gib", required_argument, NULL, 's' },
-		{ "max-blocks", required_argument, NULL, 'b' },
-		{ "xfer-mib", required_argument, NULL, 'x' },
-		{ "seed", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	/* The churn takes 4x the buffer out of 128 GiB: at most 31 GiB. */
+	const struct u64_option opts[] = {
+		{ "size-gib", 1, 31, &opt->size_gib },
+		{ "max-blocks", 1, 1024, &opt->max_blocks },
+		{ "xfer-mib", 1, 64, &opt->xfer_mib },
+		{ "seed", 0, U64_MAX, &opt->seed },
 	};
-	int c;
 
 	opt->size_gib = 16;
 	opt->max_blocks = 8;
 	opt->xfer_mib = 4;
 	opt->seed = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int ret = 0;
-
-		switch (c) {
-		case 's':
-			/* The churn takes 4x the buffer out of 128 GiB. */
-			ret = parse_u64("gpu_export", optarg, "size-gib", 1, 31,
-					&opt->size_gib);
-			break;
-		case 'b':
-			ret = parse_u64("gpu_export", optarg, "max-blocks", 1, 1024,
-					&opt->max_blocks);
-			break;
-		case 'x':
-			ret = parse_u64("gpu_export", optarg, "xfer-mib", 1, 64,
-					&opt->xfer_mib);
-			break;
-		case 'r':
-			ret = parse_u64("gpu_export", optarg, "seed", 0, U64_MAX, &opt->seed);
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(0);
-		default:
-			usage(stderr, argv[0]);
-			return -EINVAL;
-		}
-		if (ret)
-			return ret;
-	}
-	if (optind != argc) {
-		usage(stderr, argv[0]);
+	if (parse_u64_options(argc, argv, "gpu_export", opts, ARRAY_SIZE(opts),
+			      gpu_export_help))
 		return -EINVAL;
-	}
 	return 0;
 }
 

@@ -16,7 +16,6 @@
  * Usage: rdma_pages [--alloc-gib N] [--block-mib N] [--seed S]
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,8 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <shim/sim.h>
+
+#include "example_util.h"
 
 #define SZ_4K		0x1000ULL
 #define SZ_1M		0x100000ULL
@@ -42,63 +43,27 @@ struct options {
 	u64 seed;
 };
 
-static int parse_u64(const char *name, const char *s, u64 min, u64 max,
-		     u64 *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || !*s || v < min || v > max) {
-		fprintf(stderr, "rdma_pages: --%s wants a number in [%llu, %llu], not '%s'\n",
-			name, (unsigned long long)min, (unsigned long long)max,
-			s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
+static const char rdma_pages_help[] =
+	"usage: %s [--alloc-gib N] [--block-mib N] [--seed S]\n"
+	"  --alloc-gib N  GPU allocation in GiB (default 128)\n"
+	"  --block-mib N  VRAM block in MiB, a power of two (default 2)\n"
+	"  --seed S       allocator seed (default 1)\n";
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "alloc-gib", required_argument, NULL, 'a' },
-		{ "block-mib", required_argument, NULL, 'b' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct u64_option opts[] = {
+		{ "alloc-gib", 1, 1024, &o->alloc_gib },
+		{ "block-mib", 1, 1024, &o->block_mib },
+		{ "seed", 0, U64_MAX, &o->seed },
 	};
-	int c;
 
 	o->alloc_gib = 128;
 	o->block_mib = 2;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if (parse_u64("alloc-gib", optarg, 1, 1024, &o->alloc_gib))
-				return -1;
-			break;
-		case 'b':
-			if (parse_u64("block-mib", optarg, 1, 1024, &o->block_mib))
-				return -1;
-			break;
-		case 's':
-			if (parse_u64("seed", optarg, 0, ~0ULL, &o->seed))
-				return -1;
-			break;
-		default:
-			fprintf(stderr,
-				"usage: %s [--alloc-gib N] [--block-mib N] [--seed S]\n"
-				"  --alloc-gib N  GPU allocation in GiB (default 128)\n"
-				"  --block-mib N  VRAM block in MiB, a power of two (default 2)\n"
-				"  --seed S       allocator seed (default 1)\n",
-				argv[0]);
-			return -1;
-		}
-	}
-	if (optind != argc || (o->block_mib & (o->block_mib - 1))) {
+	if (parse_u64_options(argc, argv, "rdma_pages", opts, ARRAY_SIZE(opts),
+			      rdma_pages_help))
+		return -1;
+	if (o->block_mib & (o->block_mib - 1)) {
 		fprintf(stderr, "rdma_pages: --block-mib must be a power of two\n");
 		return -1;
 	}
