@@ -536,9 +536,7 @@ unsigned long dma_get_merge_boundary(struct device *dev)
 bool dma_iova_try_alloc(struct device *dev, struct dma_iova_state *state,
 			phys_addr_t phys, size_t size)
 {
-	u64 off = phys & (SIM_GRANULE - 1);
-	u64 len, iova;
-	struct sim_map *m;
+	dma_addr_t dma;
 
 	memset(state, 0, sizeof(*state));
 	if (!sim.iova_api || !sim_dev_translated(dev))
@@ -548,21 +546,11 @@ bool dma_iova_try_alloc(struct device *dev, struct dma_iova_state *state,
 		return false;
 	if (sim_map_op_fails())
 		return false;
-	len = ALIGN(off + size, SIM_GRANULE);
-	iova = sim_iova_alloc(dev, len);
-	if (!iova)
+	/* A reservation: the IOVA extent, no page table entries yet. */
+	dma = sim_iommu_map(dev, SIM_MAP_IOVA, phys, size, DMA_NONE, 0);
+	if (dma == DMA_MAPPING_ERROR)
 		return false;
-	m = sim_map_new(dev, SIM_MAP_IOVA);
-	if (!m)
-		return false;
-	m->iommu = true;
-	m->iova = iova;
-	m->iova_len = len;
-	m->dma = iova + off;
-	m->size = size;
-	m->phys = phys;
-	m->dir = DMA_NONE;
-	state->addr = m->dma;
+	state->addr = dma;
 	state->__size = size;
 	return true;
 }
