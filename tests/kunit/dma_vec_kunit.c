@@ -23,25 +23,11 @@
 #include <linux/vmalloc.h>
 
 #include "dma_vec_cases.h"
+#include "dma_vec_kunit.h"
 
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_table_release, dma_vec_table_release,
-			    struct dma_vec_table *);
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
 			    struct sg_table *);
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
-
-/* A table released by KUnit when the test ends, whatever the outcome. */
-static struct dma_vec_table *dvk_table(struct kunit *test)
-{
-	struct dma_vec_table *tbl;
-
-	tbl = kunit_kzalloc(test, sizeof(*tbl), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, tbl);
-	dma_vec_table_init(tbl);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_table_release, tbl));
-	return tbl;
-}
 
 /* An sg_table freed by KUnit; the caller fills it with sg_alloc_*(). */
 static struct sg_table *dvk_sgt(struct kunit *test)

@@ -35,24 +35,10 @@
 #endif
 
 #include "dma_vec_cases.h"
+#include "dma_vec_kunit.h"
 
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_table_release, dma_vec_table_release,
-			    struct dma_vec_table *);
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_provider_destroy, dma_vec_provider_destroy,
 			    struct dma_vec_provider *);
-
-/* A table released by KUnit when the test ends, whatever the outcome. */
-static struct dma_vec_table *dvk_table(struct kunit *test)
-{
-	struct dma_vec_table *tbl;
-
-	tbl = kunit_kzalloc(test, sizeof(*tbl), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, tbl);
-	dma_vec_table_init(tbl);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_table_release, tbl));
-	return tbl;
-}
 
 /* Provider @idx of dvc_providers owned by @owner, destroyed by KUnit. */
 static struct dma_vec_provider *dvk_provider(struct kunit *test,
