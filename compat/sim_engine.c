@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <shim/shim.h>
 
@@ -501,4 +502,34 @@ int sim_dma(struct device *dev, dma_addr_t addr, void *buf, size_t len,
 		}
 	}
 	return 0;
+}
+
+int sim_dma_ranges(struct device *dev, const struct dma_vec_drange *ranges,
+		   unsigned int nr, u64 off, void *buf, u64 len, bool write)
+{
+	u64 total = 0, skip = off;
+	unsigned int i;
+	int n = 0, ret;
+
+	for (i = 0; i < nr; i++)
+		total += ranges[i].len;
+	if (off > total || len > total - off)
+		return -EINVAL;
+	for (i = 0; i < nr && len; i++) {
+		u64 chunk;
+
+		if (skip >= ranges[i].len) {
+			skip -= ranges[i].len;
+			continue;
+		}
+		chunk = min(len, ranges[i].len - skip);
+		ret = sim_dma(dev, ranges[i].addr + skip, buf, chunk, write);
+		if (ret)
+			return ret;
+		n++;
+		buf = (u8 *)buf + chunk;
+		len -= chunk;
+		skip = 0;
+	}
+	return n;
 }

@@ -166,27 +166,12 @@ static int upload(struct gpu_bo *bo, const struct window *w, u64 seed, u8 *buf)
 static int dma_xfer(struct device *dev, const struct dma_vec_map *map,
 		    u64 off, u8 *buf, u64 len, bool write, unsigned int *bursts)
 {
-	unsigned int i;
+	int n = sim_dma_ranges(dev, map->ranges, map->nr, off, buf, len, write);
 
-	for (i = 0; i < map->nr && len; i++) {
-		const struct dma_vec_drange *d = &map->ranges[i];
-		u64 n;
-		int ret;
-
-		if (off >= d->len) {
-			off -= d->len;
-			continue;
-		}
-		n = min(len, d->len - off);
-		ret = sim_dma(dev, d->addr + off, buf, n, write);
-		if (ret)
-			return ret;
-		(*bursts)++;
-		buf += n;
-		len -= n;
-		off = 0;
-	}
-	return len ? -EFAULT : 0;
+	if (n < 0)
+		return n;
+	*bursts += n;
+	return 0;
 }
 
 /*

@@ -226,27 +226,10 @@ static void upload(struct gpu_bo *bo, u64 base, u64 len, u64 seed)
 static int dma_xfer(struct device *dev, const struct dma_vec_map *map,
 		    u64 off, u8 *buf, u64 len, bool write)
 {
-	unsigned int i;
+	int n = sim_dma_ranges(dev, map->ranges, map->nr, off, buf, len, write);
 
-	for (i = 0; i < map->nr && len; i++) {
-		const struct dma_vec_drange *d = &map->ranges[i];
-		u64 n;
-		int ret;
-
-		if (off >= d->len) {
-			off -= d->len;
-			continue;
-		}
-		n = min(len, d->len - off);
-		ret = sim_dma(dev, d->addr + off, buf, n, write);
-		if (ret)
-			return ret;
-		buf += n;
-		len -= n;
-		off = 0;
-	}
-	assert_int_equal(len, 0);
-	return 0;
+	assert_int_not_equal(n, -EINVAL);
+	return n < 0 ? n : 0;
 }
 
 /*

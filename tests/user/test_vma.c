@@ -287,7 +287,6 @@ static void test_user_to_peer_dma(void **state)
 	u8 out[0x3000], in[0x3000];
 	struct env e;
 	unsigned int i;
-	u64 off = 0;
 
 	(void)state;
 	env_init(&e);
@@ -300,11 +299,8 @@ static void test_user_to_peer_dma(void **state)
 					   0, NULL, NULL, GFP_KERNEL), 0);
 	for (i = 0; i < sizeof(out); i++)
 		out[i] = (u8)(i * 13 + 1);
-	for (i = 0; i < m.nr; i++) {
-		assert_int_equal(sim_dma(&e.nic->dev, m.ranges[i].addr, out + off,
-					 m.ranges[i].len, true), 0);
-		off += m.ranges[i].len;
-	}
+	assert_int_equal(sim_dma_ranges(&e.nic->dev, m.ranges, m.nr, 0, out,
+					sizeof(out), true), 2);
 	assert_int_equal(sim_bar_read(e.gpu[0], 0, 0x100 * PAGE_SIZE + 0x2800,
 				      in, 0x1800), 0);
 	assert_int_equal(sim_bar_read(e.gpu[1], 0, 0x200 * PAGE_SIZE,

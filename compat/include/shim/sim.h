@@ -13,6 +13,7 @@
 #define _SHIM_SIM_H
 
 #include <linux/device.h>
+#include <linux/dma_vec.h>
 #include <linux/mm_types.h>
 #include <linux/pci.h>
 #include <linux/types.h>
@@ -296,6 +297,25 @@ u64 sim_bar_backing(struct pci_dev *pdev, int bar);
  */
 int sim_dma(struct device *dev, dma_addr_t addr, void *buf, size_t len,
 	    bool write);
+
+/**
+ * sim_dma_ranges() - A device transfer over a window of DMA ranges.
+ * @dev: the initiating device
+ * @ranges: the ranges, such as those of a struct dma_vec_map
+ * @nr: number of ranges
+ * @off: byte offset of the window in the concatenated ranges
+ * @buf: the device's side of the data
+ * @len: bytes
+ * @write: true for a device write to memory, false for a device read
+ *
+ * One sim_dma() per range the window touches, in order; stops at the
+ * first fault.
+ *
+ * Return: the number of sim_dma() transfers made, -EFAULT after a fault,
+ * or -EINVAL if the window runs past the ranges (nothing moved then).
+ */
+int sim_dma_ranges(struct device *dev, const struct dma_vec_drange *ranges,
+		   unsigned int nr, u64 off, void *buf, u64 len, bool write);
 
 /**
  * sim_faults() - Count DMA faults.
