@@ -299,6 +299,12 @@ static void test_user_to_peer_dma(void **state)
 					   0, NULL, NULL, GFP_KERNEL), 0);
 	for (i = 0; i < sizeof(out); i++)
 		out[i] = (u8)(i * 13 + 1);
+	/* A window past the ranges is refused before anything moves. */
+	assert_int_equal(sim_dma_ranges(&e.nic->dev, m.ranges, m.nr, 1, out,
+					sizeof(out), true), -EINVAL);
+	assert_int_equal(sim_bar_read(e.gpu[0], 0, 0x100 * PAGE_SIZE + 0x2800,
+				      in, 1), 0);
+	assert_int_equal(in[0], 0);
 	assert_int_equal(sim_dma_ranges(&e.nic->dev, m.ranges, m.nr, 0, out,
 					sizeof(out), true), 2);
 	assert_int_equal(sim_bar_read(e.gpu[0], 0, 0x100 * PAGE_SIZE + 0x2800,
