@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include <linux/array_size.h>
-#include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/slab.h>
 
 #include "example_util.h"
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 	}
 
 	printf("GPU BAR%d: %s at phys 0x%llx, bus 0x%llx (no struct pages, no CPU mapping)\n",
-	       prov.bar, human(prov.size, b1, sizeof(b1)),
+	       GPU_BAR_NR, human(prov.size, b1, sizeof(b1)),
 	       (unsigned long long)prov.base,
 	       (unsigned long long)(prov.base + prov.bus_offset));
 	printf("VRAM buffer: %llu of %llu %s blocks (%llu%%), in %llu runs, seed %llu\n\n",

@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 	prov = gpu_provider(gpu);
 
 	printf("GPU %s: VRAM BAR%d %s at phys 0x%llx, bus 0x%llx; provider without struct pages\n",
-	       pci_name(gpu->pdev), prov->bar, human(prov->size, b1, sizeof(b1)),
+	       pci_name(gpu->pdev), GPU_VRAM_BAR, human(prov->size, b1, sizeof(b1)),
 	       (unsigned long long)prov->base,
 	       (unsigned long long)(prov->base + prov->bus_offset));
 	printf("host bridges: %s allow-listed (8086:2030) with IOMMU, %s not allow-listed (8086:1234) with IOMMU\n",

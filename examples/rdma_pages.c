@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include <linux/dma_vec.h>
-#include <linux/dma_vec_rdma.h>
+#include <rdma/dma_vec.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <shim/sim.h>

@@ -29,75 +29,13 @@ static const struct dma_vec_limits dma_vec_no_limits = {
 	.align = 1,
 };
 
-/**
- * dma_vec_provider_init - describe a BAR window exporting P2P memory
- * @prov: provider to fill in
- * @owner: device owning the BAR
- * @bar: BAR number
- * @base: CPU physical address of the window
- * @size: window size in bytes
- * @bus_offset: PCI bus address minus CPU physical address of the window
- * @cpu_addr: CPU (iomem) mapping of the window, or NULL if there is none
- *
- * Creates no struct page and maps nothing.  Release the provider with
- * dma_vec_provider_destroy() once nothing uses it any more.
- *
- * Context: Any context.
- * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
- * window wraps around the physical address space.  @prov is untouched on
- * error.
+/*
+ * A table keeps the byte offset of every DMA_VEC_MARK_STRIDE-th range in
+ * @marks, so dma_vec_find() is a binary search plus a short walk, for half
+ * a byte per range.
  */
-int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
-			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
-			  void __iomem *cpu_addr)
-{
-	u64 last;
-
-	if (!size)
-		return -EINVAL;
-	if (check_add_overflow((u64)base, size - 1, &last) ||
-	    last > PHYS_ADDR_MAX)
-		return -EOVERFLOW;
-
-	prov->owner = owner;
-	prov->cpu_addr = cpu_addr;
-	prov->base = base;
-	prov->size = size;
-	prov->bus_offset = bus_offset;
-	prov->bar = bar;
-	spin_lock_init(&prov->lock);
-	INIT_LIST_HEAD(&prov->clients);
-	INIT_LIST_HEAD(&prov->maps);
-	prov->revoked = false;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(dma_vec_provider_init);
-
-/**
- * dma_vec_provider_destroy - release a provider
- * @prov: provider set up by dma_vec_provider_init()
- *
- * Drops the cached classifications.  The provider must no longer be used
- * by any table or mapping; live mappings are a bug, reported with a WARN
- * (revoke the provider first to make importers unmap).
- *
- * Context: Any context.
- */
-void dma_vec_provider_destroy(struct dma_vec_provider *prov)
-{
-	struct dma_vec_client *c, *tmp;
-	unsigned long flags;
-
-	spin_lock_irqsave(&prov->lock, flags);
-	WARN_ON_ONCE(!list_empty(&prov->maps));
-	list_for_each_entry_safe(c, tmp, &prov->clients, entry) {
-		list_del(&c->entry);
-		kfree(c);
-	}
-	prov->revoked = true;
-	spin_unlock_irqrestore(&prov->lock, flags);
-}
-EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
+#define DMA_VEC_MARK_SHIFT	4
+#define DMA_VEC_MARK_STRIDE	(1U << DMA_VEC_MARK_SHIFT)
 
 /**
  * dma_vec_table_init - initialise an empty table

@@ -32,6 +32,8 @@
 #define DMA_VEC_EXAMPLES_GPU_MODEL_H
 
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
+#include <linux/dma_vec_user.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>

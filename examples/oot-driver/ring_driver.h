@@ -7,7 +7,7 @@
 #ifndef RING_DRIVER_H
 #define RING_DRIVER_H
 
-#include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/dmapool.h>
 #include <linux/types.h>
 

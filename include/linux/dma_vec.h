@@ -20,7 +20,6 @@
 #define _LINUX_DMA_VEC_H
 
 #include <linux/build_bug.h>
-#include <linux/dma-direction.h>
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
@@ -28,11 +27,7 @@
 #include <linux/types.h>
 
 struct device;
-struct dma_pool;
-struct mm_struct;
-struct pci_dev;
 struct sg_table;
-union nvme_data_ptr;
 
 /**
  * struct dma_vec_prange - a range of CPU-physical addresses
@@ -58,58 +53,42 @@ static_assert(sizeof(struct dma_vec_prange) <= 16);
 static_assert(sizeof(struct dma_vec_drange) <= 16);
 
 /**
- * enum dma_vec_map_type - how a device reaches a range
- * @DMA_VEC_MAP_UNKNOWN: not classified yet (only seen in the cache)
- * @DMA_VEC_MAP_HOST: host memory: a streaming DMA mapping
- * @DMA_VEC_MAP_BUS_ADDR: a peer below a common upstream bridge without ACS
- *	redirect: the PCI bus address, no IOMMU, nothing to unmap
- * @DMA_VEC_MAP_THRU_HOST_BRIDGE: a peer reached through the host bridge:
- *	mapped like MMIO (through the IOMMU when there is one), never bounced
- * @DMA_VEC_MAP_NOT_SUPPORTED: no usable path between provider and device
+ * struct __dma_vec_p2p_state - state of the P2P layer inside a provider
+ * @lock: protects @clients, @maps and @revoked
+ * @clients: cached classifications, one per client device
+ * @maps: links of the live mappings that use this provider
+ * @bar: BAR number within the owner
+ * @revoked: set by dma_vec_provider_revoke(); no new mapping is allowed
  *
- * The same classes, decided by the same rules, as enum pci_p2pdma_map_type
- * in drivers/pci/p2pdma.c.
+ * Private to the P2P layer (drivers/pci/dma_vec_p2p.c), which initialises
+ * it in dma_vec_provider_init(); embedded only so that a provider needs
+ * no allocation of its own.  Never touch it from outside that file.
  */
-enum dma_vec_map_type {
-	DMA_VEC_MAP_UNKNOWN,
-	DMA_VEC_MAP_HOST,
-	DMA_VEC_MAP_BUS_ADDR,
-	DMA_VEC_MAP_THRU_HOST_BRIDGE,
-	DMA_VEC_MAP_NOT_SUPPORTED,
+struct __dma_vec_p2p_state {
+	/* Protects clients, maps and revoked. */
+	spinlock_t lock;
+	struct list_head clients;
+	struct list_head maps;
+	int bar;
+	bool revoked;
 };
 
 /**
- * struct dma_vec_client - a cached classification of one client
- * @entry: node in the clients list of the provider
- * @key: PCI domain, bus, device and function of the client
- * @type: how the client reaches the provider
- * @reason: why, as a human-readable phrase
- */
-struct dma_vec_client {
-	struct list_head entry;
-	u64 key;
-	enum dma_vec_map_type type;
-	const char *reason;
-};
-
-/**
- * struct dma_vec_provider - a BAR window that exports memory for P2P DMA
- * @owner: device owning the BAR
+ * struct dma_vec_provider - a window of memory exported for P2P DMA
+ * @owner: device that owns the memory (the PCI function with the BAR)
  * @cpu_addr: CPU mapping of the whole window for MMIO-safe CPU access, or
  *	NULL when the exporter does not provide one
  * @base: CPU physical address of the start of the window
  * @size: size of the window in bytes
  * @bus_offset: PCI bus address minus CPU physical address of the window
  *	(modulo 2^64)
- * @bar: BAR number within @owner
- * @lock: protects @clients, @maps and @revoked
- * @clients: cached classifications, one struct dma_vec_client per client
- * @maps: links of the live mappings that use this provider
- * @revoked: set by dma_vec_provider_revoke(); no new mapping is allowed
+ * @__p2p: private state of the P2P layer
  *
- * A provider is created without ZONE_DEVICE pages: it is nothing more than
- * a description of the window.  The memory behind it must not be accessed
- * with struct page based helpers.
+ * A provider is only a description of the window: no ZONE_DEVICE page is
+ * created for it, and the memory behind it must never be accessed with
+ * struct page based helpers.  The core reads the description fields; the
+ * P2P layer (<linux/dma_vec_p2p.h>) creates, classifies, maps, revokes and
+ * destroys providers.
  */
 struct dma_vec_provider {
 	struct device *owner;
@@ -117,12 +96,7 @@ struct dma_vec_provider {
 	phys_addr_t base;
 	u64 size;
 	u64 bus_offset;
-	int bar;
-	/* Protects clients, maps and revoked. */
-	spinlock_t lock;
-	struct list_head clients;
-	struct list_head maps;
-	bool revoked;
+	struct __dma_vec_p2p_state __p2p;
 };
 
 /**
@@ -140,7 +114,7 @@ struct dma_vec_run {
 /**
  * struct dma_vec_table - a growable vector of CPU-physical ranges
  * @ranges: the ranges, in transfer order
- * @marks: byte offset of every DMA_VEC_MARK_STRIDE-th range, for lookups
+ * @marks: byte offsets of every 16th range, for lookups (private)
  * @xruns: runs after the first one, NULL while there is only one
  * @run0: the first run, kept inline so a single-provider table needs no
  *	extra allocation
@@ -166,21 +140,6 @@ struct dma_vec_table {
 	unsigned int nr_runs;
 	unsigned int xruns_cap;
 };
-
-/**
- * DMA_VEC_MARK_SHIFT - log2 of the distance between two lookup marks
- *
- * A table keeps the byte offset of every 2^DMA_VEC_MARK_SHIFT-th range, so
- * dma_vec_find() is a binary search plus a short walk, for half a byte per
- * range.  An implementation detail; do not use it outside lib/.
- */
-#define DMA_VEC_MARK_SHIFT	4
-
-/**
- * DMA_VEC_MARK_STRIDE - number of ranges between two lookup marks
- */
-#define DMA_VEC_MARK_STRIDE	16U
-static_assert(DMA_VEC_MARK_STRIDE == 1U << DMA_VEC_MARK_SHIFT);
 
 /**
  * DMA_VEC_MAX_RANGES - upper bound on the number of ranges in one table
@@ -282,140 +241,6 @@ struct dma_vec_dma_iter {
 	u64 len;
 };
 
-struct dma_vec_map;
-
-/**
- * struct dma_vec_map_ops - importer callbacks of a mapping
- * @invalidate: the provider of some of the mapped memory was revoked (device
- *	reset, memory moved).  The importer must stop all DMA to the mapping
- *	before returning and then unmap it with dma_vec_unmap(), which it may
- *	do from the callback.  Called at most once per mapping, in process
- *	context, without provider locks held.  The importer must not free the
- *	mapping concurrently with the callback.
- */
-struct dma_vec_map_ops {
-	void (*invalidate)(struct dma_vec_map *map, void *priv);
-};
-
-/**
- * struct dma_vec_map_link - ties a mapping to one provider run, for revocation
- * @entry: node in the maps list of the provider
- * @prov: the provider
- * @map: the mapping
- */
-struct dma_vec_map_link {
-	struct list_head entry;
-	struct dma_vec_provider *prov;
-	struct dma_vec_map *map;
-};
-
-/**
- * struct dma_vec_map - a table mapped for DMA by one device
- * @dev: the device the addresses are valid for
- * @tbl: the mapped table; it must stay valid and unchanged while mapped
- * @ranges: DMA ranges in transfer order; walk them with
- *	dma_vec_for_each_dma_chunk()
- * @nr: number of DMA ranges
- * @dir: DMA direction of the mapping
- * @attrs: DMA attributes of the mapping
- * @run_types: enum dma_vec_map_type of every run of @tbl
- * @links: one link per provider run, for revocation
- * @nr_links: number of entries in @links
- * @iova: state of the two-step IOVA API when the mapping was coalesced into
- *	one IOVA range, else NULL
- * @iova_len: bytes linked into @iova
- * @ops: importer callbacks, or NULL
- * @priv: argument of the callbacks
- * @lock: orders revocation against the end of dma_vec_map_table()
- * @flags: DMA_VEC_MAP_REVOKED and DMA_VEC_MAP_LINKING bits
- *
- * Records everything unmapping needs.  Made by dma_vec_map_table(), undone
- * by dma_vec_unmap(); several devices may map the same table at once, each
- * with its own struct dma_vec_map.
- */
-struct dma_vec_map {
-	struct device *dev;
-	const struct dma_vec_table *tbl;
-	struct dma_vec_drange *ranges;
-	unsigned int nr;
-	enum dma_data_direction dir;
-	unsigned long attrs;
-	u8 *run_types;
-	struct dma_vec_map_link *links;
-	unsigned int nr_links;
-	void *iova;
-	u64 iova_len;
-	const struct dma_vec_map_ops *ops;
-	void *priv;
-	/* Orders revocation against the end of dma_vec_map_table(). */
-	spinlock_t lock;
-	unsigned long flags;
-};
-
-/**
- * DMA_VEC_MAP_REVOKED - bit of &dma_vec_map.flags: a provider was revoked
- */
-#define DMA_VEC_MAP_REVOKED	0
-
-/**
- * DMA_VEC_MAP_LINKING - bit of &dma_vec_map.flags: dma_vec_map_table() has
- * not returned yet, so a revocation fails the mapping instead of calling
- * the importer back
- */
-#define DMA_VEC_MAP_LINKING	1
-
-/* Identify Controller SGLS bits 1:0. */
-#define DMA_VEC_NVME_SGLS	1	/* SGLs supported */
-#define DMA_VEC_NVME_SGLS_DWORD	2	/* ... with dword alignment */
-
-/**
- * struct dma_vec_nvme_ctrl - what the NVMe builders need of a controller
- * @pool: dma_pool of descriptor pages (PRP lists, SGL segments), each
- *	(1 << @page_shift) bytes and aligned to that size
- * @max_transfer: largest transfer in bytes (MDTS), 0 for no limit
- * @page_shift: controller memory page size, 12 + CC.MPS
- * @sgls: Identify Controller SGLS bits 1:0: 0 (no SGLs),
- *	DMA_VEC_NVME_SGLS or DMA_VEC_NVME_SGLS_DWORD
- * @sgl_threshold: average DMA range size from which SGLs are preferred
- *	(nvme-pci's sgl_threshold), 0 to prefer PRPs
- */
-struct dma_vec_nvme_ctrl {
-	struct dma_pool *pool;
-	u64 max_transfer;
-	unsigned int page_shift;
-	unsigned int sgls;
-	unsigned int sgl_threshold;
-};
-
-/**
- * struct dma_vec_nvme_page - one descriptor page
- * @va: CPU address
- * @dma: DMA address
- */
-struct dma_vec_nvme_page {
-	void *va;
-	dma_addr_t dma;
-};
-
-/**
- * struct dma_vec_nvme_data - descriptor pages of one NVMe command
- * @pool: where the pages come from
- * @pages: the PRP list pages or SGL segments, in chain order
- * @nr_pages: number of pages
- * @sgl: the data pointer holds an SGL (set NVME_CMD_SGL_METABUF)
- */
-struct dma_vec_nvme_data {
-	struct dma_pool *pool;
-	struct dma_vec_nvme_page *pages;
-	unsigned int nr_pages;
-	bool sgl;
-};
-
-int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
-			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
-			  void __iomem *cpu_addr);
-void dma_vec_provider_destroy(struct dma_vec_provider *prov);
-
 void dma_vec_table_init(struct dma_vec_table *tbl);
 int dma_vec_table_reserve(struct dma_vec_table *tbl, unsigned int nr,
 			  gfp_t gfp);
@@ -449,46 +274,9 @@ int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 		   gfp_t gfp);
 
-int dma_vec_provider_init_pci(struct dma_vec_provider *prov,
-			      struct pci_dev *pdev, int bar, u64 offset,
-			      u64 size, void __iomem *cpu_addr);
-void dma_vec_provider_revoke(struct dma_vec_provider *prov);
-enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
-				       struct device *client, gfp_t gfp,
-				       const char **reason);
-
-int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
-		      struct device *dev, enum dma_data_direction dir,
-		      unsigned long attrs, const struct dma_vec_map_ops *ops,
-		      void *priv, gfp_t gfp);
-void dma_vec_unmap(struct dma_vec_map *map);
-void dma_vec_map_sync_for_cpu(const struct dma_vec_map *map);
-void dma_vec_map_sync_for_device(const struct dma_vec_map *map);
-size_t dma_vec_map_bytes(const struct dma_vec_map *map);
-void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
-
-int dma_vec_from_user(struct mm_struct *mm, unsigned long start,
-		      unsigned long len, bool write, struct dma_vec_table *tbl,
-		      gfp_t gfp);
-void dma_vec_put_user(struct mm_struct *mm, unsigned long start,
-		      unsigned long len);
-
-int dma_vec_nvme_setup_prps(const struct dma_vec_nvme_ctrl *ctrl,
-			    const struct dma_vec_drange *ranges,
-			    unsigned int nr, union nvme_data_ptr *dptr,
-			    struct dma_vec_nvme_data *data, gfp_t gfp);
-int dma_vec_nvme_setup_sgls(const struct dma_vec_nvme_ctrl *ctrl,
-			    const struct dma_vec_drange *ranges,
-			    unsigned int nr, union nvme_data_ptr *dptr,
-			    struct dma_vec_nvme_data *data, gfp_t gfp);
-int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
-			    const struct dma_vec_drange *ranges,
-			    unsigned int nr, union nvme_data_ptr *dptr,
-			    struct dma_vec_nvme_data *data, gfp_t gfp);
-void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data);
-
 int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf);
 int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf);
+
 
 /**
  * dma_vec_len - total length of a table

@@ -15,13 +15,15 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
-#include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/dmapool.h>
 #include <linux/module.h>
 #include <linux/nvme.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+#include "dma_vec_nvme.h"
 
 /* SGL descriptor type bytes: type in bits 7:4, sub type 0 (address). */
 #define DVK_SGL_DATA		0x00

@@ -17,6 +17,8 @@
 #include <linux/anon_inodes.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
+#include <linux/dma_vec_user.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -325,7 +327,7 @@ static void dvk_p2p_case(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_vec_classify(prov, client, GFP_KERNEL, NULL),
 			c->type);
 	KUNIT_EXPECT_EQ(test, t->cfg_reads, reads);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->clients), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->__p2p.clients), 1);
 }
 
 /* The cache holds one answer per client; the answers do not mix. */
@@ -360,7 +362,7 @@ static void dvk_p2p_cache_clients(struct kunit *test)
 			reads = t->cfg_reads;
 	}
 	KUNIT_EXPECT_EQ(test, t->cfg_reads, reads);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->clients),
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->__p2p.clients),
 			ARRAY_SIZE(want));
 }
 
@@ -389,9 +391,9 @@ static void dvk_p2p_not_pci(struct kunit *test)
 			dma_vec_classify(no_owner, &t->pdev[DVC_EPB]->dev,
 					 GFP_KERNEL, NULL),
 			DMA_VEC_MAP_NOT_SUPPORTED);
-	KUNIT_EXPECT_TRUE(test, list_empty(&pci_prov->clients));
-	KUNIT_EXPECT_TRUE(test, list_empty(&dev_prov->clients));
-	KUNIT_EXPECT_TRUE(test, list_empty(&no_owner->clients));
+	KUNIT_EXPECT_TRUE(test, list_empty(&pci_prov->__p2p.clients));
+	KUNIT_EXPECT_TRUE(test, list_empty(&dev_prov->__p2p.clients));
+	KUNIT_EXPECT_TRUE(test, list_empty(&no_owner->__p2p.clients));
 	KUNIT_EXPECT_EQ(test, t->cfg_reads, 0U);
 }
 
@@ -458,7 +460,7 @@ static void dvk_p2p_init_pci(struct kunit *test)
 			kunit_add_action_or_reset(test, dvk_provider_destroy,
 						  prov));
 	KUNIT_EXPECT_PTR_EQ(test, prov->owner, &pdev->dev);
-	KUNIT_EXPECT_EQ(test, prov->bar, 0);
+	KUNIT_EXPECT_EQ(test, prov->__p2p.bar, 0);
 	KUNIT_EXPECT_EQ(test, prov->base, DVK_BAR0 + SZ_4K);
 	KUNIT_EXPECT_EQ(test, prov->size, SZ_16M - SZ_4K);
 	KUNIT_EXPECT_EQ(test, prov->base + prov->bus_offset,
@@ -615,7 +617,7 @@ static void dvk_map_unreachable(struct kunit *test)
 					  NULL, NULL, GFP_KERNEL),
 			-EREMOTEIO);
 	KUNIT_EXPECT_NULL(test, memchr_inv(&map, 0xa5, sizeof(map)));
-	KUNIT_EXPECT_TRUE(test, list_empty(&prov->maps));
+	KUNIT_EXPECT_TRUE(test, list_empty(&prov->__p2p.maps));
 
 	/* A PCI provider, but the KUnit device is no PCI function. */
 	pci_prov = dvk_provider(test, &t->pdev[DVC_EPA]->dev, 1);
@@ -627,7 +629,7 @@ static void dvk_map_unreachable(struct kunit *test)
 					  NULL, NULL, GFP_KERNEL),
 			-EREMOTEIO);
 	KUNIT_EXPECT_NULL(test, memchr_inv(&map, 0xa5, sizeof(map)));
-	KUNIT_EXPECT_TRUE(test, list_empty(&pci_prov->maps));
+	KUNIT_EXPECT_TRUE(test, list_empty(&pci_prov->__p2p.maps));
 }
 
 static void dvk_map_revoked(struct kunit *test)
@@ -647,7 +649,7 @@ static void dvk_map_revoked(struct kunit *test)
 					  NULL, NULL, GFP_KERNEL),
 			-ENODEV);
 	KUNIT_EXPECT_TRUE(test, mem_is_zero(&map, sizeof(map)));
-	KUNIT_EXPECT_TRUE(test, list_empty(&prov->maps));
+	KUNIT_EXPECT_TRUE(test, list_empty(&prov->__p2p.maps));
 }
 
 /*
@@ -701,7 +703,7 @@ static void dvk_map_revoke_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map.ranges[0].len, 0x2000);
 	KUNIT_EXPECT_EQ(test, map.run_types[0], DMA_VEC_MAP_BUS_ADDR);
 	KUNIT_EXPECT_EQ(test, map.nr_links, 1U);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->maps), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&prov->__p2p.maps), 1);
 	/* Nothing to sync for peer memory: no DMA API call on the fake. */
 	dma_vec_map_sync_for_cpu(&map);
 	dma_vec_map_sync_for_device(&map);
@@ -711,7 +713,7 @@ static void dvk_map_revoke_live(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, imp.calls, 1U);
 	KUNIT_EXPECT_PTR_EQ(test, imp.map, &map);
 	KUNIT_EXPECT_TRUE(test, mem_is_zero(&map, sizeof(map)));
-	KUNIT_EXPECT_TRUE(test, list_empty(&prov->maps));
+	KUNIT_EXPECT_TRUE(test, list_empty(&prov->__p2p.maps));
 
 	dma_vec_provider_revoke(prov);
 	KUNIT_EXPECT_EQ(test, imp.calls, 1U);
@@ -758,8 +760,8 @@ static void dvk_map_revoke_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map1.ranges[2].addr,
 			DVC_P0_BASE + SZ_64K + off0);
 	KUNIT_EXPECT_EQ(test, map1.nr_links, 3U);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&pa->maps), 4);
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&pb->maps), 2);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&pa->__p2p.maps), 4);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&pb->__p2p.maps), 2);
 
 	dma_vec_provider_revoke(pa);
 	KUNIT_EXPECT_EQ(test, imp1.calls, 1U);
@@ -767,14 +769,14 @@ static void dvk_map_revoke_runs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, imp2.calls, 1U);
 	KUNIT_EXPECT_PTR_EQ(test, imp2.map, &map2);
 	KUNIT_EXPECT_TRUE(test, mem_is_zero(&map2, sizeof(map2)));
-	KUNIT_EXPECT_TRUE(test, test_bit(DMA_VEC_MAP_REVOKED, &map1.flags));
-	KUNIT_EXPECT_TRUE(test, list_empty(&pa->maps));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, &map1.flags));
+	KUNIT_EXPECT_TRUE(test, list_empty(&pa->__p2p.maps));
 	/* map1 still holds its link to the other provider. */
-	KUNIT_EXPECT_EQ(test, list_count_nodes(&pb->maps), 1);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&pb->__p2p.maps), 1);
 
 	dma_vec_unmap(&map1);
 	KUNIT_EXPECT_TRUE(test, mem_is_zero(&map1, sizeof(map1)));
-	KUNIT_EXPECT_TRUE(test, list_empty(&pb->maps));
+	KUNIT_EXPECT_TRUE(test, list_empty(&pb->__p2p.maps));
 	KUNIT_EXPECT_EQ(test, imp1.calls, 1U);
 }
 

@@ -8,7 +8,7 @@
  * ib_sg_to_pages() and ib_umem_find_best_pgsz() in drivers/infiniband/core.
  */
 #include <kunit/test.h>
-#include <linux/dma_vec_rdma.h>
+#include <rdma/dma_vec.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/string.h>

@@ -188,8 +188,8 @@ void dvt_check_invariants(const struct dma_vec_table *t)
 			assert_true(r->paddr >= p->base);
 			assert_true(r->paddr + (r->len - 1) - p->base < p->size);
 		}
-		if (!(i % DMA_VEC_MARK_STRIDE))
-			assert_int_equal(t->marks[i / DMA_VEC_MARK_STRIDE], sum);
+		if (!(i % DVT_MARK_STRIDE))
+			assert_int_equal(t->marks[i / DVT_MARK_STRIDE], sum);
 		/* Mergeable neighbours inside one run must have been merged. */
 		if (i && dma_vec_run(t, run)->first != i) {
 			const struct dma_vec_prange *q = &t->ranges[i - 1];

@@ -15,9 +15,16 @@
 #include <cmocka.h>
 
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
+#include <linux/dma_vec_user.h>
 #include <shim/shim.h>
 
 #include "dma_vec_cases.h"
+
+/* White-box checks: the lookup-mark stride private to lib/dma_vec.c. */
+#define DVT_MARK_STRIDE	16U
+/* ... and the bit of &dma_vec_map.flags private to the P2P layer. */
+#define DVT_MAP_REVOKED	0
 
 /* Providers built from dvc_providers, without CPU mappings. */
 extern struct dma_vec_provider dvt_prov[DVC_NR_PROVIDERS];

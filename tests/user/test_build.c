@@ -74,7 +74,7 @@ static void test_provider_init(void **state)
 	assert_int_equal(p.base, U64_MAX - 0xfff);
 	assert_int_equal(p.size, 0x1000);
 	assert_int_equal(p.bus_offset, (u64)-0x1000);
-	assert_int_equal(p.bar, 2);
+	assert_int_equal(p.__p2p.bar, 2);
 }
 
 static void test_empty_table(void **state)

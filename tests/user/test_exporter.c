@@ -840,7 +840,7 @@ static void importer_invalidate(struct dma_vec_map *map, void *priv)
 	struct importer *imp = priv;
 
 	assert_ptr_equal(map, &imp->map);
-	assert_true(test_bit(DMA_VEC_MAP_REVOKED, &map->flags));
+	assert_true(test_bit(DVT_MAP_REVOKED, &map->flags));
 	imp->calls++;
 	if (imp->unmap_in_callback)
 		dma_vec_unmap(map);
@@ -895,7 +895,7 @@ static void test_revoke(void **state)
 	assert_null(sw.map.ranges);		/* unmapped from the callback */
 	assert_non_null(rp.map.ranges);		/* not yet */
 	assert_null(gpu_provider(r.gpu[0]));
-	assert_true(old->revoked);
+	assert_true(old->__p2p.revoked);
 
 	/* The old table cannot be mapped again. */
 	memset(&again, 0, sizeof(again));
@@ -924,7 +924,7 @@ static void test_revoke(void **state)
 	new = gpu_provider(r.gpu[0]);
 	assert_non_null(new);
 	assert_ptr_not_equal(new, old);
-	assert_false(new->revoked);
+	assert_false(new->__p2p.revoked);
 	assert_int_equal(sw.calls + rp.calls, 2);
 	assert_int_equal(dma_vec_map_table(&again, &tbl, &r.nic_rp->dev,
 					   DMA_TO_DEVICE, 0, NULL, NULL,

@@ -51,7 +51,7 @@ static void test_find_exhaustive(void **state)
 	unsigned int n, i;
 
 	(void)state;
-	for (n = 1; n <= 3 * DMA_VEC_MARK_STRIDE + 1; n++) {
+	for (n = 1; n <= 3 * DVT_MARK_STRIDE + 1; n++) {
 		u64 start = 0;
 
 		dma_vec_table_init(&t);

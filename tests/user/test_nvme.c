@@ -17,7 +17,7 @@
 
 #include <linux/align.h>
 #include <linux/dma-mapping.h>
-#include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/dmapool.h>
 #include <linux/math.h>
 #include <linux/nvme.h>
@@ -26,6 +26,7 @@
 #include <linux/sizes.h>
 #include <shim/sim.h>
 
+#include "dma_vec_nvme.h"
 #include "helpers.h"
 #include "nvme_oracle.h"
 

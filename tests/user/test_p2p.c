@@ -187,10 +187,10 @@ static void test_classify_cache_enomem(void **state)
 	assert_int_equal(dma_vec_classify(&prov, &t.n[DVC_EPB]->dev, GFP_KERNEL,
 					  NULL), DMA_VEC_MAP_BUS_ADDR);
 	assert_false(shim_fail_pending());
-	assert_true(list_empty(&prov.clients));
+	assert_true(list_empty(&prov.__p2p.clients));
 	assert_int_equal(dma_vec_classify(&prov, &t.n[DVC_EPB]->dev, GFP_KERNEL,
 					  NULL), DMA_VEC_MAP_BUS_ADDR);
-	assert_false(list_empty(&prov.clients));
+	assert_false(list_empty(&prov.__p2p.clients));
 	dma_vec_provider_destroy(&prov);
 }
 
@@ -750,7 +750,7 @@ static void test_revoke(void **state)
 	assert_int_equal(nvme.calls, 1);
 	assert_null(nic.map.ranges);
 	assert_int_equal(dma_vec_map_bytes(&nic.map), sizeof(nic.map));
-	assert_true(test_bit(DMA_VEC_MAP_REVOKED, &nvme.map.flags));
+	assert_true(test_bit(DVT_MAP_REVOKED, &nvme.map.flags));
 	/* Revoking again tells nobody again. */
 	dma_vec_provider_revoke(prov);
 	assert_int_equal(nvme.calls, 1);

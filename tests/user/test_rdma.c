@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include <linux/dma-mapping.h>
-#include <linux/dma_vec_rdma.h>
+#include <rdma/dma_vec.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>

@@ -14,6 +14,8 @@
 
 #include <linux/device.h>
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
+#include <linux/dma_vec_user.h>
 #include <linux/mm_types.h>
 #include <linux/pci.h>
 #include <linux/types.h>

@@ -9,7 +9,7 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/dma-mapping.h>
-#include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/list.h>
@@ -23,6 +23,111 @@
 #ifdef CONFIG_X86
 #include <asm/processor.h>
 #endif
+
+/**
+ * struct dma_vec_client - a cached classification of one client
+ * @entry: node in the clients list of the provider
+ * @key: PCI domain, bus, device and function of the client
+ * @type: how the client reaches the provider
+ * @reason: why, as a human-readable phrase
+ */
+struct dma_vec_client {
+	struct list_head entry;
+	u64 key;
+	enum dma_vec_map_type type;
+	const char *reason;
+};
+
+/**
+ * struct __dma_vec_map_link - ties a mapping to one provider run, for revocation
+ * @entry: node in the maps list of the provider
+ * @prov: the provider
+ * @map: the mapping
+ */
+struct __dma_vec_map_link {
+	struct list_head entry;
+	struct dma_vec_provider *prov;
+	struct dma_vec_map *map;
+};
+
+/*
+ * Bits of &dma_vec_map.flags: a provider of the mapping was revoked
+ * (REVOKED); dma_vec_map_table() has not returned yet, so a revocation
+ * fails the mapping instead of calling the importer back (LINKING).
+ */
+#define DMA_VEC_MAP_REVOKED	0
+#define DMA_VEC_MAP_LINKING	1
+
+/**
+ * dma_vec_provider_init - describe a BAR window exporting P2P memory
+ * @prov: provider to fill in
+ * @owner: device owning the BAR
+ * @bar: BAR number
+ * @base: CPU physical address of the window
+ * @size: window size in bytes
+ * @bus_offset: PCI bus address minus CPU physical address of the window
+ * @cpu_addr: CPU (iomem) mapping of the window, or NULL if there is none
+ *
+ * Creates no struct page and maps nothing.  Release the provider with
+ * dma_vec_provider_destroy() once nothing uses it any more.
+ *
+ * Context: Any context.
+ * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
+ * window wraps around the physical address space.  @prov is untouched on
+ * error.
+ */
+int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
+			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
+			  void __iomem *cpu_addr)
+{
+	u64 last;
+
+	if (!size)
+		return -EINVAL;
+	if (check_add_overflow((u64)base, size - 1, &last) ||
+	    last > PHYS_ADDR_MAX)
+		return -EOVERFLOW;
+
+	prov->owner = owner;
+	prov->cpu_addr = cpu_addr;
+	prov->base = base;
+	prov->size = size;
+	prov->bus_offset = bus_offset;
+	prov->__p2p.bar = bar;
+	spin_lock_init(&prov->__p2p.lock);
+	INIT_LIST_HEAD(&prov->__p2p.clients);
+	INIT_LIST_HEAD(&prov->__p2p.maps);
+	prov->__p2p.revoked = false;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_provider_init);
+
+/**
+ * dma_vec_provider_destroy - release a provider
+ * @prov: provider set up by dma_vec_provider_init()
+ *
+ * Drops the cached classifications.  The provider must no longer be used
+ * by any table or mapping; live mappings are a bug, reported with a WARN
+ * (revoke the provider first to make importers unmap).
+ *
+ * Context: Any context.
+ */
+void dma_vec_provider_destroy(struct dma_vec_provider *prov)
+{
+	struct dma_vec_client *c, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&prov->__p2p.lock, flags);
+	WARN_ON_ONCE(!list_empty(&prov->__p2p.maps));
+	list_for_each_entry_safe(c, tmp, &prov->__p2p.clients, entry) {
+		list_del(&c->entry);
+		kfree(c);
+	}
+	prov->__p2p.revoked = true;
+	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+}
+EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
+
 
 /**
  * dma_vec_provider_init_pci - describe part of a PCI BAR as a provider
@@ -246,16 +351,16 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 	}
 
 	key = dma_vec_client_key(to_pci_dev(client));
-	spin_lock_irqsave(&prov->lock, flags);
-	list_for_each_entry(c, &prov->clients, entry) {
+	spin_lock_irqsave(&prov->__p2p.lock, flags);
+	list_for_each_entry(c, &prov->__p2p.clients, entry) {
 		if (c->key == key) {
 			type = c->type;
 			why = c->reason;
-			spin_unlock_irqrestore(&prov->lock, flags);
+			spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 			goto out;
 		}
 	}
-	spin_unlock_irqrestore(&prov->lock, flags);
+	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 
 	type = dma_vec_calc_type(to_pci_dev(prov->owner), to_pci_dev(client),
 				 &why);
@@ -264,9 +369,9 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		new->key = key;
 		new->type = type;
 		new->reason = why;
-		spin_lock_irqsave(&prov->lock, flags);
+		spin_lock_irqsave(&prov->__p2p.lock, flags);
 		/* Another caller may have cached the same client meanwhile. */
-		list_for_each_entry(c, &prov->clients, entry) {
+		list_for_each_entry(c, &prov->__p2p.clients, entry) {
 			if (c->key == key) {
 				kfree(new);
 				new = NULL;
@@ -274,8 +379,8 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 			}
 		}
 		if (new)
-			list_add(&new->entry, &prov->clients);
-		spin_unlock_irqrestore(&prov->lock, flags);
+			list_add(&new->entry, &prov->__p2p.clients);
+		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 	}
 out:
 	if (reason)
@@ -504,18 +609,18 @@ static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct dma_vec_map_link *l = &map->links[i];
+		struct __dma_vec_map_link *l = &map->links[i];
 		struct dma_vec_provider *prov = READ_ONCE(l->prov);
 		unsigned long flags;
 
 		if (!prov)
 			continue;
-		spin_lock_irqsave(&prov->lock, flags);
+		spin_lock_irqsave(&prov->__p2p.lock, flags);
 		if (l->prov) {
 			list_del_init(&l->entry);
 			WRITE_ONCE(l->prov, NULL);
 		}
-		spin_unlock_irqrestore(&prov->lock, flags);
+		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 	}
 }
 
@@ -528,16 +633,16 @@ static int dma_vec_link(struct dma_vec_map *map)
 	unsigned int i;
 
 	for (i = 0; i < map->nr_links; i++) {
-		struct dma_vec_map_link *l = &map->links[i];
+		struct __dma_vec_map_link *l = &map->links[i];
 		unsigned long flags;
 
-		spin_lock_irqsave(&l->prov->lock, flags);
-		if (l->prov->revoked) {
-			spin_unlock_irqrestore(&l->prov->lock, flags);
+		spin_lock_irqsave(&l->prov->__p2p.lock, flags);
+		if (l->prov->__p2p.revoked) {
+			spin_unlock_irqrestore(&l->prov->__p2p.lock, flags);
 			return -ENODEV;
 		}
-		list_add_tail(&l->entry, &l->prov->maps);
-		spin_unlock_irqrestore(&l->prov->lock, flags);
+		list_add_tail(&l->entry, &l->prov->__p2p.maps);
+		spin_unlock_irqrestore(&l->prov->__p2p.lock, flags);
 	}
 	return 0;
 }
@@ -600,7 +705,7 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 
 		if (!prov)
 			continue;
-		if (READ_ONCE(prov->revoked))
+		if (READ_ONCE(prov->__p2p.revoked))
 			return -ENODEV;
 		nr_links++;
 	}
@@ -815,13 +920,13 @@ EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
  */
 void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 {
-	struct dma_vec_map_link *l;
+	struct __dma_vec_map_link *l;
 	unsigned long flags;
 
-	spin_lock_irqsave(&prov->lock, flags);
-	prov->revoked = true;
-	while ((l = list_first_entry_or_null(&prov->maps,
-					     struct dma_vec_map_link, entry))) {
+	spin_lock_irqsave(&prov->__p2p.lock, flags);
+	prov->__p2p.revoked = true;
+	while ((l = list_first_entry_or_null(&prov->__p2p.maps,
+					     struct __dma_vec_map_link, entry))) {
 		struct dma_vec_map *map = l->map;
 		bool notify;
 
@@ -835,11 +940,11 @@ void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 		spin_unlock(&map->lock);
 		if (!notify)
 			continue;
-		spin_unlock_irqrestore(&prov->lock, flags);
+		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 		if (map->ops && map->ops->invalidate)
 			map->ops->invalidate(map, map->priv);
-		spin_lock_irqsave(&prov->lock, flags);
+		spin_lock_irqsave(&prov->__p2p.lock, flags);
 	}
-	spin_unlock_irqrestore(&prov->lock, flags);
+	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_revoke);

@@ -14,6 +14,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "dma_vec_nvme.h"
+
 /* SGL data blocks are at most 4 GiB - 1; cut them on dwords. */
 static const struct dma_vec_limits dma_vec_nvme_sgl_lim = {
 	.max_seg = 0xfffffffcULL,

@@ -8,7 +8,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/bits.h>
-#include <linux/dma_vec_rdma.h>
+#include <rdma/dma_vec.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/limits.h>

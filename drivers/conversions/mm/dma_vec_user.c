@@ -6,6 +6,7 @@
  */
 #include <linux/bug.h>
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_user.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/minmax.h>

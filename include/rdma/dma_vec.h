@@ -4,8 +4,8 @@
  * RDMA READ/WRITE work requests built straight from mapped DMA ranges,
  * with no scatterlist and no per-page array.
  */
-#ifndef _LINUX_DMA_VEC_RDMA_H
-#define _LINUX_DMA_VEC_RDMA_H
+#ifndef _RDMA_DMA_VEC_H
+#define _RDMA_DMA_VEC_H
 
 #include <linux/bits.h>
 #include <linux/dma-direction.h>
@@ -137,4 +137,4 @@ dma_vec_rdma_rw_first_wr(struct dma_vec_rdma_rw_ctx *ctx)
 	return ctx->mr ? &ctx->reg_wr.wr : &ctx->wrs[0].wr;
 }
 
-#endif /* _LINUX_DMA_VEC_RDMA_H */
+#endif /* _RDMA_DMA_VEC_H */
