@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build and run the in-kernel benchmarks (benchmarks/dma_vec_bench.c) in a
+# UML kernel with the dma_vec series applied, and write the results.
+#
+#   scripts/bench.sh [--short] [--boots N] [--reps N] [--out DIR]
+#
+# --short   one boot, every case once with small loop counts (what CI runs
+#           to prove the benchmarks work; no timing is judged)
+# --boots   separate boots of the kernel (default 3); the report gives the
+#           median over boots of each boot's median, and the spread
+# --reps    repetitions per measurement inside one boot (default 15)
+# --out     where bench.csv, bench.md and the plots go (default
+#           .cache/bench-results)
+#
+# The benchmark kernel is built without KASAN, DEBUG_SG or DMA API
+# debugging (the KUnit configuration has them); it is otherwise the
+# KUnit configuration of tests/kunit/.kunitconfig plus CONFIG_DMA_VEC_BENCH.
+# The last line is "bench: N passed, N failed" (one per boot and case).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel/common.sh
+. "$here/kernel/common.sh"
+
+short=0
+boots=3
+reps=15
+out=$CACHE/bench-results
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--short) short=1; boots=1 ;;
+	--boots) boots=$2; shift ;;
+	--reps) reps=$2; shift ;;
+	--out) out=$2; shift ;;
+	*) die "usage: $0 [--short] [--boots N] [--reps N] [--out DIR]" ;;
+	esac
+	shift
+done
+
+need_pkgs "${KERNEL_TIER_PKGS[@]}" gnuplot-nox
+ensure_pristine
+
+series=$CACHE/bench-series
+tree=$CACHE/bench-tree
+build=$CACHE/bench-build
+kcfg=$CACHE/bench-kunitconfig
+mkdir -p "$out" "$kcfg"
+
+# The series, regenerated from the sources; the scratch tree is rebuilt
+# only when the series or the benchmark changed.
+rm -rf "$series"
+"$REPO/scripts/kernel/make-patches.sh" -o "$series" >&2
+stamp=$(cat "$series"/*.patch "$REPO/benchmarks/dma_vec_bench.c" \
+	"$REPO/benchmarks/bench.patch" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$tree/.dma_vec-bench-stamp" 2>/dev/null)" != "$stamp" ]; then
+	log "preparing $tree"
+	rm -rf "$tree"
+	cp -al "$PRISTINE" "$tree.tmp"
+	# patch(1) writes a new file and renames it over the old one, so the
+	# hard links to the pristine tree are broken, never written through.
+	for p in "$series"/*.patch "$REPO/benchmarks/bench.patch"; do
+		patch -s -p1 -d "$tree.tmp" --no-backup-if-mismatch <"$p" ||
+			die "${p##*/} does not apply"
+	done
+	cp --remove-destination "$REPO/benchmarks/dma_vec_bench.c" \
+		"$tree.tmp/lib/dma_vec_bench.c"
+	echo "$stamp" >"$tree.tmp/.dma_vec-bench-stamp"
+	mv "$tree.tmp" "$tree"
+fi
+
+# The KUnit configuration without the debugging options that would make
+# the timings meaningless.
+grep -v -E '^CONFIG_(KASAN|KASAN_VMALLOC|DEBUG_SG|DMA_API_DEBUG|PROVE_LOCKING|DEBUG_LIST|DEBUG_ATOMIC_SLEEP)=' \
+	"$REPO/tests/kunit/.kunitconfig" >"$kcfg/.kunitconfig"
+echo 'CONFIG_DMA_VEC_BENCH=y' >>"$kcfg/.kunitconfig"
+
+csv=$out/bench.csv
+echo 'boot,case,layout,bytes,side,median,min,max,unit' >"$csv"
+passed=0
+failed=0
+for boot in $(seq 1 "$boots"); do
+	log "boot $boot of $boots"
+	raw=$out/boot$boot.log
+	st=0
+	(cd "$tree" &&
+	 python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig="$kcfg" --build_dir="$build" --jobs="$JOBS" \
+		--timeout=3000 --raw_output=kunit \
+		--kernel_args="mem=2560M" \
+		--kernel_args="dma_vec_bench.reps=$reps" \
+		--kernel_args="dma_vec_bench.short=$short" \
+		'dma_vec_bench') >"$raw" 2>&1 || st=$?
+	sed -n 's/.*dma_vec_bench: //p' "$raw" |
+		sed -E 's/[a-z_]+=//g; s/ /,/g' |
+		sed "s/^/$boot,/" >>"$csv"
+	# One result per case: "ok N dvb_..." / "not ok N dvb_...".
+	p=$(grep -c -E '^ *ok [0-9]+ dvb_' "$raw" || true)
+	f=$(grep -c -E '^ *not ok [0-9]+ dvb_' "$raw" || true)
+	if [ "$st" -ne 0 ] || [ "$((p + f))" -eq 0 ]; then
+		echo "FAIL boot $boot: kunit.py exit status $st, $p cases ok" >&2
+		tail -n 40 "$raw" >&2
+		f=$((f + 1))
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+python3 "$REPO/scripts/bench-report.py" "$csv" "$out" |
+	tee "$out/bench.md"
+echo "bench: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
