@@ -26,6 +26,7 @@
 #include <linux/dma_vec_p2p.h>
 #include <linux/dmapool.h>
 #include <linux/ktime.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nvme.h>
@@ -90,6 +91,15 @@ struct dvb_stats {
 	unsigned int n;
 };
 
+/* Measurements live on the heap: a few of them overflow a kernel stack. */
+static struct dvb_stats *dvb_stats(struct kunit *test)
+{
+	struct dvb_stats *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	return s;
+}
+
 static int dvb_cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -136,13 +146,22 @@ static void dvb_report(struct kunit *test, const char *name,
 					  (u64)__n * (per));		\
 	} while (0)
 
-/* Bytes a kmalloc or kvmalloc allocation really takes. */
+/*
+ * Bytes an allocation really takes: the vmalloc area, the slab object
+ * (ksize()), or the pages of a page allocator allocation (a scatterlist
+ * chunk of a whole page, a large kmalloc()).
+ */
 static size_t dvb_alloc_size(const void *p)
 {
+	struct folio *folio;
+
 	if (!p)
 		return 0;
 	if (is_vmalloc_addr(p))
 		return get_vm_area_size(find_vm_area(p));
+	folio = virt_to_folio(p);
+	if (!folio_test_slab(folio))
+		return folio_size(folio);
 	return ksize(p);
 }
 
@@ -209,8 +228,6 @@ static size_t dvb_sgt_alloc_size(struct sg_table *sgt)
 	size_t bytes = 0;
 
 	while (sg && left) {
-		unsigned int n = min_t(unsigned int, left, SG_MAX_SINGLE_ALLOC);
-
 		bytes += dvb_alloc_size(sg);
 		if (left <= SG_MAX_SINGLE_ALLOC)
 			break;
@@ -245,22 +262,24 @@ static void dvb_memory(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		u64 total = cases[i].total, pieces;
-		struct dvb_stats s = { .n = 1 };
+		struct dvb_stats *s = dvb_stats(test);
 		struct dma_vec_table tbl;
 		struct sg_table sgt;
 		size_t bytes;
 
+		s->n = 1;
 		dma_vec_table_init(&tbl);
 		KUNIT_ASSERT_EQ(test, 0, dvb_build(&tbl, cases[i].l, prov.base,
 						   total, &prov));
+		/* The lookup marks share the allocation of the ranges. */
 		bytes = sizeof(tbl) + dvb_alloc_size(tbl.ranges) +
-			dvb_alloc_size(tbl.marks) + dvb_alloc_size(tbl.xruns);
-		s.v[0] = bytes;
-		dvb_report(test, "memory", cases[i].l, total, "dma_vec", &s,
+			dvb_alloc_size(tbl.xruns);
+		s->v[0] = bytes;
+		dvb_report(test, "memory", cases[i].l, total, "dma_vec", s,
 			   "bytes");
-		s.v[0] = dma_vec_table_bytes(&tbl);
+		s->v[0] = dma_vec_table_bytes(&tbl);
 		dvb_report(test, "memory", cases[i].l, total,
-			   "dma_vec-logical", &s, "bytes");
+			   "dma_vec-logical", s, "bytes");
 		dma_vec_table_release(&tbl);
 
 		/* The scatterlist: entries of at most 4 GiB - 4 KiB. */
@@ -269,13 +288,13 @@ static void dvb_memory(struct kunit *test)
 			pieces = DIV_ROUND_UP_ULL(total, SZ_4G - DVB_PAGE);
 		KUNIT_ASSERT_EQ(test, 0, sg_alloc_table(&sgt, pieces,
 							GFP_KERNEL));
-		s.v[0] = sizeof(sgt) + dvb_sgt_alloc_size(&sgt);
-		dvb_report(test, "memory", cases[i].l, total, "sg", &s,
+		s->v[0] = sizeof(sgt) + dvb_sgt_alloc_size(&sgt);
+		dvb_report(test, "memory", cases[i].l, total, "sg", s,
 			   "bytes");
 		sg_free_table(&sgt);
-		s.v[0] = total / PAGE_SIZE * sizeof(struct page);
+		s->v[0] = total / PAGE_SIZE * sizeof(struct page);
 		dvb_report(test, "memory", cases[i].l, total,
-			   "zone-device-pages", &s, "bytes");
+			   "zone-device-pages", s, "bytes");
 	}
 }
 
@@ -344,23 +363,23 @@ static void dvb_bulk(struct kunit *test)
 
 	for (l = DVB_CONTIG; l <= DVB_4K; l++) {
 		struct page **pages = dvb_pages(test, l, base, total);
-		struct dvb_stats sv = {}, ss = {};
+		struct dvb_stats *sv = dvb_stats(test), *ss = dvb_stats(test);
 		unsigned int r;
 		u64 sum = 0;
 		int err = 0;
 
 		for (r = 0; r < dvb_reps(); r++) {
-			DVB_TIME(&sv, 1, 1, err,
+			DVB_TIME(sv, 1, 1, err,
 				 err = dvb_bulk_dma_vec(dev, l, base, total,
 							&sum));
-			DVB_TIME(&ss, 1, 1, err,
+			DVB_TIME(ss, 1, 1, err,
 				 err = dvb_bulk_sg(dev, pages, total, &sum));
 		}
 		kvfree(pages);
 		KUNIT_ASSERT_EQ(test, err, 0);
 		KUNIT_EXPECT_EQ(test, sum, 2 * (u64)dvb_reps() * total);
-		dvb_report(test, "bulk", l, total, "dma_vec", &sv, "ps");
-		dvb_report(test, "bulk", l, total, "sg", &ss, "ps");
+		dvb_report(test, "bulk", l, total, "dma_vec", sv, "ps");
+		dvb_report(test, "bulk", l, total, "sg", ss, "ps");
 	}
 }
 
@@ -387,15 +406,15 @@ static void dvb_provider_repr(struct kunit *test)
 	enum dvb_layout l;
 
 	for (l = DVB_CONTIG; l <= DVB_2M; l++) {
-		struct dvb_stats s = {};
+		struct dvb_stats *s = dvb_stats(test);
 		unsigned int r;
 		int err = 0;
 
 		for (r = 0; r < dvb_reps(); r++)
-			DVB_TIME(&s, 1, 1, err,
+			DVB_TIME(s, 1, 1, err,
 				 err = dvb_repr_once(l, total, &prov));
 		KUNIT_ASSERT_EQ(test, err, 0);
-		dvb_report(test, "provider-repr", l, total, "dma_vec", &s,
+		dvb_report(test, "provider-repr", l, total, "dma_vec", s,
 			   "ps");
 	}
 }
@@ -415,7 +434,7 @@ static void dvb_iter(struct kunit *test)
 		.align = DVB_PAGE,
 	};
 	struct page **pages = dvb_pages(test, DVB_4K, base, total);
-	struct dvb_stats sv = {}, ss = {};
+	struct dvb_stats *sv = dvb_stats(test), *ss = dvb_stats(test);
 	struct dma_vec_table tbl;
 	struct dma_vec_slice all;
 	struct dma_vec_iter it;
@@ -435,16 +454,16 @@ static void dvb_iter(struct kunit *test)
 							  GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, sgt.orig_nents, n);
 	for (r = 0; r < dvb_reps(); r++) {
-		DVB_TIME(&sv, 1, n, err,
+		DVB_TIME(sv, 1, n, err,
 			 dma_vec_for_each_chunk(&all, &lim, &it)
 				sum += it.len);
-		DVB_TIME(&ss, 1, n, err,
+		DVB_TIME(ss, 1, n, err,
 			 for_each_sg(sgt.sgl, sg, sgt.orig_nents, j)
 				sum += sg->length);
 	}
 	KUNIT_EXPECT_EQ(test, sum, 2 * (u64)dvb_reps() * total);
-	dvb_report(test, "iter", DVB_4K, total, "dma_vec", &sv, "ps/chunk");
-	dvb_report(test, "iter", DVB_4K, total, "sg", &ss, "ps/entry");
+	dvb_report(test, "iter", DVB_4K, total, "dma_vec", sv, "ps/chunk");
+	dvb_report(test, "iter", DVB_4K, total, "sg", ss, "ps/entry");
 	sg_free_table(&sgt);
 	dma_vec_table_release(&tbl);
 	kvfree(pages);
@@ -623,29 +642,30 @@ static void dvb_per_io(struct kunit *test)
 
 	for (s = 0; !err && s < ARRAY_SIZE(sizes); s++) {
 		unsigned int n = sizes[s] / DVB_PAGE, r;
-		struct dvb_stats sv = {}, ss = {}, sf = {};
+		struct dvb_stats *sv = dvb_stats(test), *ss = dvb_stats(test);
+		struct dvb_stats *sf = dvb_stats(test);
 		union nvme_data_ptr dptr;
 
 		for (r = 0; r < dvb_reps(); r++) {
-			DVB_TIME(&sv, loops, 1, err,
+			DVB_TIME(sv, loops, 1, err,
 				 err = dvb_io_dma_vec(dev, &ctrl, base, n,
 						      &dptr));
-			DVB_TIME(&ss, loops, 1, err,
+			DVB_TIME(ss, loops, 1, err,
 				 err = dvb_io_sg(dev, &prps, sgl, base, n,
 						 &dptr));
 			if (n == 1)
-				DVB_TIME(&sf, loops, 1, err,
+				DVB_TIME(sf, loops, 1, err,
 					 err = dvb_io_fastpath(dev, base,
 							       &dptr));
 		}
 		if (err)
 			break;
-		dvb_report(test, "per-io", DVB_4K, sizes[s], "dma_vec", &sv,
+		dvb_report(test, "per-io", DVB_4K, sizes[s], "dma_vec", sv,
 			   "ps");
-		dvb_report(test, "per-io", DVB_4K, sizes[s], "sg", &ss, "ps");
+		dvb_report(test, "per-io", DVB_4K, sizes[s], "sg", ss, "ps");
 		if (n == 1)
 			dvb_report(test, "per-io", DVB_4K, sizes[s],
-				   "sg-fastpath", &sf, "ps");
+				   "sg-fastpath", sf, "ps");
 	}
 	kfree(sgl);
 	dma_pool_destroy(prps.small);
@@ -677,7 +697,7 @@ static void dvb_prp_rate(struct kunit *test)
 	struct dma_vec_nvme_ctrl ctrl = { .page_shift = 12 };
 	unsigned long loops = short_mode ? 10 : 2000;
 	size_t bytes = (SZ_8M / DVB_PAGE - 1) * sizeof(__le64);
-	struct dvb_stats sv = {}, sm = {};
+	struct dvb_stats *sv = dvb_stats(test), *sm = dvb_stats(test);
 	union nvme_data_ptr dptr;
 	unsigned int rep;
 	int err = 0;
@@ -689,9 +709,9 @@ static void dvb_prp_rate(struct kunit *test)
 	if (!buf)
 		err = -ENOMEM;
 	for (rep = 0; !err && rep < dvb_reps(); rep++) {
-		DVB_TIME(&sv, loops, 1, err,
+		DVB_TIME(sv, loops, 1, err,
 			 err = dvb_prps_once(&ctrl, &r, &dptr));
-		DVB_TIME(&sm, loops, 1, err, {
+		DVB_TIME(sm, loops, 1, err, {
 			memset(buf, __i, bytes);
 			barrier_data(buf);
 		});
@@ -699,8 +719,8 @@ static void dvb_prp_rate(struct kunit *test)
 	kfree(buf);
 	dma_pool_destroy(ctrl.pool);
 	KUNIT_ASSERT_EQ(test, err, 0);
-	dvb_report(test, "prp-build", DVB_CONTIG, bytes, "dma_vec", &sv, "ps");
-	dvb_report(test, "prp-build", DVB_CONTIG, bytes, "memset", &sm, "ps");
+	dvb_report(test, "prp-build", DVB_CONTIG, bytes, "dma_vec", sv, "ps");
+	dvb_report(test, "prp-build", DVB_CONTIG, bytes, "memset", sm, "ps");
 }
 
 static struct kunit_case dma_vec_bench_cases[] = {
