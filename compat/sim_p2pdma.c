@@ -93,17 +93,11 @@ enum pci_p2pdma_map_type pci_p2pdma_classify(struct pci_dev *provider,
 					     bool verbose)
 {
 	struct pci_dev *a, *b, *pclient;
-	struct device *d;
 	bool acs = false;
 
-	for (d = client; d && !dev_is_pci(d); d = d->parent)
-		;
-	if (!d) {
-		if (verbose)
-			dev_warn(client, "sim: not below a PCI function: no P2P DMA\n");
+	if (!dev_is_pci(client))
 		return PCI_P2PDMA_MAP_NOT_SUPPORTED;
-	}
-	pclient = to_pci_dev(d);
+	pclient = to_pci_dev(client);
 
 	for (a = provider; a; a = pci_upstream_bridge(a)) {
 		if (acs_redirects(a))

@@ -32,7 +32,7 @@ enum pci_p2pdma_map_type {
 /**
  * pci_p2pdma_classify - how a device can reach the BARs of a provider
  * @provider: PCI function whose BAR memory would be the DMA target
- * @client: device that would do the DMA (a PCI function, or below one)
+ * @client: device that would do the DMA
  * @verbose: log why the pair cannot do P2P DMA
  *
  * The test double of the kernel function of the same name: same rules,
@@ -40,7 +40,7 @@ enum pci_p2pdma_map_type {
  *
  * Context: Any context; does not sleep.
  * Return: the map type; %PCI_P2PDMA_MAP_NOT_SUPPORTED also when @client
- * has no PCI function above it.
+ * is not a PCI function.
  */
 enum pci_p2pdma_map_type pci_p2pdma_classify(struct pci_dev *provider,
 					     struct device *client,
