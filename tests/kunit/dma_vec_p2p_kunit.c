@@ -38,6 +38,7 @@
 
 #include "dma_vec_cases.h"
 #include "dma_vec_kunit.h"
+#include "dma_vec_p2p_cases.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_provider_destroy, dma_vec_provider_destroy,
 			    struct dma_vec_provider *);
