@@ -35,7 +35,8 @@ static const struct dma_vec_limits dma_vec_no_limits = {
  * a byte per range.
  */
 #define DMA_VEC_MARK_SHIFT	4
-#define DMA_VEC_MARK_STRIDE	(1U << DMA_VEC_MARK_SHIFT)
+#define DMA_VEC_MARK_STRIDE	16U
+static_assert(DMA_VEC_MARK_STRIDE == 1U << DMA_VEC_MARK_SHIFT);
 
 /**
  * dma_vec_table_init - initialise an empty table

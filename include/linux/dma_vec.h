@@ -277,7 +277,6 @@ int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf);
 int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf);
 
-
 /**
  * dma_vec_len - total length of a table
  * @tbl: the table

@@ -119,5 +119,4 @@ void dma_vec_map_sync_for_device(const struct dma_vec_map *map);
 size_t dma_vec_map_bytes(const struct dma_vec_map *map);
 void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
 
-
 #endif /* _LINUX_DMA_VEC_P2P_H */

@@ -16,7 +16,8 @@ PRISTINE=$CACHE/linux-source-$KVER
 WORK=$CACHE/linux-dma_vec
 # Scratch git repository holding only the files the series touches.
 PATCH_REPO=$CACHE/patch-repo
-PATCH_DIR=$REPO/patches
+# The generated series (never committed; make-patches.sh -o DIR copies it).
+PATCH_DIR=$CACHE/series
 JOBS=${DMA_VEC_JOBS:-$(nproc)}
 
 # Packages the kernel tier needs on Debian 12.
@@ -48,42 +49,50 @@ need_pkgs() {
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
 }
 
-# Overlay map: prints "repo-path kernel-path" for every kernel-bound file
-# of the repository, in a stable order.
-#   include/linux/dma_vec.h   -> include/linux/dma_vec.h
-#   include/linux/dma_vec_*.h -> include/linux/ (headers of the helpers)
-#   lib/dma_vec.c             -> lib/dma_vec.c
-#   tests/kunit/*.[ch]        -> lib/ (same file name), except:
-#   tests/kunit/X_kunit.c     -> drivers/dma_vec/ when drivers/conversions/X.c
-#                                exists: a KUnit file lands next to the code
-#                                it tests
-#   drivers/conversions/*.[ch] -> drivers/dma_vec/ (same file name)
-overlay_map() {
-	local f b
+# The series manifest: which repository diff starts each patch and which
+# repository files it adds, at which kernel paths (see its header).
+SERIES=${DMA_VEC_SERIES:-$REPO/scripts/kernel/series}
 
-	echo "include/linux/dma_vec.h include/linux/dma_vec.h"
-	for f in "$REPO"/include/linux/dma_vec_*.h; do
-		[ -e "$f" ] || continue
-		echo "include/linux/${f##*/} include/linux/${f##*/}"
-	done
-	echo "lib/dma_vec.c lib/dma_vec.c"
-	for f in "$REPO"/tests/kunit/*.[ch]; do
-		[ -e "$f" ] || continue
-		b=${f##*/}
-		case "$b" in
-		*_kunit.c)
-			if [ -e "$REPO/drivers/conversions/${b%_kunit.c}.c" ]; then
-				echo "tests/kunit/$b drivers/dma_vec/$b"
-				continue
-			fi
-			;;
-		esac
-		echo "tests/kunit/$b lib/$b"
-	done
-	for f in "$REPO"/drivers/conversions/*.[ch]; do
-		[ -e "$f" ] || continue
-		echo "drivers/conversions/${f##*/} drivers/dma_vec/${f##*/}"
-	done
+# series_lines: the manifest without comments and blank lines, as
+# "patch DIFF" and "new SRC DST" lines, checked for form.
+series_lines() {
+	awk '
+		{ sub(/#.*/, "") }
+		NF == 0 { next }
+		$1 == "patch" && NF == 2 { print; seen = 1; next }
+		$1 == "new" && NF == 3 && seen { print; next }
+		{
+			printf "%s:%d: bad line: %s\n", FILENAME, FNR, $0 > "/dev/stderr"
+			bad = 1
+		}
+		END { exit bad }' "$SERIES" || die "$SERIES is malformed"
+}
+
+# series_diffs: the diff files of the series, in order.
+series_diffs() {
+	series_lines | awk '$1 == "patch" { print $2 }'
+}
+
+# overlay_map: prints "repo-path kernel-path" for every new kernel file of
+# the series, in series order (the "new" lines of the manifest).
+overlay_map() {
+	series_lines | awk '$1 == "new" { print $2, $3 }'
+}
+
+# diff_files DIFF...: the existing kernel files the diffs modify.
+diff_files() {
+	sed -n 's|^+++ b/||p' "$@" | sort -u
+}
+
+# series_files: every kernel file the series creates or modifies.
+series_files() {
+	local -a diffs
+
+	mapfile -t diffs < <(series_diffs)
+	{
+		overlay_map | cut -d' ' -f2
+		(cd "$REPO" && diff_files "${diffs[@]}")
+	} | sort -u
 }
 
 # ensure_pristine: install and unpack the kernel source once.
@@ -101,15 +110,10 @@ ensure_pristine() {
 	mv "$PRISTINE.tmp" "$PRISTINE"
 }
 
-# kernel_objs: the objects built from the overlay's .c files.
+# kernel_objs: the objects built from the .c files the series creates or
+# modifies.
 kernel_objs() {
-	local src dst
-
-	while read -r src dst; do
-		case "$dst" in
-		*.c) echo "${dst%.c}.o" ;;
-		esac
-	done < <(overlay_map)
+	series_files | sed -n 's/\.c$/.o/p'
 }
 
 # configure_x86 SRCTREE OBJDIR: a cached tinyconfig-based x86_64 build

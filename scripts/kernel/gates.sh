@@ -1,12 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static gates on every kernel-bound file; each must report zero findings:
-#   checkpatch       checkpatch.pl --strict on the files, at kernel paths
-#   checkpatch-series checkpatch.pl --strict on patches/*.patch
-#   kernel-doc       scripts/kernel-doc -Wall -none
-#   W=1              gcc build of the objects with W=1
-#   sparse           make C=2 on the objects
+# Static gates on the kernel series; each must report zero findings:
+#   checkpatch       checkpatch.pl --strict on the new files of the series
+#                    (the "new" lines of scripts/kernel/series), at their
+#                    kernel paths
+#   checkpatch-series checkpatch.pl --strict on the generated series
+#                    (.cache/series/*.patch)
+#   kernel-doc       scripts/kernel-doc -Wall -none on the new files, and
+#                    on each function the diffs add kernel-doc for
+#   W=1              gcc build with W=1 of every object the series creates
+#                    or modifies
+#   sparse           make C=2 on the same objects
 # The builds use a cached x86_64 tinyconfig build directory
 # (.cache/kbuild-gates) on the overlay tree; run prepare-tree.sh first.
 # Prints "PASS <gate>" or "FAIL <gate>" per gate, then a summary line
@@ -71,6 +76,27 @@ st=0
 (cd "$tmp/tree" &&
  "$WORK/scripts/kernel-doc" -Wall -none "${files[@]}") >"$tmp/out" 2>&1 ||
 	st=$?
+# kernel-doc of the functions the diffs document in existing files.
+while read -r d; do
+	while read -r f; do
+		case "$f" in
+		*.[ch]) ;;
+		*) continue ;;
+		esac
+		mapfile -t fns < <(awk -v f="$f" '
+			/^diff --git / { on = ($NF == "b/" f) }
+			on && prev == "+/**" && /^\+ \* [A-Za-z0-9_]+(\(\))? - / {
+				n = $3; sub(/\(\)$/, "", n); print n
+			}
+			{ prev = $0 }' "$REPO/$d")
+		# kernel-doc warns about every comment of the file: keep the
+		# warnings that name the function.
+		for fn in "${fns[@]}"; do
+			"$WORK/scripts/kernel-doc" -Wall -none -function "$fn" \
+				"$WORK/$f" 2>&1 | grep -F "'$fn'" >>"$tmp/out" || true
+		done
+	done < <(diff_files "$REPO/$d")
+done < <(series_diffs)
 gate kernel-doc "$tmp/out" "$st"
 
 # W=1: remove the objects first, so the compiler runs and warns again.

@@ -1,424 +1,184 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Generate the kernel patch series in patches/ from the repository sources.
+# Generate the kernel patch series from the repository, following the
+# manifest scripts/kernel/series:
+#   make-patches.sh           into .cache/series/ (what the tiers use)
+#   make-patches.sh -o DIR    into DIR as well, for submission
 #
-# The series is made in a small scratch git repository that holds only the
-# files the series touches: its first commit is the pristine v6.12 version
-# of those files, each later commit adds one part of dma_vec.  The patches
+# Each "patch" stanza of the manifest becomes one patch: its commit
+# message, author and changes to existing v6.12 files come from the
+# repository diff it names (a git format-patch file living next to the
+# code that needs it), and its "new" lines add repository files at their
+# kernel paths.  No kernel text lives in this script.
+#
+# The series is made in a scratch git repository (.cache/patch-repo) that
+# holds only the files the series touches: its first commit is the
+# pristine v6.12 version of the files the diffs modify.  The patches
 # therefore apply with "git am" or "patch -p1" to a full v6.12 tree.
+# Author and dates come from the diffs and commit ids are zeroed, so
+# regenerating gives byte-identical patches unless a source changed.
 #
-# This script is the single source of truth for the Kconfig and Makefile
-# hooks; prepare-tree.sh overlays the result of this series.  Author, date
-# and commit ids are fixed, so regenerating gives byte-identical patches
-# unless a source changed.  Never hand-edit patches/.
-#
-# Makefile lines below are literal text: $(...) must not expand.
-# shellcheck disable=SC2016
+# Before generating, the manifest is checked: every file it names exists,
+# no repository file or kernel path is listed twice, every kernel-bound
+# repository file is listed (so a new source cannot be left out
+# silently), the diffs only modify existing kernel files, and no kernel
+# file is modified by two diffs.
 set -euo pipefail
 
 # shellcheck source=scripts/kernel/common.sh
 . "$(dirname "$0")/common.sh"
 
-AUTHOR_NAME=${DMA_VEC_PATCH_AUTHOR_NAME:-dma_vec maintainers}
-AUTHOR_EMAIL=${DMA_VEC_PATCH_AUTHOR_EMAIL:-maintainers@users.noreply.r-seed-acd54f25.example}
-# The v6.12 release date: any fixed date keeps the series reproducible.
+usage() {
+	echo "usage: $0 [-o DIR]" >&2
+	exit 2
+}
+
+out_dir=
+while getopts o:h opt; do
+	case "$opt" in
+	o) out_dir=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 0 ] || usage
+
+# The date committer and (through the diffs) author dates are fixed to.
 PATCH_DATE="2024-11-17T14:15:08-08:00"
-SOB="Signed-off-by: $AUTHOR_NAME <$AUTHOR_EMAIL>"
 
 ensure_pristine
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# insert_after FILE ANCHOR TEXT: add TEXT after the line equal to ANCHOR.
-insert_after() {
-	awk -v anchor="$2" -v text="$3" '
-		{ print }
-		$0 == anchor && !done { print text; done = 1 }
-		END { exit !done }' "$1" >"$tmp/edit" ||
-		die "anchor '$2' not found in $1"
-	cat "$tmp/edit" >"$1"
+# ---- check the manifest -------------------------------------------------
+series_lines >"$tmp/lines"
+mapfile -t diffs < <(awk '$1 == "patch" { print $2 }' "$tmp/lines")
+[ ${#diffs[@]} -gt 0 ] || die "$SERIES lists no patch"
+bad=0
+complain() {
+	printf 'error: %s\n' "$*" >&2
+	bad=1
 }
 
-# insert_before_prev FILE ANCHOR TEXT: add TEXT before the line that
-# precedes the first line equal to ANCHOR.
-insert_before_prev() {
-	awk -v anchor="$2" -v text="$3" '
-		NR > 1 {
-			if ($0 == anchor && !done) {
-				print text
-				done = 1
-			}
-			print prev
-		}
-		{ prev = $0 }
-		END { if (NR) print prev; exit !done }' "$1" >"$tmp/edit" ||
-		die "anchor '$2' not found in $1"
-	cat "$tmp/edit" >"$1"
-}
+while read -r kind src dst; do
+	[ -f "$REPO/$src" ] || complain "$SERIES: $src does not exist"
+	if [ "$kind" = new ] && [ -e "$PRISTINE/$dst" ]; then
+		complain "$SERIES: $dst exists in v$KVER; change it in a diff"
+	fi
+done <"$tmp/lines"
+awk '{ print $2 }' "$tmp/lines" | sort | uniq -d | while read -r f; do
+	echo "error: $SERIES lists $f twice" >&2
+	echo 1 >"$tmp/dup"
+done
+awk '$1 == "new" { print $3 }' "$tmp/lines" | sort | uniq -d | while read -r f; do
+	echo "error: $SERIES puts two files at $f" >&2
+	echo 1 >"$tmp/dup"
+done
+[ ! -e "$tmp/dup" ] || bad=1
 
-# insert_after_next FILE ANCHOR TEXT: add TEXT after the line that follows
-# the first line equal to ANCHOR.
-insert_after_next() {
-	awk -v anchor="$2" -v text="$3" '
-		{ print }
-		armed && !done { print text; done = 1 }
-		$0 == anchor { armed = 1 }
-		END { exit !done }' "$1" >"$tmp/edit" ||
-		die "anchor '$2' not found in $1"
-	cat "$tmp/edit" >"$1"
-}
+# Kernel-bound files of the repository: all must be in the series.
+(cd "$REPO" &&
+ find include lib drivers tests/kunit -type f \
+	\( -name '*.[ch]' -o -name '*.patch' \) 2>/dev/null) | sort >"$tmp/repo"
+awk '{ print $2 }' "$tmp/lines" | sort >"$tmp/listed"
+comm -23 "$tmp/repo" "$tmp/listed" | while read -r f; do
+	echo "error: $f is not in $SERIES" >&2
+	echo 1 >"$tmp/missing"
+done
+[ ! -e "$tmp/missing" ] || bad=1
 
-# insert_kconfig FILE AFTER_SYMBOL TEXT: add the TEXT block after the
-# "config AFTER_SYMBOL" entry, i.e. before the next comment or entry.
-insert_kconfig() {
-	awk -v sym="config $2" -v text="$3" '
-		$0 == sym { inside = 1; print; next }
-		inside && !done &&
-		$0 ~ /^(config|menuconfig|comment|if|endif|menu|endmenu|source|#)/ {
-			print text "\n"
-			done = 1
-		}
-		{ print }
-		END { exit !done }' "$1" >"$tmp/edit" ||
-		die "Kconfig symbol $2 not found in $1"
-	cat "$tmp/edit" >"$1"
-}
+for d in "${diffs[@]}"; do
+	if grep -qE '^(new file mode|deleted file mode|--- /dev/null|\+\+\+ /dev/null|rename from|copy from)' \
+		"$REPO/$d"; then
+		complain "$d creates, deletes or renames a file; new files belong in $SERIES"
+	fi
+	grep -q '^Subject: ' "$REPO/$d" || complain "$d has no Subject: header"
+	while read -r f; do
+		[ -f "$PRISTINE/$f" ] || complain "$d modifies $f, which v$KVER lacks"
+		echo "$f $d"
+	done < <(diff_files "$REPO/$d")
+done >"$tmp/touched"
+awk '{ print $1 }' "$tmp/touched" | sort | uniq -d | while read -r f; do
+	echo "error: $f is modified by more than one diff:" \
+		"$(awk -v f="$f" '$1 == f { printf " %s", $2 }' "$tmp/touched")" >&2
+	echo 1 >"$tmp/twice"
+done
+[ ! -e "$tmp/twice" ] || bad=1
+[ "$bad" -eq 0 ] || die "fix $SERIES or the diffs it names"
 
-# add_overlay SRC_PREFIX [DST_PREFIX]: copy the repository files under
-# SRC_PREFIX (whose kernel path is under DST_PREFIX) to their kernel paths.
-add_overlay() {
-	local src dst
-
-	while read -r src dst; do
-		case "$src" in
-		"$1"*)
-			case "$dst" in
-			"${2:-}"*) ;;
-			*) continue ;;
-			esac
-			mkdir -p "$(dirname "$PATCH_REPO/$dst")"
-			cp "$REPO/$src" "$PATCH_REPO/$dst"
-			;;
-		esac
-	done < <(overlay_map)
-}
-
-# kunit_files KERNEL_DIR: the KUnit .c files the overlay puts in KERNEL_DIR/.
-kunit_files() {
-	local src dst
-
-	while read -r src dst; do
-		case "$src:$dst" in
-		tests/kunit/*.c:"$1"/*) echo "${dst##*/}" ;;
-		esac
-	done < <(overlay_map)
-}
-
-commit() {
-	git -C "$PATCH_REPO" add -A
-	GIT_AUTHOR_DATE=$PATCH_DATE GIT_COMMITTER_DATE=$PATCH_DATE \
-		git -C "$PATCH_REPO" commit -q --no-verify -F -
+# ---- build the series in the scratch repository --------------------------
+AUTHOR_NAME="dma_vec maintainers"
+AUTHOR_EMAIL="maintainers@users.noreply.r-seed-acd54f25.example"
+export GIT_COMMITTER_DATE=$PATCH_DATE GIT_AUTHOR_DATE=$PATCH_DATE
+git_p() {
+	git -C "$PATCH_REPO" "$@"
 }
 
 rm -rf "$PATCH_REPO"
 mkdir -p "$PATCH_REPO"
-git -C "$PATCH_REPO" init -q -b base
-git -C "$PATCH_REPO" config user.name "$AUTHOR_NAME"
-git -C "$PATCH_REPO" config user.email "$AUTHOR_EMAIL"
-git -C "$PATCH_REPO" config core.autocrlf false
-git -C "$PATCH_REPO" config commit.gpgsign false
+git_p init -q -b base
+git_p config user.name "$AUTHOR_NAME"
+git_p config user.email "$AUTHOR_EMAIL"
+git_p config core.autocrlf false
+git_p config commit.gpgsign false
 
-# Base: the pristine files the series edits (new files need no base).
-touched=(lib/Kconfig lib/Kconfig.debug lib/Makefile)
-have_conv=
-have_p2p_map=
-if overlay_map | grep -q '^drivers/conversions/'; then
-	have_conv=1
-	touched+=(drivers/Makefile)
-	[[ " ${touched[*]} " == *" lib/Kconfig "* ]] || touched+=(lib/Kconfig)
-	# The p2p_map VMA operation is a core mm change of its own.
-	if grep -qs 'p2p_map' "$REPO"/drivers/conversions/*.[ch]; then
-		have_p2p_map=1
-		touched+=(include/linux/mm.h)
-	fi
-fi
-# Hand-maintained diffs of existing kernel files (kernel/*.patch) come
-# last; the pristine files they modify belong to the base.
-shopt -s nullglob
-hand_patches=("$REPO"/kernel/*.patch)
-shopt -u nullglob
-for p in "${hand_patches[@]}"; do
-	while read -r f; do
-		[ -e "$PRISTINE/$f" ] || continue
-		[[ " ${touched[*]} " == *" $f "* ]] || touched+=("$f")
-	done < <(sed -n 's|^--- a/||p' "$p")
-done
-for f in "${touched[@]}"; do
+while read -r f _; do
 	mkdir -p "$(dirname "$PATCH_REPO/$f")"
 	cp "$PRISTINE/$f" "$PATCH_REPO/$f"
-done
-commit <<MSG
-Linux $KVER
+done <"$tmp/touched"
+git_p add -A
+git_p commit -q --no-verify -m "Linux $KVER" \
+	-m "Pristine files from linux-source-$KVER that the dma_vec series modifies."
+root=$(git_p rev-parse HEAD)
 
-Pristine files from linux-source-$KVER touched by the dma_vec series.
-MSG
+# One commit per stanza: the diff with its message, then its new files.
+flush() {
+	[ -n "$cur" ] || return 0
+	git_p add -A
+	git_p commit -q --no-verify --amend --no-edit --allow-empty
+}
+cur=
+while read -r kind src dst; do
+	case "$kind" in
+	patch)
+		flush
+		cur=$src
+		git_p am -q --keep-cr "$REPO/$src" ||
+			die "$src does not apply to v$KVER"
+		;;
+	new)
+		mkdir -p "$(dirname "$PATCH_REPO/$dst")"
+		cp "$REPO/$src" "$PATCH_REPO/$dst"
+		;;
+	esac
+done <"$tmp/lines"
+flush
 
-# 0001: the core.
-add_overlay include/linux/dma_vec.h
-add_overlay lib/dma_vec.c
-insert_kconfig "$PATCH_REPO/lib/Kconfig" SG_POOL "$(cat <<'KCONFIG'
-config DMA_VEC
-	bool "Pageless scatter vectors for peer-to-peer DMA"
-	help
-	  dma_vec describes memory for DMA as a vector of CPU-physical
-	  address ranges, each either host memory or part of a PCI BAR
-	  window exported by a provider, without struct page for the BAR.
-	  Consumers walk the ranges with an iterator that applies device
-	  segment limits on the fly.
-
-	  Select this from drivers that export or consume P2P memory.
-KCONFIG
-)"
-insert_after "$PATCH_REPO/lib/Makefile" 'obj-$(CONFIG_SG_POOL) += sg_pool.o' \
-	'obj-$(CONFIG_DMA_VEC) += dma_vec.o'
-commit <<MSG
-lib: add dma_vec, a pageless scatter representation for P2P DMA
-
-A scatterlist can only describe memory with a struct page, so a PCI BAR
-used for peer-to-peer DMA needs ZONE_DEVICE pages for the whole window
-(64 bytes per 4 KiB of BAR), and scatterlists holding such pages, or only
-DMA addresses, break sg_page(), sg_copy_buffer() and kmap based helpers.
-
-Add dma_vec: a table of 16-byte CPU-physical ranges with 64-bit lengths,
-each attributed to host memory or to a provider (a BAR window described
-without struct pages), a separate DMA range type, and a constrained
-iterator that splits ranges on the fly to honour a device's maximum
-segment size, segment boundary and alignment.  Conversions from and to
-sg_table and CPU copies through kmap_local_pfn() or the provider's iomem
-mapping ease the transition of existing users.
-
-The names avoid struct dma_vec of <linux/dmaengine.h>; both headers can
-be included together.
-
-$SOB
-MSG
-
-# 0002: the KUnit suites of lib/.
-add_overlay tests/kunit/ lib/
-insert_kconfig "$PATCH_REPO/lib/Kconfig.debug" LIST_KUNIT_TEST "$(cat <<'KCONFIG'
-config DMA_VEC_KUNIT_TEST
-	tristate "KUnit tests for dma_vec" if !KUNIT_ALL_TESTS
-	depends on KUNIT && DMA_VEC
-	default KUNIT_ALL_TESTS
-	help
-	  This builds the dma_vec KUnit test suites: table building and
-	  lookup, constrained iteration, scatterlist conversion (including
-	  a real DMA mapping of an exported sg_table) and CPU copies.
-
-	  For more information on KUnit and unit tests in general please refer
-	  to the KUnit documentation in Documentation/dev-tools/kunit/.
-
-	  If unsure, say N.
-KCONFIG
-)"
-# One object per KUnit source file.
-kunit_objs=$(kunit_files lib | while read -r b; do
-	echo "obj-\$(CONFIG_DMA_VEC_KUNIT_TEST) += ${b%.c}.o"
-done)
-[ -n "$kunit_objs" ] || die "no KUnit source in tests/kunit/"
-insert_after "$PATCH_REPO/lib/Makefile" \
-	'obj-$(CONFIG_LIST_KUNIT_TEST) += list-test.o' "$kunit_objs"
-commit <<MSG
-lib: add KUnit tests for dma_vec
-
-Run the table-driven cases shared with the userspace test suite, plus
-what only a real kernel can show: vmalloc-backed large tables, export to
-an sg_table of real pages and its DMA mapping through the DMA API,
-import of an sg_table built from pages, and CPU copies through
-kmap_local_pfn().
-
-Run with:
-
-  ./tools/testing/kunit/kunit.py run --kunitconfig=<dir with .kunitconfig>
-
-$SOB
-MSG
-
-# 0003: the VMA operation the user-address helpers call.
-if [ -n "$have_p2p_map" ]; then
-	# Before the comment that documents struct vm_operations_struct.
-	insert_before_prev "$PATCH_REPO/include/linux/mm.h" \
-		' * These are the virtual MM functions - opening of an area, closing and' \
-		'struct dma_vec_table;
-'
-	insert_after_next "$PATCH_REPO/include/linux/mm.h" \
-		'	struct page *(*find_special_page)(struct vm_area_struct *vma,' \
-		"$(cat <<'MM'
-	/*
-	 * Called by dma_vec_from_user() for [start, end) of a mapping of
-	 * peer-to-peer memory that has no struct pages (a BAR mapped with
-	 * io_remap_pfn_range(), for instance): append the CPU physical ranges
-	 * and their provider to @tbl, and keep the memory in place until
-	 * p2p_unmap() is called for the same range.  On error @tbl must be
-	 * left unchanged.
-	 */
-	int (*p2p_map)(struct vm_area_struct *vma, unsigned long start,
-		       unsigned long end, bool write,
-		       struct dma_vec_table *tbl, gfp_t gfp);
-	/* Release what p2p_map() obtained for [start, end). */
-	void (*p2p_unmap)(struct vm_area_struct *vma, unsigned long start,
-			  unsigned long end);
-MM
-)"
-	commit <<MSG
-mm: add p2p_map and p2p_unmap to vm_operations_struct
-
-A driver that maps peer-to-peer memory without struct pages to user space
-(a PCI BAR through io_remap_pfn_range()) has no way to tell an importer
-what memory is behind a user address: get_user_pages() needs pages.
-
-Let such a VMA describe itself: p2p_map() appends the CPU physical ranges
-and their dma_vec provider to a dma_vec table and keeps the memory in
-place until p2p_unmap().  dma_vec_from_user() is the caller.
-
-$SOB
-MSG
-fi
-
-# 0004: consumer and exporter helpers, once they exist.
-if [ -n "$have_conv" ]; then
-	add_overlay include/linux/dma_vec_
-	add_overlay drivers/conversions/
-	{
-		echo '# SPDX-License-Identifier: GPL-2.0'
-		echo '#'
-		echo '# dma_vec consumer and exporter helpers'
-		echo '#'
-		for f in "$PATCH_REPO"/drivers/dma_vec/*.c; do
-			b=${f##*/}
-			case "$b" in
-			*_kunit.c) continue ;;
-			dma_vec_rdma.c)
-				echo "obj-\$(CONFIG_DMA_VEC_RDMA) += ${b%.c}.o"
-				continue
-				;;
-			esac
-			echo "obj-y += ${b%.c}.o"
-		done
-	} >"$PATCH_REPO/drivers/dma_vec/Makefile"
-	insert_kconfig "$PATCH_REPO/lib/Kconfig" DMA_VEC "$(cat <<'KCONFIG'
-config DMA_VEC_P2P
-	def_bool DMA_VEC && PCI
-	help
-	  The dma_vec helpers for peer-to-peer DMA between PCI devices, in
-	  drivers/dma_vec/: providers described from PCI BARs, classification
-	  of (provider, client) pairs, mapping of tables for a device, and
-	  lookup of user addresses through the p2p_map VMA operation.
-
-config DMA_VEC_RDMA
-	def_bool DMA_VEC_P2P && INFINIBAND
-	help
-	  The dma_vec helpers for RDMA: SGEs, memory region page lists, the
-	  best MR page size and RDMA READ/WRITE work requests built from
-	  mapped dma_vec ranges, in drivers/dma_vec/dma_vec_rdma.c.
-KCONFIG
-)"
-	insert_after "$PATCH_REPO/drivers/Makefile" \
-		'obj-$(CONFIG_DMADEVICES)	+= dma/' \
-		'obj-$(CONFIG_DMA_VEC_P2P)	+= dma_vec/'
-	commit <<MSG
-dma_vec: add consumer and exporter conversion helpers
-
-Add the helpers that let BAR exporters publish memory as dma_vec tables
-and let importers map and walk them, in drivers/dma_vec/.  They are built
-when both DMA_VEC and PCI are enabled (CONFIG_DMA_VEC_P2P).
-
-$SOB
-MSG
-fi
-
-# 0005: KUnit suites of the helpers, next to them in drivers/dma_vec/.
-conv_kunit=$(kunit_files drivers/dma_vec)
-if [ -n "$have_conv" ] && [ -n "$conv_kunit" ]; then
-	add_overlay tests/kunit/ drivers/dma_vec/
-	insert_kconfig "$PATCH_REPO/lib/Kconfig.debug" DMA_VEC_KUNIT_TEST "$(cat <<'KCONFIG'
-config DMA_VEC_P2P_KUNIT_TEST
-	tristate "KUnit tests for the dma_vec P2P and NVMe helpers" if !KUNIT_ALL_TESTS
-	depends on KUNIT && DMA_VEC_P2P
-	default KUNIT_ALL_TESTS
-	help
-	  This builds the KUnit test suites of drivers/dma_vec/: P2P
-	  classification on a hand-made PCI topology, mapping of tables
-	  through the DMA API, revocation, user address lookup through the
-	  p2p_map VMA operation, and NVMe PRP and SGL building.
-
-	  For more information on KUnit and unit tests in general please refer
-	  to the KUnit documentation in Documentation/dev-tools/kunit/.
-
-	  If unsure, say N.
-KCONFIG
-)"
-	{
-		echo
-		echo '# KUnit tests; the case tables they share with lib/ live there.'
-		while read -r b; do
-			# The RDMA suite needs the RDMA helpers (INFINIBAND).
-			if [ "$b" = dma_vec_rdma_kunit.c ]; then
-				echo 'ifdef CONFIG_DMA_VEC_RDMA'
-				echo "obj-\$(CONFIG_DMA_VEC_P2P_KUNIT_TEST) += ${b%.c}.o"
-				echo 'endif'
-				continue
-			fi
-			echo "obj-\$(CONFIG_DMA_VEC_P2P_KUNIT_TEST) += ${b%.c}.o"
-		done <<<"$conv_kunit"
-		while read -r b; do
-			if grep -q '"dma_vec_cases.h"' \
-				"$PATCH_REPO/drivers/dma_vec/$b"; then
-				echo "CFLAGS_${b%.c}.o += -I\$(srctree)/lib"
-			fi
-		done <<<"$conv_kunit"
-	} >>"$PATCH_REPO/drivers/dma_vec/Makefile"
-	commit <<MSG
-dma_vec: add KUnit tests for the conversion helpers
-
-Run the P2P topology matrix shared with the userspace test suite on
-hand-made PCI host bridges, buses and functions that are linked like the
-PCI core links them but never registered: the classification must match
-drivers/pci/p2pdma.c and be answered from the cache the second time.
-
-Map tables through the DMA API of a KUnit device, revoke providers of
-live mappings, resolve user addresses of the test's own mm through the
-p2p_map operation of a file mapping, and check NVMe PRP lists and SGL
-segments built from DMA ranges against the layout the NVMe specification
-prescribes, with the descriptor pages from a real dma_pool.
-
-The tests are built when the helpers are (CONFIG_DMA_VEC_P2P).
-
-$SOB
-MSG
-fi
-
-# Last: the hand-maintained diffs, with their own author, date and message.
-for p in "${hand_patches[@]}"; do
-	GIT_COMMITTER_DATE=$PATCH_DATE git -C "$PATCH_REPO" am -q "$p" ||
-		die "${p#"$REPO"/} does not apply on top of the series"
-done
-
-# Emit into a temporary directory, then replace only what changed so an
-# unchanged series keeps its timestamps.
 mkdir "$tmp/out"
-git -C "$PATCH_REPO" format-patch -q --zero-commit --no-signature \
-	--numbered -o "$tmp/out" \
-	"$(git -C "$PATCH_REPO" rev-list --max-parents=0 base)..base"
-mkdir -p "$PATCH_DIR"
-for f in "$PATCH_DIR"/*.patch; do
-	[ -e "$f" ] || continue
-	[ -e "$tmp/out/${f##*/}" ] || rm -f "$f"
-done
-for f in "$tmp/out"/*.patch; do
-	cmp -s "$f" "$PATCH_DIR/${f##*/}" || cp "$f" "$PATCH_DIR/${f##*/}"
-done
+git_p format-patch -q --zero-commit --no-signature --numbered \
+	-o "$tmp/out" "$root..base"
+
+# sync_dir DIR: make DIR hold exactly the series, touching only what
+# changed (an unchanged series keeps its timestamps).
+sync_dir() {
+	local f
+
+	mkdir -p "$1"
+	for f in "$1"/*.patch; do
+		[ -e "$f" ] || continue
+		[ -e "$tmp/out/${f##*/}" ] || rm -f "$f"
+	done
+	for f in "$tmp/out"/*.patch; do
+		cmp -s "$f" "$1/${f##*/}" || cp "$f" "$1/${f##*/}"
+	done
+}
+
+sync_dir "$PATCH_DIR"
 log "patch series in $PATCH_DIR:"
 (cd "$PATCH_DIR" && ls -1 ./*.patch) >&2
+if [ -n "$out_dir" ]; then
+	sync_dir "$out_dir"
+	log "copied to $out_dir"
+fi

@@ -5,7 +5,8 @@
 #   .cache/linux-source-6.12  pristine unpacked linux-source-6.12, never
 #                             modified (unpacked once, reused)
 #   .cache/linux-dma_vec      hard-linked copy of it with the patch series
-#                             (patches/, regenerated first) applied
+#                             (.cache/series/, regenerated first from
+#                             scripts/kernel/series) applied
 #
 # Idempotent: the series is applied to pristine copies of the files it
 # touches in a staging directory, which is then synced into the working
@@ -78,4 +79,4 @@ for f in "${files[@]}"; do
 	fi
 	cmp -s "$stage/$f" "$WORK/$f" || die "$f was not overlaid"
 done
-log "kernel tree ready: $WORK (${#files[@]} files from patches/)"
+log "kernel tree ready: $WORK (${#files[@]} files from the series)"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The kernel tier, in one command:
-#   1. prepare-tree.sh   regenerate patches/, unpack/overlay the 6.12 tree
+#   1. prepare-tree.sh   regenerate the series (.cache/series/) from
+#                        scripts/kernel/series, unpack/overlay the 6.12 tree
 #   2. gates.sh          checkpatch, kernel-doc, W=1, sparse
 #   3. kunit.py          the KUnit suites under UML (tests/kunit/.kunitconfig)
 #   4. check-patches.sh  the series applies to a pristine tree and builds

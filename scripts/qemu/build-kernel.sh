@@ -4,7 +4,9 @@
 # Build the x86_64 kernel of the QEMU tier:
 #   build-kernel.sh pristine   from .cache/linux-source-6.12 as unpacked
 #   build-kernel.sh patched    from .cache/linux-qemu-patched, a hard-linked
-#                              copy of it with patches/ applied
+#                              copy of it with the series applied (generated
+#                              first into .cache/series/ by
+#                              scripts/kernel/make-patches.sh)
 # into a cached build directory .cache/qemu-kbuild-<kind>, from
 # "make ARCH=x86_64 tinyconfig" plus scripts/qemu/kernel.config.  Prints the
 # path of the bzImage on stdout.  Nothing is done when the inputs (the
@@ -32,12 +34,14 @@ FRAG=$here/kernel.config
 OBJ=$CACHE/qemu-kbuild-$kind
 IMAGE=$OBJ/arch/x86/boot/bzImage
 
-shopt -s nullglob
 series=()
-[ "$kind" = patched ] && series=("$PATCH_DIR"/*.patch)
-shopt -u nullglob
-[ "$kind" = pristine ] || [ ${#series[@]} -gt 0 ] ||
-	die "no patches in $PATCH_DIR: run scripts/kernel/make-patches.sh"
+if [ "$kind" = patched ]; then
+	"$here/../kernel/make-patches.sh"
+	shopt -s nullglob
+	series=("$PATCH_DIR"/*.patch)
+	shopt -u nullglob
+	[ ${#series[@]} -gt 0 ] || die "no patches in $PATCH_DIR"
+fi
 
 tree_stamp=$(cat /dev/null "${series[@]}" | sha256sum | cut -d' ' -f1)
 cfg_stamp=$(sha256sum "$FRAG" | cut -d' ' -f1)

@@ -3,7 +3,7 @@
 #
 # The QEMU tier: real peer-to-peer DMA between two emulated NVMe
 # controllers, on the pristine 6.12 kernel and on the kernel with the
-# dma_vec series (patches/) applied, in one run:
+# dma_vec series (generated from scripts/kernel/series) applied, in one run:
 #   1. build both kernels (build-kernel.sh; cached, rebuilt only when the
 #      series or the config fragment changes) and the initramfs (busybox,
 #      /init, the static p2ptest helper; cached likewise)
@@ -71,11 +71,13 @@ for kind in $kernels; do
 done
 [ "$failed" -eq 0 ] || finish
 
-# The kernel files the hand-maintained diffs modify (kernel/*.patch), built
-# W=1 and with sparse in the patched build directory: no finding allowed.
+# The existing kernel files the series' diffs modify (drivers/pci/p2pdma.c,
+# nvme's pci.c, rw.c), built W=1 and with sparse in the patched build
+# directory: no finding allowed.
 if [[ " $kernels " == *" patched "* ]]; then
-	mapfile -t hand_objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' \
-		"$REPO"/kernel/*.patch 2>/dev/null | sort -u)
+	mapfile -t diffs < <(series_diffs)
+	mapfile -t hand_objs < <(cd "$REPO" && diff_files "${diffs[@]}" |
+		sed -n 's/\.c$/.o/p')
 	if [ ${#hand_objs[@]} -gt 0 ]; then
 		obj=$CACHE/qemu-kbuild-patched
 		rm -f "${hand_objs[@]/#/$obj/}"

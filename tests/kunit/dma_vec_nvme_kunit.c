@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the dma_vec NVMe data pointer builders
- * (drivers/dma_vec/dma_vec_nvme.c)
+ * (drivers/nvme/host/dma_vec_nvme.c)
  *
  * The DMA ranges are made up (the builders never touch the memory), the
  * descriptor pages come from a real dma_pool of a kunit_device_register()

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the dma_vec P2P helpers (drivers/dma_vec/dma_vec_p2p.c
- * and drivers/dma_vec/dma_vec_user.c)
+ * KUnit tests for the dma_vec P2P helpers (drivers/pci/p2pdma_vec.c and
+ * mm/dma_vec_user.c)
  *
  * The topology matrix of dma_vec_cases.h runs on hand-made PCI objects:
  * host bridges, buses and functions linked the way the PCI core links
@@ -38,6 +38,7 @@
 
 #include "dma_vec_cases.h"
 #include "dma_vec_kunit.h"
+#include "dma_vec_p2p_cases.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_provider_destroy, dma_vec_provider_destroy,
 			    struct dma_vec_provider *);

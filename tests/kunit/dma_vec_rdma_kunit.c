@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the dma_vec RDMA builders (drivers/dma_vec/dma_vec_rdma.c)
+ * KUnit tests for the dma_vec RDMA builders
+ * (drivers/infiniband/core/dma_vec_rdma.c)
  *
  * The DMA ranges are made up (the builders never touch the memory), the
  * MR is a plain struct ib_mr and the driver's page-list callback collects

@@ -20,6 +20,7 @@
 #include <shim/shim.h>
 
 #include "dma_vec_cases.h"
+#include "dma_vec_p2p_cases.h"
 
 /* White-box checks: the lookup-mark stride private to lib/dma_vec.c. */
 #define DVT_MARK_STRIDE	16U

@@ -4,7 +4,6 @@
  * classification of (provider, client) pairs by the rules of
  * drivers/pci/p2pdma.c, mapping of a table for one device, and revocation.
  */
-#include <linux/array_size.h>
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
@@ -16,13 +15,11 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/pfn.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#ifdef CONFIG_X86
-#include <asm/processor.h>
-#endif
 
 /**
  * struct dma_vec_client - a cached classification of one client
@@ -128,7 +125,6 @@ void dma_vec_provider_destroy(struct dma_vec_provider *prov)
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
 
-
 /**
  * dma_vec_provider_init_pci - describe part of a PCI BAR as a provider
  * @prov: provider to fill in
@@ -171,137 +167,26 @@ int dma_vec_provider_init_pci(struct dma_vec_provider *prov,
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_init_pci);
 
-/* Does @pdev redirect peer-to-peer requests upstream (ACS)? */
-static bool dma_vec_acs_redirects(struct pci_dev *pdev)
-{
-	u16 ctrl;
-
-	if (!pdev->acs_cap)
-		return false;
-	pci_read_config_word(pdev, pdev->acs_cap + PCI_ACS_CTRL, &ctrl);
-	return ctrl & (PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC);
-}
-
-/* AMD CPUs from family 0x17 (Zen) on route P2P through the host bridge. */
-static bool dma_vec_cpu_routes_p2p(void)
-{
-#ifdef CONFIG_X86
-	const struct cpuinfo_x86 *c = &cpu_data(0);
-
-	return c->x86_vendor == X86_VENDOR_AMD && c->x86 >= 0x17;
-#else
-	return false;
-#endif
-}
-
-#define DMA_VEC_SAME_HOST_BRIDGE	BIT(0)
-
-/* Host bridges known to route P2P, as in drivers/pci/p2pdma.c (6.12). */
-static const struct {
-	unsigned short vendor;
-	unsigned short device;
-	unsigned int flags;
-} dma_vec_host_bridges[] = {
-	{ PCI_VENDOR_ID_INTEL, 0x3c00, DMA_VEC_SAME_HOST_BRIDGE },
-	{ PCI_VENDOR_ID_INTEL, 0x3c01, DMA_VEC_SAME_HOST_BRIDGE },
-	{ PCI_VENDOR_ID_INTEL, 0x2f00, DMA_VEC_SAME_HOST_BRIDGE },
-	{ PCI_VENDOR_ID_INTEL, 0x2f01, DMA_VEC_SAME_HOST_BRIDGE },
-	{ PCI_VENDOR_ID_INTEL, 0x2030, 0 },
-	{ PCI_VENDOR_ID_INTEL, 0x2031, 0 },
-	{ PCI_VENDOR_ID_INTEL, 0x2032, 0 },
-	{ PCI_VENDOR_ID_INTEL, 0x2033, 0 },
-	{ PCI_VENDOR_ID_INTEL, 0x2020, 0 },
-	{ PCI_VENDOR_ID_INTEL, 0x09a2, 0 },
-};
-
-/* The device standing for a host bridge: devfn 00.0 or a root port. */
-static struct pci_dev *dma_vec_host_bridge_dev(struct pci_host_bridge *host)
-{
-	struct pci_dev *root;
-
-	root = list_first_entry_or_null(&host->bus->devices, struct pci_dev,
-					bus_list);
-	if (root && (root->devfn == PCI_DEVFN(0, 0) ||
-		     pci_pcie_type(root) == PCI_EXP_TYPE_ROOT_PORT))
-		return root;
-	return NULL;
-}
-
-static bool dma_vec_host_bridge_allowed(struct pci_host_bridge *host,
-					bool same_host_bridge)
-{
-	struct pci_dev *root = dma_vec_host_bridge_dev(host);
-	unsigned int i;
-
-	if (!root)
-		return false;
-	for (i = 0; i < ARRAY_SIZE(dma_vec_host_bridges); i++) {
-		if (root->vendor != dma_vec_host_bridges[i].vendor ||
-		    root->device != dma_vec_host_bridges[i].device)
-			continue;
-		return same_host_bridge ||
-		       !(dma_vec_host_bridges[i].flags & DMA_VEC_SAME_HOST_BRIDGE);
-	}
-	return false;
-}
-
-static bool dma_vec_host_bridges_allowed(struct pci_dev *a, struct pci_dev *b)
-{
-	struct pci_host_bridge *ha = pci_find_host_bridge(a->bus);
-	struct pci_host_bridge *hb = pci_find_host_bridge(b->bus);
-
-	if (ha == hb)
-		return dma_vec_host_bridge_allowed(ha, true);
-	return dma_vec_host_bridge_allowed(ha, false) &&
-	       dma_vec_host_bridge_allowed(hb, false);
-}
-
 /*
- * The rules of calc_map_type_and_dist(): find the lowest common upstream
- * bridge; ACS redirect on the provider's path up to and including it, or
- * on the client's path below it, sends the traffic to the host bridge,
- * and so does the lack of a common bridge.  Traffic through the host
- * bridge needs an AMD Zen CPU or an allow-listed host bridge.
+ * How @client reaches @provider, by the rules of drivers/pci/p2pdma.c,
+ * which logs why a pair cannot do P2P DMA.  The reasons are the meaning
+ * of each answer there.
  */
 static enum dma_vec_map_type dma_vec_calc_type(struct pci_dev *provider,
 					       struct pci_dev *client,
 					       const char **reason)
 {
-	struct pci_dev *a, *b;
-	bool acs = false;
-
-	for (a = provider; a; a = pci_upstream_bridge(a)) {
-		if (dma_vec_acs_redirects(a))
-			acs = true;
-		for (b = client; b; b = pci_upstream_bridge(b))
-			if (a == b)
-				goto common;
-	}
-	*reason = "no common upstream bridge";
-	goto host_bridge;
-
-common:
-	for (b = client; b != a; b = pci_upstream_bridge(b))
-		if (dma_vec_acs_redirects(b))
-			acs = true;
-	if (!acs) {
+	switch (pci_p2pdma_classify(provider, &client->dev, true)) {
+	case PCI_P2PDMA_MAP_BUS_ADDR:
 		*reason = "common upstream bridge without ACS redirect";
 		return DMA_VEC_MAP_BUS_ADDR;
-	}
-	*reason = "ACS redirect between client and provider";
-
-host_bridge:
-	if (dma_vec_cpu_routes_p2p()) {
-		*reason = "through the host bridge of an AMD Zen CPU";
+	case PCI_P2PDMA_MAP_THRU_HOST_BRIDGE:
+		*reason = "through the host bridge (allow-listed, or an AMD Zen CPU)";
 		return DMA_VEC_MAP_THRU_HOST_BRIDGE;
+	default:
+		*reason = "through a host bridge that is not allow-listed";
+		return DMA_VEC_MAP_NOT_SUPPORTED;
 	}
-	if (dma_vec_host_bridges_allowed(provider, client)) {
-		*reason = "through an allow-listed host bridge";
-		return DMA_VEC_MAP_THRU_HOST_BRIDGE;
-	}
-	*reason = acs ? "ACS redirect and host bridge not allow-listed" :
-			"no common upstream bridge and host bridge not allow-listed";
-	return DMA_VEC_MAP_NOT_SUPPORTED;
 }
 
 /* Domains go beyond 16 bits (VMD): keep all of them in the key. */
@@ -317,13 +202,14 @@ static u64 dma_vec_client_key(struct pci_dev *pdev)
  * @gfp: allocation flags for the cache entry
  * @reason: if not NULL, set to a human-readable reason for the answer
  *
- * Applies the rules of drivers/pci/p2pdma.c: a common upstream bridge
- * without ACS redirect gives the bus address; otherwise the traffic goes
- * through the host bridge, which is allowed on AMD Zen CPUs and on
- * allow-listed host bridges; anything else is not supported.  Clients and
- * providers must be PCI functions.  The answer is cached per client in the
- * provider (a failed cache allocation only costs a recomputation) and
- * dropped with the provider.
+ * Asks pci_p2pdma_classify() of drivers/pci/p2pdma.c: a common upstream
+ * bridge without ACS redirect gives the bus address; otherwise the traffic
+ * goes through the host bridge, which is allowed on AMD Zen CPUs and on
+ * allow-listed host bridges; anything else is not supported, and
+ * p2pdma.c logs why.  Clients and providers must be PCI functions.  The
+ * answer is cached per client in the provider (a failed cache allocation
+ * only costs a recomputation, and a repeated log line) and dropped with
+ * the provider, so a refusal is logged once per pair.
  *
  * Context: Any context allowed by @gfp; takes the provider's spinlock.
  * Return: DMA_VEC_MAP_BUS_ADDR, DMA_VEC_MAP_THRU_HOST_BRIDGE or
