@@ -38,6 +38,7 @@ static char log_last[256];
 static pthread_mutex_t shim_lock = PTHREAD_MUTEX_INITIALIZER;
 
 __thread int shim_atomic_depth;
+unsigned long shim_mb_word;
 
 #define shim_load(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define shim_store(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)

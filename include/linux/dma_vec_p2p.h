@@ -18,6 +18,31 @@ struct pci_dev;
 struct __dma_vec_map_link;
 
 /**
+ * DOC: lifetime and locking contract
+ *
+ * The exporter owns the provider, the importer owns its &struct
+ * dma_vec_map.  A provider is initialised on fresh or destroyed memory,
+ * revoked when its memory moves or goes away, and destroyed once no map
+ * is linked to it (dma_vec_provider_destroy() refuses with -EBUSY
+ * otherwise).  dma_vec_provider_revoke() may run at any time, concurrently
+ * with mapping and unmapping: it detaches every map, calls each live map's
+ * invalidate callback once in its own (process) context with no lock held,
+ * waits for unmaps in progress, and returns when no map refers to the
+ * provider; the exporter may then free it.
+ *
+ * A map is zeroed before dma_vec_map_table() (a live one is refused with
+ * -EBUSY) and records everything dma_vec_unmap() and the syncs need, so
+ * the table may be released once it is mapped.  dma_vec_unmap() of a map
+ * without a callback is allowed in any context, interrupts included; a
+ * map with a callback may sleep, because an unmap racing its running
+ * callback waits for it, except when called from that callback.  So an
+ * importer never holds, across dma_vec_unmap(), a lock its callback
+ * takes.  After dma_vec_unmap() returns, the P2P layer never touches the
+ * map again.  Lock order: a provider's lock, then a map's lock; no P2P
+ * lock is held while an importer callback runs.
+ */
+
+/**
  * enum dma_vec_map_type - how a device reaches a range
  * @DMA_VEC_MAP_UNKNOWN: not classified yet (only seen in the cache)
  * @DMA_VEC_MAP_HOST: host memory: a streaming DMA mapping
@@ -136,6 +161,5 @@ void dma_vec_map_sync_for_cpu(const struct dma_vec_map *map);
 void dma_vec_map_sync_for_device(const struct dma_vec_map *map);
 size_t dma_vec_map_bytes(const struct dma_vec_map *map);
 void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
-
 
 #endif /* _LINUX_DMA_VEC_P2P_H */

@@ -75,6 +75,7 @@ enum dvc_state { DVC_IDLE, DVC_MAPPED, DVC_UNMAPPING };
 struct dvc_importer {
 	struct dvc_ctx *ctx;
 	struct device *dev;
+	/* Protects state, map and the counters the callback updates. */
 	spinlock_t lock;
 	enum dvc_state state;
 	struct dma_vec_map *map;
@@ -343,6 +344,7 @@ static struct kunit_suite dma_vec_contract_suite = {
 	.name = "dma_vec_contract",
 	.test_cases = dma_vec_contract_cases,
 };
+
 kunit_test_suite(dma_vec_contract_suite);
 
 MODULE_DESCRIPTION("KUnit test of the dma_vec lifetime contract");

@@ -142,7 +142,6 @@ int dma_vec_provider_destroy(struct dma_vec_provider *prov)
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
 
-
 /**
  * dma_vec_provider_init_pci - describe part of a PCI BAR as a provider
  * @prov: provider to fill in
