@@ -14,6 +14,7 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
@@ -688,6 +689,18 @@ static size_t dma_vec_iova_bytes(const struct dma_vec_map *map)
  * again: the importer may free it.
  */
 
+/*
+ * Lockdep's view of "an invalidate callback runs": held around every
+ * callback, and taken and released by an unmap that may wait for one.  An
+ * importer that holds a lock across dma_vec_unmap() which its callback
+ * also takes is reported as a lock inversion, before it ever deadlocks.
+ */
+#ifdef CONFIG_LOCKDEP
+static struct lockdep_map dma_vec_invalidate_map = {
+	.name = "dma_vec_invalidate",
+};
+#endif
+
 /* States of &dma_vec_map.state; unlikely values, except IDLE. */
 #define DMA_VEC_MAP_IDLE	0U
 #define DMA_VEC_MAP_LINKING	0x4c4e4b21U
@@ -963,6 +976,8 @@ void dma_vec_unmap(struct dma_vec_map *map)
 		/* It may have to wait for a callback: say so every time. */
 		spin_unlock_irqrestore(&map->lock, flags);
 		might_sleep();
+		lock_map_acquire(&dma_vec_invalidate_map);
+		lock_map_release(&dma_vec_invalidate_map);
 		spin_lock_irqsave(&map->lock, flags);
 		while (map->state == DMA_VEC_MAP_REVOKING) {
 			spin_unlock_irqrestore(&map->lock, flags);
@@ -1173,7 +1188,9 @@ restart:
 		spin_unlock(&map->lock);
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 
+		lock_map_acquire(&dma_vec_invalidate_map);
 		ops->invalidate(map, priv);
+		lock_map_release(&dma_vec_invalidate_map);
 
 		if (!rv.unmapped) {
 			/* Still mapped: the importer unmaps it later. */
