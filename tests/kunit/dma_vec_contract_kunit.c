@@ -170,6 +170,8 @@ static int dvc_importer_fn(void *data)
 			imp->refused++;
 			dvc_release_map(imp);
 			imp->unmaps--;
+			/* Revoked: let the exporter provide it again. */
+			usleep_range(20, 50);
 			continue;
 		}
 		imp->maps++;
@@ -191,6 +193,7 @@ static int dvc_importer_fn(void *data)
 			local_irq_enable();
 		}
 		dvc_release_map(imp);
+		cond_resched();
 	}
 	complete(&ctx->done[i]);
 	return 0;

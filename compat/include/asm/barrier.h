@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Userspace <asm/barrier.h>: the SMP barriers as C11 atomics, which both
- * the compiler and ThreadSanitizer understand.  smp_mb() is a sequentially
- * consistent read-modify-write of one shared word (a full barrier on every
- * architecture, as a locked instruction is on x86) because ThreadSanitizer
- * does not model stand-alone fences.
+ * Userspace <asm/barrier.h>: smp_mb(), the one barrier the code uses, as a
+ * sequentially consistent read-modify-write of one shared word (a full
+ * barrier on every architecture, as a locked instruction is on x86),
+ * because ThreadSanitizer does not model stand-alone fences.
  */
 #ifndef _SHIM_ASM_BARRIER_H
 #define _SHIM_ASM_BARRIER_H
@@ -12,7 +11,5 @@
 extern unsigned long shim_mb_word;
 
 #define smp_mb()	((void)__atomic_fetch_add(&shim_mb_word, 0, __ATOMIC_SEQ_CST))
-#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 
 #endif /* _SHIM_ASM_BARRIER_H */
