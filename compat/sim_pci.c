@@ -747,6 +747,7 @@ struct mm_struct *sim_mm_create(void)
 	struct sim_mm *m = sim_zalloc(sizeof(*m));
 
 	INIT_LIST_HEAD(&m->mm.sim_vmas);
+	pthread_rwlock_init(&m->mm.sim_lock, NULL);
 	list_add_tail(&m->node, &sim.mms);
 	return &m->mm;
 }
@@ -764,6 +765,7 @@ void sim_mm_destroy(struct mm_struct *mm)
 		free(vma);
 	}
 	list_del(&m->node);
+	pthread_rwlock_destroy(&mm->sim_lock);
 	free(m);
 }
 
@@ -805,6 +807,23 @@ struct vm_area_struct *sim_vma_add(struct mm_struct *mm, unsigned long start,
 	/* Insert before @pos: the first VMA above the new one (or the head). */
 	list_add_tail(&vma->sim_node, &pos->sim_node);
 	return vma;
+}
+
+int sim_vma_remove(struct mm_struct *mm, unsigned long start)
+{
+	struct vm_area_struct *vma;
+
+	mmap_assert_write_locked(mm);
+	list_for_each_entry(vma, &mm->sim_vmas, sim_node) {
+		if (vma->vm_start != start)
+			continue;
+		list_del(&vma->sim_node);
+		/* Scribble over it, so a use after munmap shows. */
+		memset(vma, 0x6b, sizeof(*vma));
+		free(vma);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)

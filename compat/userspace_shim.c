@@ -4,7 +4,13 @@
  * failure injection and live-object counting, WARN and printk counting,
  * simulated host RAM behind kmap_local_pfn(), MMIO copies and a minimal
  * scatterlist.  The simulated PCI platform lives in sim_*.c.
+ *
+ * Counters, failure injection and the log are safe to use from several
+ * threads at once (the stress suite): counters are atomics, and the state
+ * that moves together (allocation count and armed failure, the last
+ * message) is guarded by shim_lock.  Simulated RAM is set up by one thread.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +21,7 @@
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <shim/shim.h>
@@ -28,52 +35,84 @@ static long kmaps_live;
 static unsigned long log_count[SHIM_LOG_NR];
 static bool quiet_log;
 static char log_last[256];
+static pthread_mutex_t shim_lock = PTHREAD_MUTEX_INITIALIZER;
+
+__thread int shim_atomic_depth;
+unsigned long shim_mb_word;
+
+#define shim_load(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define shim_store(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define shim_add(x, v)		__atomic_add_fetch(&(x), (v), __ATOMIC_RELAXED)
+
+struct task_struct *shim_current(void)
+{
+	static __thread char task;
+
+	return (struct task_struct *)&task;
+}
 
 void shim_reset(void)
 {
+	unsigned int i;
+
+	pthread_mutex_lock(&shim_lock);
 	alloc_calls = 0;
 	fail_at = 0;
-	warn_count = 0;
-	quiet_warn = false;
-	memset(log_count, 0, sizeof(log_count));
-	quiet_log = false;
 	log_last[0] = 0;
+	pthread_mutex_unlock(&shim_lock);
+	shim_store(warn_count, 0);
+	shim_store(quiet_warn, false);
+	for (i = 0; i < SHIM_LOG_NR; i++)
+		shim_store(log_count[i], 0);
+	shim_store(quiet_log, false);
 }
 
 void shim_fail_nth(unsigned long n)
 {
+	pthread_mutex_lock(&shim_lock);
 	fail_at = n ? alloc_calls + n : 0;
+	pthread_mutex_unlock(&shim_lock);
 }
 
 bool shim_fail_pending(void)
 {
-	return fail_at != 0;
+	bool pending;
+
+	pthread_mutex_lock(&shim_lock);
+	pending = fail_at != 0;
+	pthread_mutex_unlock(&shim_lock);
+	return pending;
 }
 
 unsigned long shim_alloc_calls(void)
 {
-	return alloc_calls;
+	unsigned long n;
+
+	pthread_mutex_lock(&shim_lock);
+	n = alloc_calls;
+	pthread_mutex_unlock(&shim_lock);
+	return n;
 }
 
 long shim_live_objects(void)
 {
-	return live_objects;
+	return shim_load(live_objects);
 }
 
 unsigned long shim_warn_count(void)
 {
-	return warn_count;
+	return shim_load(warn_count);
 }
 
 void shim_set_quiet_warn(bool quiet)
 {
-	quiet_warn = quiet;
+	shim_store(quiet_warn, quiet);
 }
 
 void shim_warn(const char *file, int line, const char *cond)
 {
-	warn_count++;
-	if (!quiet_warn)
+	shim_add(warn_count, 1);
+	if (!shim_load(quiet_warn))
 		fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
 }
 
@@ -95,7 +134,7 @@ void shim_printk(int level, const struct device *dev, const char *fmt, ...)
 	int n = 0;
 	va_list ap;
 
-	log_count[l]++;
+	shim_add(log_count[l], 1);
 	if (dev)
 		n = snprintf(msg, sizeof(msg), "%s: ", dev_name(dev));
 	va_start(ap, fmt);
@@ -106,17 +145,20 @@ void shim_printk(int level, const struct device *dev, const char *fmt, ...)
 			fputs(msg, stderr);
 		return;
 	}
+	pthread_mutex_lock(&shim_lock);
 	memcpy(log_last, msg, sizeof(log_last));
-	if (!quiet_log)
+	pthread_mutex_unlock(&shim_lock);
+	if (!shim_load(quiet_log))
 		fprintf(stderr, "%s%s", l == SHIM_LOG_ERR ? "error: " :
 			"warning: ", msg);
 }
 
 unsigned long shim_log_count(enum shim_log_level level)
 {
-	return level < SHIM_LOG_NR ? log_count[level] : 0;
+	return level < SHIM_LOG_NR ? shim_load(log_count[level]) : 0;
 }
 
+/* Not for use while other threads log. */
 const char *shim_log_last(void)
 {
 	return log_last;
@@ -124,22 +166,26 @@ const char *shim_log_last(void)
 
 void shim_set_quiet_log(bool quiet)
 {
-	quiet_log = quiet;
+	shim_store(quiet_log, quiet);
 }
 
 static void *shim_alloc(size_t size, gfp_t gfp)
 {
+	bool fail;
 	void *p;
 
+	pthread_mutex_lock(&shim_lock);
 	alloc_calls++;
-	if (fail_at && alloc_calls == fail_at) {
+	fail = fail_at && alloc_calls == fail_at;
+	if (fail)
 		fail_at = 0;
+	pthread_mutex_unlock(&shim_lock);
+	if (fail)
 		return NULL;
-	}
 	p = (gfp & __GFP_ZERO) ? calloc(1, size ? size : 1) :
 				 malloc(size ? size : 1);
 	if (p)
-		live_objects++;
+		shim_add(live_objects, 1);
 	return p;
 }
 
@@ -176,7 +222,7 @@ void kfree(const void *p)
 {
 	if (!p)
 		return;
-	live_objects--;
+	shim_add(live_objects, -1);
 	free((void *)p);
 }
 
@@ -303,7 +349,7 @@ void *kmap_local_pfn(unsigned long pfn)
 	void *va = shim_ram_resolve(pa, NULL);
 
 	if (va) {
-		kmaps_live++;
+		shim_add(kmaps_live, 1);
 		return va;
 	}
 	fprintf(stderr, "kmap_local_pfn: pfn %#lx is not simulated RAM\n",
@@ -319,12 +365,12 @@ bool pfn_valid(unsigned long pfn)
 void shim_kunmap_local(const void *addr)
 {
 	(void)addr;
-	kmaps_live--;
+	shim_add(kmaps_live, -1);
 }
 
 long shim_kmaps_live(void)
 {
-	return kmaps_live;
+	return shim_load(kmaps_live);
 }
 
 void memcpy_toio(volatile void __iomem *dst, const void *src, size_t n)

@@ -288,6 +288,7 @@ static int run_importer(const struct importer *imp,
 
 int main(int argc, char **argv)
 {
+	struct dma_vec_user u = { };
 	struct sim_host_bridge_desc hd0 = {
 		.domain = 0, .vendor = PCI_VENDOR_ID_INTEL, .device = 0x2030,
 		.iommu = true,
@@ -370,7 +371,7 @@ int main(int argc, char **argv)
 		failed = 1;
 		goto out;
 	}
-	ret = dma_vec_from_user(mm, UADDR, size, true, &tbl, GFP_KERNEL);
+	ret = dma_vec_from_user(mm, UADDR, size, true, &tbl, &u, GFP_KERNEL);
 	if (ret) {
 		fprintf(stderr, "dma_vec_from_user: %s\n", strerror(-ret));
 		failed = 1;
@@ -417,7 +418,7 @@ int main(int argc, char **argv)
 		failed = 1;
 
 out_put:
-	dma_vec_put_user(mm, UADDR, size);
+	dma_vec_put_user(&u);
 	if (bo->pin_count)
 		failed = 1;
 out:

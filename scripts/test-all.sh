@@ -3,7 +3,8 @@
 #
 # The whole test suite, every tier, as CI runs it:
 #   tier 1  userspace: CMocka suites, docs and example under ASan+UBSan, then
-#           the CMocka suites again under valgrind;
+#           the CMocka suites again under valgrind, then the threaded stress
+#           suite under TSan;
 #   tier 1b installed platform: meson install into a temporary prefix, then
 #           the out-of-tree example driver built and tested via pkg-config;
 #   tier 2  kernel: patch series, checkpatch/kernel-doc/sparse/W=1 gates and
@@ -52,6 +53,9 @@ if [[ " $tiers " == *" user "* ]]; then
 	echo "=== tier 1: userspace (valgrind) ==="
 	run_meson_tier build/valgrind "userspace valgrind" "" \
 		--setup valgrind --suite user --suite example
+	echo "=== tier 1: userspace (TSan stress) ==="
+	run_meson_tier build/tsan "userspace tsan stress" \
+		"-Db_sanitize=thread -Ddocs=false" --suite stress
 fi
 
 # run_script_tier LABEL SCRIPT: run a tier script that ends with its own

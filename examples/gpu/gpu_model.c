@@ -489,9 +489,12 @@ static int gpu_bo_append(struct gpu_bo *bo, u64 offset, u64 len,
 	return 0;
 }
 
+static void gpu_pin_release(struct dma_vec_pin *pin);
+
 static int gpu_vm_p2p_map(struct vm_area_struct *vma, unsigned long start,
 			  unsigned long end, bool write,
-			  struct dma_vec_table *tbl, gfp_t gfp)
+			  struct dma_vec_table *tbl, struct dma_vec_pin *pin,
+			  gfp_t gfp)
 {
 	struct gpu_bo *bo = vma->vm_private_data;
 	struct gpu_device *gpu = bo->gpu;
@@ -520,7 +523,12 @@ static int gpu_vm_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		dma_vec_rollback(tbl, &cp);
 		goto out;
 	}
-	/* The pin: the blocks stay put until p2p_unmap or a reset. */
+	/*
+	 * The pin: the blocks stay put until the pin is released or a reset.
+	 * It holds the buffer, so releasing needs no VMA.
+	 */
+	pin->release = gpu_pin_release;
+	pin->cookie = bo;
 	kref_get(&bo->ref);
 	bo->pin_count++;
 	bo->pin_gen = gpu->generation;
@@ -531,10 +539,9 @@ out:
 	return ret;
 }
 
-static void gpu_vm_p2p_unmap(struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end)
+static void gpu_pin_release(struct dma_vec_pin *pin)
 {
-	struct gpu_bo *bo = vma->vm_private_data;
+	struct gpu_bo *bo = pin->cookie;
 	struct gpu_device *gpu = bo->gpu;
 
 	mutex_lock(&gpu->lock);
@@ -551,7 +558,6 @@ static void gpu_vm_p2p_unmap(struct vm_area_struct *vma, unsigned long start,
 
 const struct vm_operations_struct gpu_vm_ops = {
 	.p2p_map = gpu_vm_p2p_map,
-	.p2p_unmap = gpu_vm_p2p_unmap,
 };
 
 struct vm_area_struct *gpu_bo_mmap(struct gpu_bo *bo, struct mm_struct *mm,

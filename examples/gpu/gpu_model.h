@@ -13,10 +13,11 @@
  * buffer object (struct gpu_bo) owns a list of block extents, so a large
  * buffer allocated after some churn is naturally fragmented.  A buffer is
  * "mmap"ed into a simulated process as a VM_IO | VM_PFNMAP VMA whose
- * vm_operations_struct implements p2p_map and p2p_unmap: p2p_map appends
- * the physical ranges of the mapped part of the buffer with the GPU's
- * provider and pins the buffer, p2p_unmap drops the pin.  This is all
- * dma_vec_from_user() needs.
+ * vm_operations_struct implements p2p_map: it appends the physical ranges
+ * of the mapped part of the buffer with the GPU's provider, pins the
+ * buffer, and hands out a struct dma_vec_pin whose release drops the pin
+ * (with no VMA: user space may have munmapped it).  This is all
+ * dma_vec_from_user() and dma_vec_put_user() need.
  *
  * A pinned buffer cannot move under its importers.  To move it anyway the
  * GPU "resets": gpu_reset_begin() revokes the provider (every importer's
@@ -389,7 +390,8 @@ int gpu_reset_end(struct gpu_device *gpu);
  * p2p_map appends the physical ranges of the mapped part of the buffer
  * (from vm_pgoff and the start and end addresses) with the current
  * provider and pins the buffer; it fails with -EAGAIN during a reset and
- * leaves the table unchanged on any error.  p2p_unmap drops the pin.
+ * leaves the table unchanged on any error.  The release callback of the
+ * struct dma_vec_pin it fills in drops the pin.
  */
 extern const struct vm_operations_struct gpu_vm_ops;
 

@@ -18,6 +18,31 @@ struct pci_dev;
 struct __dma_vec_map_link;
 
 /**
+ * DOC: lifetime and locking contract
+ *
+ * The exporter owns the provider, the importer owns its &struct
+ * dma_vec_map.  A provider is initialised on fresh or destroyed memory,
+ * revoked when its memory moves or goes away, and destroyed once no map
+ * is linked to it (dma_vec_provider_destroy() refuses with -EBUSY
+ * otherwise).  dma_vec_provider_revoke() may run at any time, concurrently
+ * with mapping and unmapping: it detaches every map, calls each live map's
+ * invalidate callback once in its own (process) context with no lock held,
+ * waits for unmaps in progress, and returns when no map refers to the
+ * provider; the exporter may then free it.
+ *
+ * A map is zeroed before dma_vec_map_table() (a live one is refused with
+ * -EBUSY) and records everything dma_vec_unmap() and the syncs need, so
+ * the table may be released once it is mapped.  dma_vec_unmap() of a map
+ * without a callback is allowed in any context, interrupts included; a
+ * map with a callback may sleep, because an unmap racing its running
+ * callback waits for it, except when called from that callback.  So an
+ * importer never holds, across dma_vec_unmap(), a lock its callback
+ * takes.  After dma_vec_unmap() returns, the P2P layer never touches the
+ * map again.  Lock order: a provider's lock, then a map's lock; no P2P
+ * lock is held while an importer callback runs.
+ */
+
+/**
  * enum dma_vec_map_type - how a device reaches a range
  * @DMA_VEC_MAP_UNKNOWN: not classified yet (only seen in the cache)
  * @DMA_VEC_MAP_HOST: host memory: a streaming DMA mapping
@@ -42,27 +67,36 @@ struct dma_vec_map;
 
 /**
  * struct dma_vec_map_ops - importer callbacks of a mapping
- * @invalidate: the provider of some of the mapped memory was revoked (device
+ * @invalidate: a provider of some of the mapped memory was revoked (device
  *	reset, memory moved).  The importer must stop all DMA to the mapping
- *	before returning and then unmap it with dma_vec_unmap(), which it may
- *	do from the callback.  Called at most once per mapping, in process
- *	context, without provider locks held.  The importer must not free the
- *	mapping concurrently with the callback.
+ *	before returning, and unmap it with dma_vec_unmap(), either from the
+ *	callback or later.  Called at most once per mapping, by
+ *	dma_vec_provider_revoke(), in its (process) context, with no P2P
+ *	lock held; never for a mapping that dma_vec_map_table() has not
+ *	completed, nor after dma_vec_unmap() of the mapping has returned.
+ *	dma_vec_unmap() of the mapping from another thread waits for the
+ *	callback to return, so the callback must not wait for such a thread,
+ *	and the importer must not hold a lock the callback takes across
+ *	dma_vec_unmap().
  */
 struct dma_vec_map_ops {
 	void (*invalidate)(struct dma_vec_map *map, void *priv);
 };
 
+struct __dma_vec_revoker;
+
 /**
  * struct dma_vec_map - a table mapped for DMA by one device
  * @dev: the device the addresses are valid for
- * @tbl: the mapped table; it must stay valid and unchanged while mapped
  * @ranges: DMA ranges in transfer order; walk them with
  *	dma_vec_for_each_dma_chunk()
  * @nr: number of DMA ranges
  * @dir: DMA direction of the mapping
  * @attrs: DMA attributes of the mapping
- * @run_types: enum dma_vec_map_type of every run of @tbl
+ * @run_types: enum dma_vec_map_type of every provider run of the table
+ * @run_first: table range index of the first range of every run
+ * @nr_runs: number of runs of the table
+ * @nr_src: number of ranges of the table
  * @links: one link per provider run, for revocation
  * @nr_links: number of entries in @links
  * @iova: state of the two-step IOVA API when the mapping was coalesced into
@@ -70,36 +104,45 @@ struct dma_vec_map_ops {
  * @iova_len: bytes linked into @iova
  * @ops: importer callbacks, or NULL
  * @priv: argument of the callbacks
- * @lock: orders revocation against the end of dma_vec_map_table()
- * @flags: DMA_VEC_MAP_REVOKED and DMA_VEC_MAP_LINKING bits
+ * @lock: protects @state, @flags and @revoker against revocation
+ * @state: life cycle state, private to the P2P layer (zero: not mapped)
+ * @flags: DMA_VEC_MAP_REVOKED (bit 0) once a provider was revoked
+ * @revoker: the revocation running the invalidate callback, if any
  *
- * Records everything unmapping needs.  Made by dma_vec_map_table(), undone
- * by dma_vec_unmap(); several devices may map the same table at once, each
- * with its own struct dma_vec_map.
+ * Records everything unmapping and syncing need, so the table may be
+ * released while the mapping lives.  Made by dma_vec_map_table() from a
+ * zeroed (or unmapped) structure, undone by dma_vec_unmap(), which zeroes
+ * it again; several devices may map the same table at once, each with its
+ * own struct dma_vec_map.  Importers read @dev, @ranges, @nr, @dir and
+ * @attrs; the rest is private.
  */
 struct dma_vec_map {
 	struct device *dev;
-	const struct dma_vec_table *tbl;
 	struct dma_vec_drange *ranges;
 	unsigned int nr;
 	enum dma_data_direction dir;
 	unsigned long attrs;
 	u8 *run_types;
+	unsigned int *run_first;
+	unsigned int nr_runs;
+	unsigned int nr_src;
 	struct __dma_vec_map_link *links;
 	unsigned int nr_links;
 	void *iova;
 	u64 iova_len;
 	const struct dma_vec_map_ops *ops;
 	void *priv;
-	/* Orders revocation against the end of dma_vec_map_table(). */
+	/* Protects state, flags and revoker against revocation. */
 	spinlock_t lock;
+	unsigned int state;
 	unsigned long flags;
+	struct __dma_vec_revoker *revoker;
 };
 
 int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
 			  void __iomem *cpu_addr);
-void dma_vec_provider_destroy(struct dma_vec_provider *prov);
+int dma_vec_provider_destroy(struct dma_vec_provider *prov);
 
 int dma_vec_provider_init_pci(struct dma_vec_provider *prov,
 			      struct pci_dev *pdev, int bar, u64 offset,

@@ -9,7 +9,7 @@
  * the ACS control register.  Mapping uses the real DMA API on a
  * kunit_device_register() device.  User addresses come from the KUnit
  * test's own mm, with VMAs of an anonymous-inode file whose mmap installs
- * p2p_map and p2p_unmap.
+ * p2p_map, whose pins are released through struct dma_vec_pin.
  */
 #include <kunit/device.h>
 #include <kunit/resource.h>
@@ -537,7 +537,7 @@ static void dvk_map_host(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, 0);
 
 	KUNIT_EXPECT_PTR_EQ(test, map.dev, dev);
-	KUNIT_EXPECT_PTR_EQ(test, map.tbl, (const struct dma_vec_table *)tbl);
+	KUNIT_EXPECT_EQ(test, map.nr_src, tbl->nr);
 	KUNIT_EXPECT_EQ(test, map.dir, DMA_BIDIRECTIONAL);
 	KUNIT_EXPECT_EQ(test, map.nr_links, 0U);
 	/* Range by range on 6.12: one DMA range per table range. */
@@ -827,7 +827,7 @@ static struct kunit_suite dma_vec_map_suite = {
  * An exporter behind a file mapping: user offset x of the file is
  * physical address @base + x of provider @prov.
  * @err: error p2p_map returns, 0 to succeed
- * @maps, @unmaps: calls of p2p_map and p2p_unmap
+ * @maps, @unmaps: calls of p2p_map and of the release of its pins
  * @mapped, @unmapped: bytes they were called for
  */
 struct dvk_exporter {
@@ -840,9 +840,18 @@ struct dvk_exporter {
 	u64 unmapped;
 };
 
+static void dvk_pin_release(struct dma_vec_pin *pin)
+{
+	struct dvk_exporter *exp = pin->cookie;
+
+	exp->unmaps++;
+	exp->unmapped += pin->end - pin->start;
+}
+
 static int dvk_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end, bool write,
-		       struct dma_vec_table *tbl, gfp_t gfp)
+		       struct dma_vec_table *tbl, struct dma_vec_pin *pin,
+		       gfp_t gfp)
 {
 	struct dvk_exporter *exp = vma->vm_private_data;
 	u64 off = start - vma->vm_start + (vma->vm_pgoff << PAGE_SHIFT);
@@ -856,21 +865,13 @@ static int dvk_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		return ret;
 	exp->maps++;
 	exp->mapped += end - start;
+	pin->release = dvk_pin_release;
+	pin->cookie = exp;
 	return 0;
-}
-
-static void dvk_p2p_unmap(struct vm_area_struct *vma, unsigned long start,
-			  unsigned long end)
-{
-	struct dvk_exporter *exp = vma->vm_private_data;
-
-	exp->unmaps++;
-	exp->unmapped += end - start;
 }
 
 static const struct vm_operations_struct dvk_vm_ops = {
 	.p2p_map = dvk_p2p_map,
-	.p2p_unmap = dvk_p2p_unmap,
 };
 
 static int dvk_mmap(struct file *file, struct vm_area_struct *vma)
@@ -931,6 +932,7 @@ static struct dvk_exporter *dvk_exporter(struct kunit *test, unsigned int idx,
 /* Two adjacent VMAs of two exporters become two ranges, two runs. */
 static void dvk_user_two_vmas(struct kunit *test)
 {
+	struct dma_vec_user pins = { };
 	struct dvk_exporter *e0 = dvk_exporter(test, 0, SZ_1M);
 	struct dvk_exporter *e1 = dvk_exporter(test, 1, 0);
 	struct dma_vec_table *tbl = dvk_table(test);
@@ -943,7 +945,7 @@ static void dvk_user_two_vmas(struct kunit *test)
 	start = u + 0x800;
 	KUNIT_ASSERT_EQ(test, 0,
 			dma_vec_from_user(current->mm, start, len, true, tbl,
-					  GFP_KERNEL));
+					  &pins, GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, dma_vec_nr_ranges(tbl), 2U);
 	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), len);
 	KUNIT_EXPECT_EQ(test, tbl->ranges[0].paddr, e0->base + 0x800);
@@ -956,7 +958,7 @@ static void dvk_user_two_vmas(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e1->maps, 1U);
 	KUNIT_EXPECT_EQ(test, e0->unmaps + e1->unmaps, 0U);
 
-	dma_vec_put_user(current->mm, start, len);
+	dma_vec_put_user(&pins);
 	KUNIT_EXPECT_EQ(test, e0->unmaps, 1U);
 	KUNIT_EXPECT_EQ(test, e1->unmaps, 1U);
 	KUNIT_EXPECT_EQ(test, e0->unmapped, e0->mapped);
@@ -965,6 +967,7 @@ static void dvk_user_two_vmas(struct kunit *test)
 
 static void dvk_user_errors(struct kunit *test)
 {
+	struct dma_vec_user pins = { };
 	struct dvk_exporter *ro = dvk_exporter(test, 0, 0);
 	struct dma_vec_table *tbl = dvk_table(test);
 	struct mm_struct *mm;
@@ -975,22 +978,22 @@ static void dvk_user_errors(struct kunit *test)
 	mm = current->mm;
 
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(mm, u, 0, false, tbl,
-						GFP_KERNEL), -EINVAL);
+						&pins, GFP_KERNEL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(mm, ULONG_MAX - 0xfff, 0x2000,
-						false, tbl, GFP_KERNEL),
+						false, tbl, &pins, GFP_KERNEL),
 			-EFAULT);
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(mm, anon, PAGE_SIZE, false,
-						tbl, GFP_KERNEL), -EOPNOTSUPP);
+						tbl, &pins, GFP_KERNEL), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(mm, u, PAGE_SIZE, true, tbl,
-						GFP_KERNEL), -EACCES);
+						&pins, GFP_KERNEL), -EACCES);
 	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 0U);
 	KUNIT_EXPECT_EQ(test, ro->maps + ro->unmaps, 0U);
 
 	/* Reading is allowed. */
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(mm, u, 2 * PAGE_SIZE, false,
-						tbl, GFP_KERNEL), 0);
+						tbl, &pins, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 1U);
-	dma_vec_put_user(mm, u, 2 * PAGE_SIZE);
+	dma_vec_put_user(&pins);
 	KUNIT_EXPECT_EQ(test, ro->maps, 1U);
 	KUNIT_EXPECT_EQ(test, ro->unmaps, 1U);
 }
@@ -1001,6 +1004,7 @@ static void dvk_user_errors(struct kunit *test)
  */
 static void dvk_user_unwind(struct kunit *test)
 {
+	struct dma_vec_user pins = { };
 	struct dvk_exporter *e0 = dvk_exporter(test, 0, 0);
 	struct dvk_exporter *e1 = dvk_exporter(test, 1, 0);
 	struct dma_vec_table *tbl = dvk_table(test);
@@ -1013,11 +1017,11 @@ static void dvk_user_unwind(struct kunit *test)
 	u = dvk_user_map(test, e0, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	KUNIT_ASSERT_EQ(test, 0, vm_munmap(u + 2 * PAGE_SIZE, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(current->mm, u, 4 * PAGE_SIZE,
-						true, tbl, GFP_KERNEL),
+						true, tbl, &pins, GFP_KERNEL),
 			-EFAULT);
-	KUNIT_EXPECT_EQ(test, e0->maps, 1U);
-	KUNIT_EXPECT_EQ(test, e0->unmaps, 1U);
-	KUNIT_EXPECT_EQ(test, e0->unmapped, 2 * PAGE_SIZE);
+	/* The hole is found before any exporter is asked. */
+	KUNIT_EXPECT_EQ(test, e0->maps, 0U);
+	KUNIT_EXPECT_EQ(test, e0->unmaps, 0U);
 	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 1U);
 	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 64);
 	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 1U);
@@ -1026,10 +1030,11 @@ static void dvk_user_unwind(struct kunit *test)
 	dvk_user_map(test, e1, u + 2 * PAGE_SIZE, PAGE_SIZE,
 		     PROT_READ | PROT_WRITE);
 	KUNIT_EXPECT_EQ(test, dma_vec_from_user(current->mm, u, 4 * PAGE_SIZE,
-						true, tbl, GFP_KERNEL),
+						true, tbl, &pins, GFP_KERNEL),
 			-EIO);
-	KUNIT_EXPECT_EQ(test, e0->maps, 2U);
-	KUNIT_EXPECT_EQ(test, e0->unmaps, 2U);
+	KUNIT_EXPECT_EQ(test, e0->maps, 1U);
+	KUNIT_EXPECT_EQ(test, e0->unmaps, 1U);
+	KUNIT_EXPECT_EQ(test, e0->unmapped, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, e1->maps + e1->unmaps, 0U);
 	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 1U);
 	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 64);

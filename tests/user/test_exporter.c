@@ -308,6 +308,7 @@ static void map_ok(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 /* A NIC below the GPU's switch: PCI bus addresses, nothing mapped. */
 static void test_bus_addr(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table tbl;
 	struct dma_vec_provider *prov;
 	struct dma_vec_map map;
@@ -325,7 +326,7 @@ static void test_bus_addr(void **state)
 
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, SZ_1G_ULL, true, &tbl,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_len(&tbl), SZ_1G_ULL);
 	assert_int_equal(tbl.nr, bo->nr_ext);
 	assert_int_equal(tbl.nr_runs, 1);
@@ -362,7 +363,7 @@ static void test_bus_addr(void **state)
 	}
 
 	dma_vec_unmap(&map);
-	dma_vec_put_user(r.mm, UADDR, SZ_1G_ULL);
+	dma_vec_put_user(&u);
 	assert_int_equal(bo->pin_count, 0);
 	assert_int_equal(kref_read(&bo->ref), 1);
 	dma_vec_table_release(&tbl);
@@ -374,6 +375,7 @@ static void test_bus_addr(void **state)
 /* A NIC behind another root port: through the host bridge and IOMMU. */
 static void test_host_bridge_iommu(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table tbl;
 	struct dma_vec_provider *prov;
 	struct dma_vec_map map;
@@ -389,7 +391,7 @@ static void test_host_bridge_iommu(void **state)
 	assert_false(IS_ERR(gpu_bo_mmap(bo, r.mm, UADDR, 0, bo->size, 0)));
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, SZ_1G_ULL, false,
-					   &tbl, GFP_KERNEL), 0);
+					   &tbl, &u, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_classify(prov, &r.nic_rp->dev, GFP_KERNEL,
 					  &why), DMA_VEC_MAP_THRU_HOST_BRIDGE);
 	assert_non_null(strstr(why, "allow-listed"));
@@ -434,7 +436,7 @@ static void test_host_bridge_iommu(void **state)
 		assert_int_equal(sim_live_mappings(NULL), 0);
 	}
 
-	dma_vec_put_user(r.mm, UADDR, SZ_1G_ULL);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&tbl);
 	gpu_bo_put(bo);
 	rig_destroy(&r);
@@ -444,6 +446,7 @@ static void test_host_bridge_iommu(void **state)
 /* A NIC behind a host bridge that is not on the allow-list: refused. */
 static void test_not_supported(void **state)
 {
+	struct dma_vec_user u = { };
 	static const struct dma_vec_map zero;
 	struct dma_vec_table tbl;
 	struct dma_vec_map map;
@@ -457,7 +460,7 @@ static void test_not_supported(void **state)
 	assert_false(IS_ERR(gpu_bo_mmap(bo, r.mm, UADDR, 0, bo->size, 0)));
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, SZ_1G_ULL, true, &tbl,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_classify(gpu_provider(r.gpu[0]),
 					  &r.nic_far->dev, GFP_KERNEL, &why),
 			 DMA_VEC_MAP_NOT_SUPPORTED);
@@ -473,7 +476,7 @@ static void test_not_supported(void **state)
 		assert_int_equal(sim_live_mappings(NULL), 0);
 		assert_int_equal(sim_map_calls(), 0);
 	}
-	dma_vec_put_user(r.mm, UADDR, SZ_1G_ULL);
+	dma_vec_put_user(&u);
 	assert_int_equal(bo->pin_count, 0);
 	dma_vec_table_release(&tbl);
 	gpu_bo_put(bo);
@@ -484,6 +487,7 @@ static void test_not_supported(void **state)
 /* p2p_map honours vm_pgoff and the start and end inside the VMA. */
 static void test_partial_vma(void **state)
 {
+	struct dma_vec_user u = { };
 	/* The VMA maps the buffer from 6 MiB + 12 KiB on, for 512 MiB. */
 	const u64 vma_off = 6 * SZ_1M + 3 * PAGE_SIZE;
 	const u64 vma_len = 512 * SZ_1M;
@@ -520,7 +524,7 @@ static void test_partial_vma(void **state)
 		dma_vec_table_init(&tbl);
 		assert_int_equal(dma_vec_from_user(r.mm, UADDR + cases[i].start,
 						   cases[i].len, true, &tbl,
-						   GFP_KERNEL), 0);
+						   &u, GFP_KERNEL), 0);
 		assert_int_equal(dma_vec_len(&tbl), cases[i].len);
 		check_table(&tbl, 0, bo, base, cases[i].len,
 			    gpu_provider(r.gpu[0]));
@@ -532,7 +536,7 @@ static void test_partial_vma(void **state)
 		check_bytes(&r.nic_rp->dev, &map, bo, base, cases[i].len,
 			    100 + i);
 		dma_vec_unmap(&map);
-		dma_vec_put_user(r.mm, UADDR + cases[i].start, cases[i].len);
+		dma_vec_put_user(&u);
 		dma_vec_table_release(&tbl);
 	}
 	assert_int_equal(bo->pin_count, 0);
@@ -598,6 +602,7 @@ static void check_span(struct pci_dev *nic, const struct dma_vec_table *tbl,
 /* A user range over two VMAs: two buffers, then two GPUs. */
 static void test_two_vmas(void **state)
 {
+	struct dma_vec_user u = { };
 	const u64 a_size = 64 * SZ_1M, b_size = 32 * SZ_1M;
 	const u64 a_off = a_size - 4 * SZ_1M, len = 8 * SZ_1M;
 	struct dma_vec_provider *p0, *p1;
@@ -624,7 +629,7 @@ static void test_two_vmas(void **state)
 					0)));
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR + a_off, len, true,
-					   &tbl, GFP_KERNEL), 0);
+					   &tbl, &u, GFP_KERNEL), 0);
 	assert_int_equal(tbl.nr_runs, 1);
 	assert_int_equal(a->pin_count, 1);
 	assert_int_equal(b->pin_count, 1);
@@ -633,7 +638,7 @@ static void test_two_vmas(void **state)
 	sim_set_iova_api(false);
 	check_span(r.nic_rp, &tbl, a, a_off, b, len, 1, true);
 	sim_set_iova_api(true);
-	dma_vec_put_user(r.mm, UADDR + a_off, len);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&tbl);
 	assert_int_equal(a->pin_count + b->pin_count, 0);
 	gpu_bo_put(a);
@@ -662,11 +667,11 @@ static void test_two_vmas(void **state)
 	dma_vec_table_init(&tbl);
 	/* GPU 1's VMA is read-only: a device may read, not write. */
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR2 + a_off, len, true,
-					   &tbl, GFP_KERNEL), -EACCES);
+					   &tbl, &u, GFP_KERNEL), -EACCES);
 	assert_int_equal(a->pin_count, 0);
 	assert_int_equal(tbl.nr, 0);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR2 + a_off, len, false,
-					   &tbl, GFP_KERNEL), 0);
+					   &tbl, &u, GFP_KERNEL), 0);
 	assert_int_equal(tbl.nr, 2);
 	assert_int_equal(tbl.nr_runs, 2);
 	assert_int_equal(tbl.ranges[0].paddr + tbl.ranges[0].len,
@@ -679,7 +684,7 @@ static void test_two_vmas(void **state)
 	check_span(r.nic_rp, &tbl, a, a_off, b, len, 4, false);
 	sim_set_iova_api(false);
 	check_span(r.nic_rp, &tbl, a, a_off, b, len, 4, false);
-	dma_vec_put_user(r.mm, UADDR2 + a_off, len);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&tbl);
 	assert_int_equal(a->pin_count + b->pin_count, 0);
 	gpu_bo_put(a);
@@ -693,6 +698,7 @@ static void test_two_vmas(void **state)
 /* Every error of dma_vec_from_user() leaves the table and pins as they were. */
 static void test_from_user_errors(void **state)
 {
+	struct dma_vec_user u = { };
 	const u64 size = 64 * SZ_1M;
 	struct dvt_snapshot snap, empty;
 	struct dma_vec_checkpoint cp;
@@ -760,7 +766,7 @@ static void test_from_user_errors(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ret = dma_vec_from_user(r.mm, cases[i].start, cases[i].len,
-					cases[i].write, &tbl, GFP_KERNEL);
+					cases[i].write, &tbl, &u, GFP_KERNEL);
 		if (ret != cases[i].ret)
 			fail_msg("case %u: %d, expected %d", i, ret,
 				 cases[i].ret);
@@ -770,16 +776,16 @@ static void test_from_user_errors(void **state)
 
 	/* The read-only mapping gives reads. */
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR2, size, false, &tbl,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(ro->pin_count, 1);
-	dma_vec_put_user(r.mm, UADDR2, size);
+	dma_vec_put_user(&u);
 	dma_vec_rollback(&tbl, &cp);
 	dvt_snapshot_check(&snap, &tbl);
 
 	/* p2p_map fails in the second VMA: GPU 1 is resetting. */
 	gpu_reset_begin(r.gpu[1]);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR + size - SZ_1M,
-					   2 * SZ_1M, false, &tbl, GFP_KERNEL),
+					   2 * SZ_1M, false, &tbl, &u, GFP_KERNEL),
 			 -EAGAIN);
 	dvt_snapshot_check(&snap, &tbl);
 	assert_int_equal(bo->pin_count, 0);
@@ -795,7 +801,7 @@ static void test_from_user_errors(void **state)
 	for (n = 1;; n++) {
 		shim_fail_nth(n);
 		ret = dma_vec_from_user(r.mm, UADDR + size - SZ_1M, 2 * SZ_1M,
-					false, &tbl2, GFP_KERNEL);
+					false, &tbl2, &u, GFP_KERNEL);
 		if (!ret)
 			break;
 		assert_int_equal(ret, -ENOMEM);
@@ -808,7 +814,7 @@ static void test_from_user_errors(void **state)
 	assert_int_equal(tbl2.nr_runs, 2);
 	assert_int_equal(bo->pin_count, 1);
 	assert_int_equal(other->pin_count, 1);
-	dma_vec_put_user(r.mm, UADDR + size - SZ_1M, 2 * SZ_1M);
+	dma_vec_put_user(&u);
 	assert_int_equal(bo->pin_count + other->pin_count, 0);
 	dma_vec_table_release(&tbl2);
 
@@ -830,9 +836,7 @@ struct importer {
 	struct dma_vec_map map;
 	unsigned int calls;
 	bool unmap_in_callback;
-	struct mm_struct *put_mm;
-	unsigned long put_start;
-	unsigned long put_len;
+	struct dma_vec_user *put;
 };
 
 static void importer_invalidate(struct dma_vec_map *map, void *priv)
@@ -844,8 +848,8 @@ static void importer_invalidate(struct dma_vec_map *map, void *priv)
 	imp->calls++;
 	if (imp->unmap_in_callback)
 		dma_vec_unmap(map);
-	if (imp->put_mm)
-		dma_vec_put_user(imp->put_mm, imp->put_start, imp->put_len);
+	if (imp->put)
+		assert_int_equal(dma_vec_put_user(imp->put), 0);
 }
 
 static const struct dma_vec_map_ops importer_ops = {
@@ -855,6 +859,7 @@ static const struct dma_vec_map_ops importer_ops = {
 /* A reset while two importers have the buffer mapped. */
 static void test_revoke(void **state)
 {
+	struct dma_vec_user u = { }, u2 = { };
 	const u64 size = 256 * SZ_1M;
 	struct importer sw = { .unmap_in_callback = true };
 	struct importer rp = { .unmap_in_callback = false };
@@ -873,7 +878,7 @@ static void test_revoke(void **state)
 	assert_false(IS_ERR(gpu_bo_mmap(bo, r.mm, UADDR, 0, bo->size, 0)));
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, size, true, &tbl,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	old = gpu_provider(r.gpu[0]);
 	old_pa = tbl.ranges[0].paddr;
 	map_ok(&sw.map, &tbl, r.nic_sw, &importer_ops, &sw);
@@ -913,7 +918,7 @@ static void test_revoke(void **state)
 	/* No new importers during the reset. */
 	dma_vec_table_init(&tbl2);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, SZ_1M, true, &tbl2,
-					   GFP_KERNEL), -EAGAIN);
+					   &u2, GFP_KERNEL), -EAGAIN);
 	assert_int_equal(tbl2.nr, 0);
 
 	/* The second importer unmaps after the callback. */
@@ -934,14 +939,14 @@ static void test_revoke(void **state)
 	assert_int_equal(bo->pin_count, 1);
 	assert_int_equal(gpu_bo_move(bo), 0);
 	assert_int_not_equal(gpu_bo_phys(bo, 0, NULL), old_pa);
-	dma_vec_put_user(r.mm, UADDR, size);
+	dma_vec_put_user(&u);
 	assert_int_equal(bo->pin_count, 0);
 	assert_true(list_empty(&r.gpu[0]->retired));
 	dma_vec_table_release(&tbl);
 
 	/* The new generation: new addresses, the same bytes. */
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, size, true, &tbl2,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	check_table(&tbl2, 0, bo, 0, size, new);
 	map_ok(&sw.map, &tbl2, r.nic_sw, &importer_ops, &sw);
 	check_bytes(&r.nic_sw->dev, &sw.map, bo, 0, size, 11);
@@ -957,7 +962,7 @@ static void test_revoke(void **state)
 	assert_null(rp.map.ranges);
 	dma_vec_unmap(&sw.map);
 	assert_int_equal(gpu_bo_move(bo), 0);	/* the pin is stale */
-	dma_vec_put_user(r.mm, UADDR, size);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&tbl2);
 
 	/*
@@ -966,11 +971,9 @@ static void test_revoke(void **state)
 	 * included.
 	 */
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, size, true, &tbl2,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	sw.unmap_in_callback = true;
-	sw.put_mm = r.mm;
-	sw.put_start = UADDR;
-	sw.put_len = size;
+	sw.put = &u;
 	map_ok(&sw.map, &tbl2, r.nic_sw, &importer_ops, &sw);
 	check_bytes(&r.nic_sw->dev, &sw.map, bo, 0, size, 11);
 	gpu_bo_put(bo);
@@ -987,6 +990,7 @@ static void test_revoke(void **state)
 /* A fully used 128 GiB BAR: host memory only for what was touched. */
 static void test_footprint(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table tbl;
 	struct dma_vec_map map;
 	struct gpu_bo *bo;
@@ -1017,7 +1021,7 @@ static void test_footprint(void **state)
 	assert_false(IS_ERR(gpu_bo_mmap(bo, r.mm, UADDR, 0, size, 0)));
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_from_user(r.mm, UADDR, size, false, &tbl,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_len(&tbl), size);
 	assert_int_equal(tbl.nr, bo->nr_ext);
 	/* A few KiB for ~128 GiB; struct pages would take 2 GiB. */
@@ -1047,7 +1051,7 @@ static void test_footprint(void **state)
 	assert_int_equal(sim_bar_backing(r.gpu[0]->pdev, GPU_VRAM_BAR),
 			 3 * PAGE_SIZE);
 
-	dma_vec_put_user(r.mm, UADDR, size);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&tbl);
 	gpu_bo_put(bo);
 	assert_int_equal(gpu_vram_free(r.gpu[0]), free0);

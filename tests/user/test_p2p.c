@@ -720,7 +720,7 @@ static void test_revoke(void **state)
 	struct importer nic = { .unmap_in_callback = true }, nvme = { };
 	struct dma_vec_provider *prov;
 	struct dma_vec_table tbl;
-	struct dma_vec_map again;
+	struct dma_vec_map again = { };
 	dma_addr_t old_bus, old_hb;
 	struct topo t;
 	u8 b = 1;
@@ -786,7 +786,7 @@ static void test_bounce_and_mmio(void **state)
 	};
 	struct dma_vec_provider prov;
 	struct dma_vec_table tbl;
-	struct dma_vec_map m, before;
+	struct dma_vec_map m = { }, before;
 	struct pci_dev *rp, *ep;
 	u8 buf[64], *ram;
 	phys_addr_t pa;

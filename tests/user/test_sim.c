@@ -923,7 +923,8 @@ static void test_dma_mask(void **state)
 
 static int fake_p2p_map(struct vm_area_struct *vma, unsigned long start,
 			unsigned long end, bool write,
-			struct dma_vec_table *tbl, gfp_t gfp)
+			struct dma_vec_table *tbl, struct dma_vec_pin *pin,
+			gfp_t gfp)
 {
 	return (int)((end - start) >> PAGE_SHIFT);
 }
@@ -959,7 +960,7 @@ static void test_mm(void **state)
 	assert_true(v->vm_flags & VM_PFNMAP);
 	assert_int_equal(vma_pages(v), 2);
 	assert_int_equal(v->vm_ops->p2p_map(v, v->vm_start, v->vm_end, true,
-					    NULL, GFP_KERNEL), 2);
+					    NULL, NULL, GFP_KERNEL), 2);
 	mmap_read_unlock(mm);
 	/* An unbalanced unlock WARNs. */
 	mmap_read_unlock(mm);

@@ -23,9 +23,17 @@ struct exporter {
 	int fail;
 };
 
+static void exp_release(struct dma_vec_pin *pin)
+{
+	struct exporter *x = pin->cookie;
+
+	assert_true(pin->start < pin->end);
+	x->unmaps++;
+}
+
 static int exp_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end, bool write, struct dma_vec_table *tbl,
-		       gfp_t gfp)
+		       struct dma_vec_pin *pin, gfp_t gfp)
 {
 	struct exporter *x = vma->vm_private_data;
 	phys_addr_t pa = x->prov.base + (vma->vm_pgoff << PAGE_SHIFT) +
@@ -37,23 +45,16 @@ static int exp_p2p_map(struct vm_area_struct *vma, unsigned long start,
 	if (x->fail)
 		return x->fail;
 	ret = dma_vec_append(tbl, pa, end - start, &x->prov, gfp);
-	if (!ret)
+	if (!ret) {
 		x->maps++;
+		pin->release = exp_release;
+		pin->cookie = x;
+	}
 	return ret;
-}
-
-static void exp_p2p_unmap(struct vm_area_struct *vma, unsigned long start,
-			  unsigned long end)
-{
-	struct exporter *x = vma->vm_private_data;
-
-	assert_true(start >= vma->vm_start && end <= vma->vm_end);
-	x->unmaps++;
 }
 
 static const struct vm_operations_struct exp_ops = {
 	.p2p_map = exp_p2p_map,
-	.p2p_unmap = exp_p2p_unmap,
 };
 
 static const struct vm_operations_struct no_p2p_ops = { };
@@ -112,6 +113,7 @@ static struct vm_area_struct *vma_of(struct env *e, unsigned long start,
 
 static void test_one_vma(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table t;
 	struct env e;
 
@@ -120,14 +122,14 @@ static void test_one_vma(void **state)
 	vma_of(&e, VA, SZ_1M, RW, 0, 16);
 	dma_vec_table_init(&t);
 	assert_int_equal(dma_vec_from_user(e.mm, VA + 0x1800, 0x3000, true, &t,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(t.nr, 1);
 	assert_int_equal(t.ranges[0].paddr, e.x[0].prov.base + 16 * PAGE_SIZE +
 			 0x1800);
 	assert_int_equal(t.ranges[0].len, 0x3000);
 	assert_ptr_equal(dma_vec_range_provider(&t, 0), &e.x[0].prov);
 	assert_int_equal(e.x[0].maps, 1);
-	dma_vec_put_user(e.mm, VA + 0x1800, 0x3000);
+	dma_vec_put_user(&u);
 	assert_int_equal(e.x[0].unmaps, 1);
 	dma_vec_table_release(&t);
 	env_fini(&e);
@@ -139,6 +141,7 @@ static void test_one_vma(void **state)
  */
 static void test_vmas_and_exporters(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table t;
 	struct env e;
 
@@ -149,7 +152,7 @@ static void test_vmas_and_exporters(void **state)
 	vma_of(&e, VA + 0x8000, 0x4000, RW, 1, 0);
 	dma_vec_table_init(&t);
 	assert_int_equal(dma_vec_from_user(e.mm, VA + 0x1000, 0x9000, false, &t,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(t.nr, 2);
 	assert_int_equal(t.nr_runs, 2);
 	assert_int_equal(t.ranges[0].paddr, e.x[0].prov.base + 0x1000);
@@ -158,13 +161,14 @@ static void test_vmas_and_exporters(void **state)
 	assert_int_equal(t.ranges[1].len, 0x2000);
 	assert_int_equal(e.x[0].maps, 2);
 	assert_int_equal(e.x[1].maps, 1);
-	dma_vec_put_user(e.mm, VA + 0x1000, 0x9000);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&t);
 	env_fini(&e);
 }
 
 static void test_errors(void **state)
 {
+	struct dma_vec_user u = { };
 	static const struct {
 		unsigned long start, len;
 		bool write;
@@ -202,14 +206,14 @@ static void test_errors(void **state)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		assert_int_equal(dma_vec_from_user(e.mm, cases[i].start,
 						   cases[i].len, cases[i].write,
-						   &t, GFP_KERNEL), cases[i].ret);
+						   &t, &u, GFP_KERNEL), cases[i].ret);
 		dvt_snapshot_check(&snap, &t);
 		assert_int_equal(e.x[0].maps, e.x[0].unmaps);
 	}
 	/* The same read-only VMA serves reads. */
 	assert_int_equal(dma_vec_from_user(e.mm, VA + 0x30000, 0x1000, false, &t,
-					   GFP_KERNEL), 0);
-	dma_vec_put_user(e.mm, VA + 0x30000, 0x1000);
+					   &u, GFP_KERNEL), 0);
+	dma_vec_put_user(&u);
 	dvt_snapshot_drop(&snap);
 	dma_vec_table_release(&t);
 	env_fini(&e);
@@ -218,6 +222,7 @@ static void test_errors(void **state)
 /* The second exporter fails: the first one's pin is released. */
 static void test_exporter_failure_unwinds(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table t;
 	struct env e;
 
@@ -228,7 +233,7 @@ static void test_exporter_failure_unwinds(void **state)
 	e.x[1].fail = -EBUSY;
 	dma_vec_table_init(&t);
 	assert_int_equal(dma_vec_from_user(e.mm, VA, 0x8000, true, &t,
-					   GFP_KERNEL), -EBUSY);
+					   &u, GFP_KERNEL), -EBUSY);
 	assert_int_equal(t.nr, 0);
 	assert_int_equal(t.len, 0);
 	assert_int_equal(e.x[0].maps, 1);
@@ -240,6 +245,7 @@ static void test_exporter_failure_unwinds(void **state)
 /* Every allocation failing in turn inside a multi-VMA resolution. */
 static void test_enomem_unwinds(void **state)
 {
+	struct dma_vec_user u = { };
 	unsigned long n, fired = 0;
 	struct env e;
 	unsigned int i;
@@ -257,7 +263,7 @@ static void test_enomem_unwinds(void **state)
 		dma_vec_table_init(&t);
 		shim_fail_nth(n);
 		ret = dma_vec_from_user(e.mm, VA, 40 * 0x2000UL, true, &t,
-					GFP_KERNEL);
+					&u, GFP_KERNEL);
 		hit = !shim_fail_pending();
 		shim_fail_nth(0);
 		if (ret) {
@@ -268,7 +274,7 @@ static void test_enomem_unwinds(void **state)
 			fired++;
 		} else {
 			assert_int_equal(t.nr, 40);
-			dma_vec_put_user(e.mm, VA, 40 * 0x2000UL);
+			dma_vec_put_user(&u);
 		}
 		dma_vec_table_release(&t);
 		if (!hit)
@@ -282,6 +288,7 @@ static void test_enomem_unwinds(void **state)
 /* From a user address to bytes written by a peer NIC into the GPU BAR. */
 static void test_user_to_peer_dma(void **state)
 {
+	struct dma_vec_user u = { };
 	struct dma_vec_table t;
 	struct dma_vec_map m = { };
 	u8 out[0x3000], in[0x3000];
@@ -294,7 +301,7 @@ static void test_user_to_peer_dma(void **state)
 	vma_of(&e, VA + 0x4000, 0x4000, RW, 1, 0x200);
 	dma_vec_table_init(&t);
 	assert_int_equal(dma_vec_from_user(e.mm, VA + 0x2800, 0x3000, true, &t,
-					   GFP_KERNEL), 0);
+					   &u, GFP_KERNEL), 0);
 	assert_int_equal(dma_vec_map_table(&m, &t, &e.nic->dev, DMA_FROM_DEVICE,
 					   0, NULL, NULL, GFP_KERNEL), 0);
 	for (i = 0; i < sizeof(out); i++)
@@ -313,7 +320,7 @@ static void test_user_to_peer_dma(void **state)
 				      in + 0x1800, 0x1800), 0);
 	assert_memory_equal(in, out, sizeof(out));
 	dma_vec_unmap(&m);
-	dma_vec_put_user(e.mm, VA + 0x2800, 0x3000);
+	dma_vec_put_user(&u);
 	dma_vec_table_release(&t);
 	env_fini(&e);
 }

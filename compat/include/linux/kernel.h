@@ -10,6 +10,7 @@
 #include <linux/align.h>
 #include <linux/array_size.h>
 #include <linux/bitops.h>
+#include <linux/bug.h>
 #include <linux/build_bug.h>
 #include <linux/compiler_types.h>
 #include <linux/container_of.h>
@@ -20,6 +21,13 @@
 #include <linux/printk.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+
+/*
+ * DEBUG_ATOMIC_SLEEP, always on: a function that may sleep WARNs when the
+ * calling thread holds a spinlock (see <linux/spinlock.h>).
+ */
+extern __thread int shim_atomic_depth;
+#define might_sleep()	((void)WARN_ON(shim_atomic_depth > 0))
 
 #define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))

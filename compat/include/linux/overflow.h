@@ -25,4 +25,8 @@ static inline size_t size_mul(size_t a, size_t b)
 
 #define array_size(n, size)	size_mul(n, size)
 
+/* Bytes of *@p with @count elements of its flexible array @member. */
+#define struct_size(p, member, count)					\
+	size_add(sizeof(*(p)), size_mul(sizeof(*(p)->member), (count)))
+
 #endif /* _SHIM_LINUX_OVERFLOW_H */

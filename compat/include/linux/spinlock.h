@@ -3,7 +3,9 @@
  * Userspace <linux/spinlock.h>: spinlocks are pthread mutexes that know
  * whether they are held, so an unlock of a free lock WARNs (and does not
  * reach pthreads) and lockdep_assert_held() works.  Interrupts do not
- * exist: the irqsave variants only zero @flags.
+ * exist: the irqsave variants only zero @flags.  Each thread counts the
+ * spinlocks it holds, so might_sleep() can WARN inside one (the kernel's
+ * CONFIG_DEBUG_ATOMIC_SLEEP).
  */
 #ifndef _SHIM_LINUX_SPINLOCK_H
 #define _SHIM_LINUX_SPINLOCK_H
@@ -16,6 +18,9 @@ typedef struct {
 	pthread_mutex_t m;
 	int held;
 } spinlock_t;
+
+/* Spinlocks held by the calling thread (userspace_shim.c). */
+extern __thread int shim_atomic_depth;
 
 #define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER, 0 }
 #define DEFINE_SPINLOCK(x)	spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
@@ -30,6 +35,7 @@ static inline void spin_lock(spinlock_t *lock)
 {
 	pthread_mutex_lock(&lock->m);
 	lock->held++;
+	shim_atomic_depth++;
 }
 
 static inline int spin_trylock(spinlock_t *lock)
@@ -37,6 +43,7 @@ static inline int spin_trylock(spinlock_t *lock)
 	if (pthread_mutex_trylock(&lock->m))
 		return 0;
 	lock->held++;
+	shim_atomic_depth++;
 	return 1;
 }
 
@@ -45,6 +52,7 @@ static inline void spin_unlock(spinlock_t *lock)
 	if (WARN_ON(lock->held <= 0))
 		return;
 	lock->held--;
+	shim_atomic_depth--;
 	pthread_mutex_unlock(&lock->m);
 }
 

@@ -452,4 +452,16 @@ struct vm_area_struct *sim_vma_add(struct mm_struct *mm, unsigned long start,
 				   const struct vm_operations_struct *ops,
 				   void *priv);
 
+/**
+ * sim_vma_remove() - Remove a VMA from an address space (munmap).
+ * @mm: the address space, write-locked (mmap_write_lock())
+ * @start: vm_start of the VMA
+ *
+ * The VMA's memory is scribbled over and freed: a later use of it is a
+ * use after free.
+ *
+ * Return: 0, or -ENOENT if no VMA starts at @start.
+ */
+int sim_vma_remove(struct mm_struct *mm, unsigned long start);
+
 #endif /* _SHIM_SIM_H */

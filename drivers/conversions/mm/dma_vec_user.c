@@ -3,32 +3,62 @@
  * dma_vec from user addresses: resolve a user virtual address range mapped
  * by one or more BAR exporters into a dma_vec table, through the p2p_map
  * operation of their VMAs, without struct pages.
+ *
+ * What p2p_map pins is released through the struct dma_vec_pin it filled
+ * in, kept in the caller's struct dma_vec_user: never through a new VMA
+ * lookup, because user space may have munmapped the range, or mapped
+ * something else there, by the time the importer lets go.
  */
 #include <linux/bug.h>
 #include <linux/dma_vec.h>
 #include <linux/dma_vec_user.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
-/* Release [start, end) on every VMA it spans (all were mapped). */
-static void dma_vec_unmap_vmas(struct mm_struct *mm, unsigned long start,
-			       unsigned long end)
+/* Release the first @nr pins of @user, newest first. */
+static void dma_vec_release_pins(struct dma_vec_user *user, unsigned int nr)
+{
+	while (nr--)
+		user->pins[nr].release(&user->pins[nr]);
+}
+
+static void dma_vec_user_free(struct dma_vec_user *user)
+{
+	if (user->pins != &user->pin)
+		kfree(user->pins);
+	memset(user, 0, sizeof(*user));
+}
+
+/*
+ * Count the VMAs of [@start, @end) and check each one before any exporter
+ * is called: no hole, a p2p_map operation, and the access allowed.
+ */
+static int dma_vec_count_vmas(struct mm_struct *mm, unsigned long start,
+			      unsigned long end, bool write, unsigned int *nr)
 {
 	unsigned long addr, next;
 
+	*nr = 0;
 	for (addr = start; addr < end; addr = next) {
 		struct vm_area_struct *vma = vma_lookup(mm, addr);
 
-		if (WARN_ON_ONCE(!vma))
-			return;
+		if (!vma)
+			return -EFAULT;
+		if (!vma->vm_ops || !vma->vm_ops->p2p_map)
+			return -EOPNOTSUPP;
+		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+			return -EACCES;
 		next = min(end, vma->vm_end);
-		if (vma->vm_ops->p2p_unmap)
-			vma->vm_ops->p2p_unmap(vma, addr, next);
+		(*nr)++;
 	}
+	return 0;
 }
 
 /**
@@ -38,61 +68,78 @@ static void dma_vec_unmap_vmas(struct mm_struct *mm, unsigned long start,
  * @len: length in bytes
  * @write: the device will write to the memory
  * @tbl: the table to append to
+ * @user: zeroed; receives what the exporters pinned
  * @gfp: allocation flags
  *
  * Walks the VMAs covering [@start, @start + @len) and asks each one's
  * exporter, through vm_operations_struct.p2p_map, to append the physical
- * ranges and their provider.  The exporter keeps the memory in place until
- * dma_vec_put_user() (or revokes its provider, see
- * dma_vec_provider_revoke()).  The importer then maps the table for its
- * device with dma_vec_map_table().
+ * ranges and their provider and to pin them, handing out a struct
+ * dma_vec_pin.  The exporter keeps the memory in place until
+ * dma_vec_put_user() releases @user (or it revokes its provider, see
+ * dma_vec_provider_revoke()), whatever user space does to the mapping
+ * meanwhile.  The importer then maps the table for its device with
+ * dma_vec_map_table().
  *
- * Context: Process context; takes the mmap lock for reading.
- * Return: 0 on success; -EINVAL if @len is zero; -EFAULT if the range wraps
- * or part of it is not mapped; -EOPNOTSUPP if a VMA has no p2p_map
- * operation (ordinary memory: use pin_user_pages()); -EACCES if a VMA does
- * not allow the access; or the exporter's error.  On error the table is
- * unchanged and every exporter called has been released.
+ * Context: Process context; takes the mmap lock for reading.  Allocates
+ * (with @gfp) only when the range spans more than one VMA.
+ * Return: 0 on success; -EINVAL if @len is zero; -EBUSY if @user still
+ * holds pins (with a WARN); -EFAULT if the range wraps or part of it is
+ * not mapped; -EOPNOTSUPP if a VMA has no p2p_map operation (ordinary
+ * memory: use pin_user_pages()); -EACCES if a VMA does not allow the
+ * access; -ENOMEM; or the exporter's error.  On error the table and @user
+ * are unchanged and every pin taken has been released.
  */
 int dma_vec_from_user(struct mm_struct *mm, unsigned long start,
 		      unsigned long len, bool write, struct dma_vec_table *tbl,
-		      gfp_t gfp)
+		      struct dma_vec_user *user, gfp_t gfp)
 {
 	struct dma_vec_checkpoint cp;
 	unsigned long addr, end, next;
-	int ret = 0;
+	unsigned int nr, i = 0;
+	int ret;
 
+	if (WARN_ON_ONCE(user->nr))
+		return -EBUSY;
 	if (!len)
 		return -EINVAL;
 	if (check_add_overflow(start, len, &end))
 		return -EFAULT;
 
-	dma_vec_checkpoint(tbl, &cp);
 	mmap_read_lock(mm);
-	for (addr = start; addr < end; addr = next) {
-		struct vm_area_struct *vma = vma_lookup(mm, addr);
+	ret = dma_vec_count_vmas(mm, start, end, write, &nr);
+	if (ret)
+		goto out;
+	user->pins = &user->pin;
+	if (nr > 1) {
+		user->pins = kmalloc_array(nr, sizeof(*user->pins), gfp);
+		if (!user->pins) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 
-		if (!vma) {
-			ret = -EFAULT;
-			break;
-		}
-		if (!vma->vm_ops || !vma->vm_ops->p2p_map) {
-			ret = -EOPNOTSUPP;
-			break;
-		}
-		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ))) {
-			ret = -EACCES;
-			break;
-		}
+	dma_vec_checkpoint(tbl, &cp);
+	for (addr = start; addr < end; addr = next, i++) {
+		struct vm_area_struct *vma = vma_lookup(mm, addr);
+		struct dma_vec_pin *pin = &user->pins[i];
+
 		next = min(end, vma->vm_end);
-		ret = vma->vm_ops->p2p_map(vma, addr, next, write, tbl, gfp);
+		*pin = (struct dma_vec_pin){ .start = addr, .end = next };
+		ret = vma->vm_ops->p2p_map(vma, addr, next, write, tbl, pin,
+					   gfp);
+		if (!ret && WARN_ON_ONCE(!pin->release))
+			ret = -EINVAL;	/* an exporter bug: nothing to undo */
 		if (ret)
 			break;
 	}
 	if (ret) {
-		dma_vec_unmap_vmas(mm, start, addr);
+		dma_vec_release_pins(user, i);
 		dma_vec_rollback(tbl, &cp);
+		dma_vec_user_free(user);
+	} else {
+		user->nr = nr;
 	}
+out:
 	mmap_read_unlock(mm);
 	return ret;
 }
@@ -100,20 +147,25 @@ EXPORT_SYMBOL_GPL(dma_vec_from_user);
 
 /**
  * dma_vec_put_user - release what dma_vec_from_user() obtained
- * @mm: the address space
- * @start: first user address, as passed to dma_vec_from_user()
- * @len: length in bytes, as passed to dma_vec_from_user()
+ * @user: as filled in by dma_vec_from_user()
  *
- * Calls the p2p_unmap operation of every VMA of the range.  The range must
- * still be mapped as it was; DMA to it must have stopped.
+ * Releases every pin through the exporter's own release callback, with
+ * no VMA lookup: it works after user space munmapped the range or mapped
+ * other memory there, and it never reaches an exporter that did not pin.
+ * DMA to the memory must have stopped (dma_vec_unmap() first).  Leaves
+ * @user zeroed.
  *
- * Context: Process context; takes the mmap lock for reading.
+ * Context: Process context; may sleep (the exporters' callbacks may).
+ * Return: 0, or -EINVAL (with a WARN) if @user holds no pins: never
+ * obtained, or released already.
  */
-void dma_vec_put_user(struct mm_struct *mm, unsigned long start,
-		      unsigned long len)
+int dma_vec_put_user(struct dma_vec_user *user)
 {
-	mmap_read_lock(mm);
-	dma_vec_unmap_vmas(mm, start, start + len);
-	mmap_read_unlock(mm);
+	might_sleep();
+	if (WARN_ON_ONCE(!user->nr || !user->pins))
+		return -EINVAL;
+	dma_vec_release_pins(user, user->nr);
+	dma_vec_user_free(user);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_vec_put_user);

@@ -11,15 +11,20 @@
 #include <linux/dma_vec_p2p.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/pci-p2pdma.h>
 #include <linux/pfn.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait_bit.h>
+#include <asm/barrier.h>
 
 /**
  * struct dma_vec_client - a cached classification of one client
@@ -37,8 +42,10 @@ struct dma_vec_client {
 
 /**
  * struct __dma_vec_map_link - ties a mapping to one provider run, for revocation
- * @entry: node in the maps list of the provider
- * @prov: the provider
+ * @entry: node in the maps list of the provider, under its lock
+ * @prov: the provider while the link is attached, NULL once detached;
+ *	changed under both the provider's and the map's lock, or by the
+ *	only user of the map (while it is LINKING or UNMAPPING)
  * @map: the mapping
  */
 struct __dma_vec_map_link {
@@ -47,13 +54,8 @@ struct __dma_vec_map_link {
 	struct dma_vec_map *map;
 };
 
-/*
- * Bits of &dma_vec_map.flags: a provider of the mapping was revoked
- * (REVOKED); dma_vec_map_table() has not returned yet, so a revocation
- * fails the mapping instead of calling the importer back (LINKING).
- */
+/* Bit of &dma_vec_map.flags: a provider of the mapping was revoked. */
 #define DMA_VEC_MAP_REVOKED	0
-#define DMA_VEC_MAP_LINKING	1
 
 /**
  * dma_vec_provider_init - describe a BAR window exporting P2P memory
@@ -66,9 +68,13 @@ struct __dma_vec_map_link {
  * @cpu_addr: CPU (iomem) mapping of the window, or NULL if there is none
  *
  * Creates no struct page and maps nothing.  Release the provider with
- * dma_vec_provider_destroy() once nothing uses it any more.
+ * dma_vec_provider_destroy() once nothing uses it any more.  @prov must
+ * not be live: initialise fresh memory, or a provider that was destroyed
+ * (re-initialising a live provider would lose its cached classifications
+ * and the links of its mappings, and cannot be told from uninitialised
+ * memory, so it is not checked).
  *
- * Context: Any context.
+ * Context: Any context; not concurrently with any other call on @prov.
  * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
  * window wraps around the physical address space.  @prov is untouched on
  * error.
@@ -103,25 +109,34 @@ EXPORT_SYMBOL_GPL(dma_vec_provider_init);
  * dma_vec_provider_destroy - release a provider
  * @prov: provider set up by dma_vec_provider_init()
  *
- * Drops the cached classifications.  The provider must no longer be used
- * by any table or mapping; live mappings are a bug, reported with a WARN
- * (revoke the provider first to make importers unmap).
+ * Drops the cached classifications and marks the provider revoked.  The
+ * provider must no longer be used by any table being mapped.  A provider
+ * that still has live mappings is not destroyed: that is a bug, reported
+ * with a WARN and -EBUSY, and the provider stays as it was (revoke it
+ * first: after dma_vec_provider_revoke() no mapping is linked to it).
+ * Once destroyed, the provider may be freed, or initialised again with
+ * dma_vec_provider_init() (a new generation of the same window).
  *
- * Context: Any context.
+ * Context: Any context.  Takes the provider's spinlock.
+ * Return: 0, or -EBUSY if mappings are still linked to @prov.
  */
-void dma_vec_provider_destroy(struct dma_vec_provider *prov)
+int dma_vec_provider_destroy(struct dma_vec_provider *prov)
 {
 	struct dma_vec_client *c, *tmp;
 	unsigned long flags;
 
 	spin_lock_irqsave(&prov->__p2p.lock, flags);
-	WARN_ON_ONCE(!list_empty(&prov->__p2p.maps));
+	if (WARN_ON_ONCE(!list_empty(&prov->__p2p.maps))) {
+		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+		return -EBUSY;
+	}
 	list_for_each_entry_safe(c, tmp, &prov->__p2p.clients, entry) {
 		list_del(&c->entry);
 		kfree(c);
 	}
-	prov->__p2p.revoked = true;
+	WRITE_ONCE(prov->__p2p.revoked, true);
 	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_destroy);
 
@@ -316,23 +331,29 @@ static void dma_vec_unmap_range(const struct dma_vec_map *map,
 				     map->attrs);
 }
 
+/* The end (exclusive) of run @run of a mapping, in table range indices. */
+static unsigned int dma_vec_map_run_end(const struct dma_vec_map *map,
+					unsigned int run)
+{
+	return run + 1 < map->nr_runs ? map->run_first[run + 1] : map->nr_src;
+}
+
 /* Undo the first @nr ranges of a range-by-range mapping. */
 static void dma_vec_unmap_ranges(const struct dma_vec_map *map,
 				 unsigned int nr)
 {
-	const struct dma_vec_table *tbl = map->tbl;
 	unsigned int run = 0, i;
 
 	for (i = 0; i < nr; i++) {
-		if (i == dma_vec_run_end(tbl, run))
+		while (i == dma_vec_map_run_end(map, run))
 			run++;
 		dma_vec_unmap_range(map, &map->ranges[i], map->run_types[run]);
 	}
 }
 
-static int dma_vec_map_ranges(struct dma_vec_map *map)
+static int dma_vec_map_ranges(struct dma_vec_map *map,
+			      const struct dma_vec_table *tbl)
 {
-	const struct dma_vec_table *tbl = map->tbl;
 	unsigned int run = 0, i;
 	int ret;
 
@@ -368,12 +389,23 @@ static bool dma_vec_needs_iommu(enum dma_vec_map_type type)
  * maps range by range.
  */
 #if defined(DMA_IOVA_USE_SWIOTLB) && defined(DMA_ATTR_MMIO)
-static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
+/*
+ * The IOVA state of a coalesced mapping, with the length of every table
+ * range so that syncing needs no table: linked ranges follow each other
+ * in the IOVA in table order.
+ */
+struct dma_vec_iova {
+	struct dma_iova_state state;
+	u64 lens[];
+};
+
+static int dma_vec_map_iova(struct dma_vec_map *map,
+			    const struct dma_vec_table *tbl, gfp_t gfp)
 {
-	const struct dma_vec_table *tbl = map->tbl;
 	unsigned long mask = dma_get_merge_boundary(map->dev);
 	const struct dma_vec_prange *first = NULL, *last = NULL;
 	struct dma_iova_state *state;
+	struct dma_vec_iova *iova;
 	unsigned int run = 0, i, n;
 	u64 total = 0, off = 0;
 	int ret;
@@ -401,11 +433,12 @@ static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
 	if (!first || (size_t)total != total)
 		return -EOPNOTSUPP;
 
-	state = kzalloc(sizeof(*state), gfp);
-	if (!state)
+	iova = kzalloc(struct_size(iova, lens, tbl->nr), gfp);
+	if (!iova)
 		return -ENOMEM;
+	state = &iova->state;
 	if (!dma_iova_try_alloc(map->dev, state, first->paddr, total)) {
-		kfree(state);
+		kfree(iova);
 		return -EOPNOTSUPP;
 	}
 
@@ -417,6 +450,7 @@ static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
 		if (i == dma_vec_run_end(tbl, run))
 			run++;
 		type = map->run_types[run];
+		iova->lens[i] = r->len;
 		map->ranges[i].len = r->len;
 		if (!dma_vec_needs_iommu(type)) {
 			map->ranges[i].addr = r->paddr +
@@ -445,7 +479,7 @@ static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
 			map->ranges[++n] = map->ranges[i];
 	}
 	map->nr = n + 1;
-	map->iova = state;
+	map->iova = iova;
 	map->iova_len = off;
 	return 0;
 
@@ -454,23 +488,38 @@ err:
 		dma_iova_destroy(map->dev, state, off, map->dir, map->attrs);
 	else
 		dma_iova_free(map->dev, state);
-	kfree(state);
+	kfree(iova);
 	return ret;
 }
 
 static void dma_vec_unmap_iova(struct dma_vec_map *map)
 {
-	dma_iova_destroy(map->dev, map->iova, map->iova_len, map->dir,
+	struct dma_vec_iova *iova = map->iova;
+
+	dma_iova_destroy(map->dev, &iova->state, map->iova_len, map->dir,
 			 map->attrs);
-	kfree(map->iova);
+	kfree(iova);
 }
 
-static size_t dma_vec_iova_bytes(void)
+/* The IOVA address and length of table range @i of a coalesced mapping. */
+static dma_addr_t dma_vec_iova_range(const struct dma_vec_map *map,
+				     unsigned int i, u64 off, u64 *len)
 {
-	return sizeof(struct dma_iova_state);
+	const struct dma_vec_iova *iova = map->iova;
+
+	*len = iova->lens[i];
+	return iova->state.addr + off;
+}
+
+static size_t dma_vec_iova_bytes(const struct dma_vec_map *map)
+{
+	const struct dma_vec_iova *iova = map->iova;
+
+	return struct_size(iova, lens, map->nr_src);
 }
 #else
-static int dma_vec_map_iova(struct dma_vec_map *map, gfp_t gfp)
+static int dma_vec_map_iova(struct dma_vec_map *map,
+			    const struct dma_vec_table *tbl, gfp_t gfp)
 {
 	return -EOPNOTSUPP;
 }
@@ -480,15 +529,92 @@ static void dma_vec_unmap_iova(struct dma_vec_map *map)
 	WARN_ON_ONCE(1);
 }
 
-static size_t dma_vec_iova_bytes(void)
+static dma_addr_t dma_vec_iova_range(const struct dma_vec_map *map,
+				     unsigned int i, u64 off, u64 *len)
+{
+	WARN_ON_ONCE(1);
+	*len = 0;
+	return 0;
+}
+
+static size_t dma_vec_iova_bytes(const struct dma_vec_map *map)
 {
 	return 0;
 }
 #endif
 
 /*
- * Detach links from their providers.  A link that revocation detached
- * already has no provider: the provider may be gone by now.
+ * DOC: mapping life cycle and revocation
+ *
+ * A provider keeps the links of the mappings that use it on its ``maps``
+ * list, under its spinlock.  A mapping moves through these states, kept
+ * in &dma_vec_map.state under &dma_vec_map.lock (lock order: provider
+ * lock, then map lock):
+ *
+ * - IDLE (zero): not mapped.  dma_vec_map_table() accepts only an IDLE map
+ *   and refuses a live one with -EBUSY.
+ * - LINKING: dma_vec_map_table() is adding links.  A revocation detaches
+ *   the link and sets DMA_VEC_MAP_REVOKED; dma_vec_map_table() then fails
+ *   with -ENODEV and nobody is called back.
+ * - LIVE: mapped.  A revocation detaches the link and sets
+ *   DMA_VEC_MAP_REVOKED; if the importer gave an invalidate callback, it
+ *   moves the map to REVOKING first.
+ * - REVOKING: dma_vec_provider_revoke() runs the invalidate callback,
+ *   without any lock held.  It read the callback and its argument under
+ *   the map lock, and touches the map again only if the callback did not
+ *   unmap it, to move it back to LIVE.  dma_vec_unmap() from the callback
+ *   proceeds at once; from anywhere else it waits for the callback to
+ *   return, so the importer's callback never runs on a map, or with a
+ *   @priv, that was unmapped under it.
+ * - UNMAPPING: dma_vec_unmap() is removing the links that are still
+ *   attached.  A revocation leaves those links alone and waits for them to
+ *   go, so the provider outlives every unmap that may still lock it, and
+ *   once dma_vec_provider_revoke() returns no link of any map refers to
+ *   the provider.
+ *
+ * After dma_vec_unmap() returns, the P2P layer never touches the map
+ * again: the importer may free it.
+ */
+
+/*
+ * Lockdep's view of "an invalidate callback runs": held around every
+ * callback, and taken and released by an unmap that may wait for one.  An
+ * importer that holds a lock across dma_vec_unmap() which its callback
+ * also takes is reported as a lock inversion, before it ever deadlocks.
+ */
+#ifdef CONFIG_LOCKDEP
+static struct lockdep_map dma_vec_invalidate_map = {
+	.name = "dma_vec_invalidate",
+};
+#endif
+
+/* States of &dma_vec_map.state; unlikely values, except IDLE. */
+#define DMA_VEC_MAP_IDLE	0U
+#define DMA_VEC_MAP_LINKING	0x4c4e4b21U
+#define DMA_VEC_MAP_LIVE	0x4c495621U
+#define DMA_VEC_MAP_REVOKING	0x52564b21U
+#define DMA_VEC_MAP_UNMAPPING	0x554e4d21U
+
+/**
+ * struct __dma_vec_revoker - a revocation running an invalidate callback
+ * @task: the task running the callback
+ * @unmapped: the callback unmapped the map (the revocation must not touch
+ *	it again)
+ *
+ * Lives on the stack of dma_vec_provider_revoke(); &dma_vec_map.revoker
+ * points to it while the map is REVOKING.
+ */
+struct __dma_vec_revoker {
+	struct task_struct *task;
+	bool unmapped;
+};
+
+/*
+ * Take every link that is still attached off its provider's list.  The
+ * caller moved the map to UNMAPPING (or it is LINKING and only the caller
+ * links it), so no revocation detaches links meanwhile, and every provider
+ * with an attached link is alive: revocation waits for those links and
+ * destruction refuses while they exist.
  */
 static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 {
@@ -496,23 +622,25 @@ static void dma_vec_unlink(struct dma_vec_map *map, unsigned int nr)
 
 	for (i = 0; i < nr; i++) {
 		struct __dma_vec_map_link *l = &map->links[i];
-		struct dma_vec_provider *prov = READ_ONCE(l->prov);
+		struct dma_vec_provider *prov = l->prov;
 		unsigned long flags;
 
 		if (!prov)
 			continue;
 		spin_lock_irqsave(&prov->__p2p.lock, flags);
-		if (l->prov) {
-			list_del_init(&l->entry);
-			WRITE_ONCE(l->prov, NULL);
-		}
+		list_del_init(&l->entry);
+		l->prov = NULL;
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+		/* A revocation may wait for this link to go. */
+		smp_mb();
+		wake_up_var(&prov->__p2p.maps);
 	}
 }
 
 /*
  * Register with every provider for revocation; fails if one is revoked.
- * The caller unlinks whatever was linked when this fails.
+ * On failure the links not added have no provider, and the caller unlinks
+ * the others.
  */
 static int dma_vec_link(struct dma_vec_map *map)
 {
@@ -520,15 +648,18 @@ static int dma_vec_link(struct dma_vec_map *map)
 
 	for (i = 0; i < map->nr_links; i++) {
 		struct __dma_vec_map_link *l = &map->links[i];
+		struct dma_vec_provider *prov = l->prov;
 		unsigned long flags;
 
-		spin_lock_irqsave(&l->prov->__p2p.lock, flags);
-		if (l->prov->__p2p.revoked) {
-			spin_unlock_irqrestore(&l->prov->__p2p.lock, flags);
+		spin_lock_irqsave(&prov->__p2p.lock, flags);
+		if (prov->__p2p.revoked) {
+			spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+			for (; i < map->nr_links; i++)
+				map->links[i].prov = NULL;
 			return -ENODEV;
 		}
-		list_add_tail(&l->entry, &l->prov->__p2p.maps);
-		spin_unlock_irqrestore(&l->prov->__p2p.lock, flags);
+		list_add_tail(&l->entry, &prov->__p2p.maps);
+		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 	}
 	return 0;
 }
@@ -541,10 +672,17 @@ static void dma_vec_unmap_dma(struct dma_vec_map *map)
 		dma_vec_unmap_ranges(map, map->nr);
 }
 
+static bool dma_vec_map_is_live(unsigned int state)
+{
+	return state == DMA_VEC_MAP_LINKING || state == DMA_VEC_MAP_LIVE ||
+	       state == DMA_VEC_MAP_REVOKING || state == DMA_VEC_MAP_UNMAPPING;
+}
+
 /**
  * dma_vec_map_table - map a table for DMA by one device
- * @map: the mapping to fill in
- * @tbl: the table; it must stay valid and unchanged until dma_vec_unmap()
+ * @map: the mapping to fill in; zeroed, or left by dma_vec_unmap()
+ * @tbl: the table; it must stay unchanged during the call, and may be
+ *	changed or released once the call returned
  * @dev: the device that will do the DMA
  * @dir: DMA direction
  * @attrs: DMA attributes (DMA_ATTR_*)
@@ -557,15 +695,20 @@ static void dma_vec_unmap_dma(struct dma_vec_map *map)
  * memory behind the host bridge an MMIO mapping (dma_map_resource():
  * no cache maintenance, never a bounce buffer).  Where the DMA layer
  * offers the two-step IOVA API the IOMMU-mapped ranges are coalesced into
- * one IOVA range.  The resulting DMA ranges are in @map->ranges.
+ * one IOVA range.  The resulting DMA ranges are in @map->ranges.  @map
+ * records everything dma_vec_unmap() and the syncs need: neither reads
+ * @tbl again.  The providers of @tbl must stay valid (not destroyed) for
+ * the duration of the call; once mapped, the mapping is linked to them
+ * until it is unmapped or they are revoked.
  *
  * Context: Any context allowed by @gfp and by the DMA API; an I/O path
  * (queue_rq) passes GFP_ATOMIC.  Takes the providers' spinlocks.
- * Return: 0 on success; -EINVAL for an empty table or a bad direction;
- * -EREMOTEIO if some provider cannot be reached by @dev (the reason is
- * logged); -ENODEV if a provider was revoked; -ENOMEM; -EIO if the DMA
- * layer refused a mapping.  On error nothing is mapped, @map is untouched
- * and nothing is leaked.
+ * Return: 0 on success; -EBUSY if @map is still mapped (with a WARN);
+ * -EINVAL for an empty table or a bad direction; -EREMOTEIO if some
+ * provider cannot be reached by @dev (the reason is logged); -ENODEV if a
+ * provider was revoked, before or during the call; -ENOMEM; -EIO if the
+ * DMA layer refused a mapping.  On error nothing is mapped, @map is
+ * untouched and nothing is leaked.
  */
 int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 		      struct device *dev, enum dma_data_direction dir,
@@ -573,8 +716,8 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 		      void *priv, gfp_t gfp)
 {
 	struct dma_vec_map m = {
-		.dev = dev, .tbl = tbl, .dir = dir, .attrs = attrs,
-		.ops = ops, .priv = priv,
+		.dev = dev, .dir = dir, .attrs = attrs, .ops = ops,
+		.priv = priv, .nr_src = tbl->nr, .nr_runs = tbl->nr_runs,
 	};
 	struct dma_vec_map old = *map;
 	unsigned int run, nr_links = 0;
@@ -583,6 +726,8 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	void *buf;
 	int ret;
 
+	if (WARN_ON_ONCE(dma_vec_map_is_live(READ_ONCE(map->state))))
+		return -EBUSY;
 	if (!tbl->nr || !valid_dma_direction(dir))
 		return -EINVAL;
 
@@ -598,13 +743,14 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 
 	bytes = size_add(size_add(array_size(tbl->nr, sizeof(*m.ranges)),
 				  array_size(nr_links, sizeof(*m.links))),
-			 tbl->nr_runs);
+			 array_size(tbl->nr_runs, sizeof(*m.run_first) + 1));
 	buf = kvmalloc(bytes, gfp);
 	if (!buf)
 		return -ENOMEM;
 	m.ranges = buf;
 	m.links = buf + tbl->nr * sizeof(*m.ranges);
-	m.run_types = (u8 *)(m.links + nr_links);
+	m.run_first = (unsigned int *)(m.links + nr_links);
+	m.run_types = (u8 *)(m.run_first + tbl->nr_runs);
 
 	for (run = 0; run < tbl->nr_runs; run++) {
 		struct dma_vec_provider *prov = dma_vec_run(tbl, run)->provider;
@@ -624,27 +770,30 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 			INIT_LIST_HEAD(&m.links[m.nr_links].entry);
 			m.nr_links++;
 		}
+		m.run_first[run] = dma_vec_run(tbl, run)->first;
 		m.run_types[run] = type;
 	}
 
-	ret = dma_vec_map_iova(&m, gfp);
+	ret = dma_vec_map_iova(&m, tbl, gfp);
 	if (ret == -EOPNOTSUPP)
-		ret = dma_vec_map_ranges(&m);
+		ret = dma_vec_map_ranges(&m, tbl);
 	if (ret)
 		goto err_free;
 
 	/*
-	 * Visible to revocation from here on: publish the mapping first.  A
-	 * revocation before we are done only marks it; we then fail below.
+	 * Visible to revocation from here on: publish the mapping first (the
+	 * provider locks taken by dma_vec_link() order these stores before
+	 * any revocation reads them).  A revocation before we are done only
+	 * detaches and marks; we then fail below.
 	 */
-	m.flags = BIT(DMA_VEC_MAP_LINKING);
+	m.state = DMA_VEC_MAP_LINKING;
 	*map = m;
 	spin_lock_init(&map->lock);
 	ret = dma_vec_link(map);
 	spin_lock_irqsave(&map->lock, flags);
-	map->flags &= ~BIT(DMA_VEC_MAP_LINKING);
-	if (!ret && (map->flags & BIT(DMA_VEC_MAP_REVOKED)))
+	if (!ret && test_bit(DMA_VEC_MAP_REVOKED, &map->flags))
 		ret = -ENODEV;
+	WRITE_ONCE(map->state, ret ? DMA_VEC_MAP_UNMAPPING : DMA_VEC_MAP_LIVE);
 	spin_unlock_irqrestore(&map->lock, flags);
 	if (ret) {
 		dma_vec_unlink(map, map->nr_links);
@@ -660,20 +809,79 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(dma_vec_map_table);
 
+static bool dma_vec_map_not_revoking(struct dma_vec_map *map)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&map->lock, flags);
+	done = map->state != DMA_VEC_MAP_REVOKING;
+	spin_unlock_irqrestore(&map->lock, flags);
+	return done;
+}
+
 /**
  * dma_vec_unmap - undo dma_vec_map_table()
  * @map: the mapping
  *
- * Unmaps what was mapped, as it was mapped, and leaves @map empty.
- * Unmapping an empty (or already unmapped) mapping warns and does nothing.
+ * Unmaps what was mapped, as it was mapped, from what @map recorded (the
+ * table may be gone), detaches @map from the providers it is still linked
+ * to, and leaves @map zeroed.  If a revocation is running @map's
+ * invalidate callback, dma_vec_unmap() called from that callback proceeds
+ * at once, and called from anywhere else waits until the callback has
+ * returned: so the importer must not hold, across dma_vec_unmap(), a lock
+ * its callback takes.  After dma_vec_unmap() returns, nothing in the P2P
+ * layer touches @map any more.  Unmapping a map that is not mapped warns
+ * and does nothing.
  *
  * Context: Any context the DMA API allows unmapping in, completion
- * interrupts included.
+ * interrupts included, for a mapping made without an invalidate callback.
+ * A mapping with an invalidate callback may sleep (it may wait for the
+ * callback) unless unmapped from that callback.  Takes the map's and the
+ * providers' spinlocks.
  */
 void dma_vec_unmap(struct dma_vec_map *map)
 {
-	if (WARN_ON_ONCE(!map->dev || !map->ranges))
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(!dma_vec_map_is_live(READ_ONCE(map->state)) ||
+			 !map->ranges))
 		return;
+
+	spin_lock_irqsave(&map->lock, flags);
+	if (WARN_ON_ONCE(map->state != DMA_VEC_MAP_LIVE &&
+			 map->state != DMA_VEC_MAP_REVOKING)) {
+		/* LINKING or UNMAPPING: a call racing its own map or unmap. */
+		spin_unlock_irqrestore(&map->lock, flags);
+		return;
+	}
+	if (map->state == DMA_VEC_MAP_REVOKING &&
+	    map->revoker->task == current) {
+		/* From the callback: the revocation must let go of @map. */
+		map->revoker->unmapped = true;
+	} else if (map->ops && map->ops->invalidate) {
+		/* It may have to wait for a callback: say so every time. */
+		spin_unlock_irqrestore(&map->lock, flags);
+		might_sleep();
+		lock_map_acquire(&dma_vec_invalidate_map);
+		lock_map_release(&dma_vec_invalidate_map);
+		spin_lock_irqsave(&map->lock, flags);
+		while (map->state == DMA_VEC_MAP_REVOKING) {
+			spin_unlock_irqrestore(&map->lock, flags);
+			wait_var_event(&map->state,
+				       dma_vec_map_not_revoking(map));
+			spin_lock_irqsave(&map->lock, flags);
+		}
+		if (WARN_ON_ONCE(map->state != DMA_VEC_MAP_LIVE)) {
+			/* The callback unmapped it meanwhile: a double unmap. */
+			spin_unlock_irqrestore(&map->lock, flags);
+			return;
+		}
+	}
+	map->revoker = NULL;
+	WRITE_ONCE(map->state, DMA_VEC_MAP_UNMAPPING);
+	spin_unlock_irqrestore(&map->lock, flags);
+
 	dma_vec_unlink(map, map->nr_links);
 	dma_vec_unmap_dma(map);
 	kvfree(map->ranges);
@@ -684,35 +892,36 @@ EXPORT_SYMBOL_GPL(dma_vec_unmap);
 /* Sync the host memory ranges of a mapping; MMIO needs no maintenance. */
 static void dma_vec_map_sync(const struct dma_vec_map *map, bool for_cpu)
 {
-	const struct dma_vec_table *tbl = map->tbl;
 	unsigned int run = 0, i;
 	u64 off = 0;
 
-	if (WARN_ON_ONCE(!map->dev || !map->ranges))
+	if (WARN_ON_ONCE(!dma_vec_map_is_live(READ_ONCE(map->state)) ||
+			 !map->ranges))
 		return;
-	for (i = 0; i < tbl->nr; i++) {
-		const struct dma_vec_prange *r = &tbl->ranges[i];
+	for (i = 0; i < map->nr_src; i++) {
 		enum dma_vec_map_type type;
 		dma_addr_t addr;
+		u64 len;
 
-		if (i == dma_vec_run_end(tbl, run))
+		while (i == dma_vec_map_run_end(map, run))
 			run++;
 		type = map->run_types[run];
 		if (map->iova) {
 			/* Linked ranges follow each other in the IOVA. */
 			if (!dma_vec_needs_iommu(type))
 				continue;
-			addr = map->ranges[0].addr + off;
-			off += r->len;
+			addr = dma_vec_iova_range(map, i, off, &len);
+			off += len;
 		} else {
 			addr = map->ranges[i].addr;
+			len = map->ranges[i].len;
 		}
 		if (type != DMA_VEC_MAP_HOST)
 			continue;
 		if (for_cpu)
-			dma_sync_single_for_cpu(map->dev, addr, r->len, map->dir);
+			dma_sync_single_for_cpu(map->dev, addr, len, map->dir);
 		else
-			dma_sync_single_for_device(map->dev, addr, r->len,
+			dma_sync_single_for_device(map->dev, addr, len,
 						   map->dir);
 	}
 }
@@ -722,9 +931,10 @@ static void dma_vec_map_sync(const struct dma_vec_map *map, bool for_cpu)
  * @map: the mapping
  *
  * Calls dma_sync_single_for_cpu() on every host memory range; peer (MMIO)
- * ranges need no cache maintenance and are skipped.
+ * ranges need no cache maintenance and are skipped.  Reads only @map (not
+ * the table).  A map that is not mapped warns and is ignored.
  *
- * Context: Any context.
+ * Context: Any context; the caller keeps @map mapped during the call.
  */
 void dma_vec_map_sync_for_cpu(const struct dma_vec_map *map)
 {
@@ -737,9 +947,10 @@ EXPORT_SYMBOL_GPL(dma_vec_map_sync_for_cpu);
  * @map: the mapping
  *
  * Calls dma_sync_single_for_device() on every host memory range; peer
- * (MMIO) ranges need no cache maintenance and are skipped.
+ * (MMIO) ranges need no cache maintenance and are skipped.  Reads only
+ * @map (not the table).  A map that is not mapped warns and is ignored.
  *
- * Context: Any context.
+ * Context: Any context; the caller keeps @map mapped during the call.
  */
 void dma_vec_map_sync_for_device(const struct dma_vec_map *map)
 {
@@ -753,9 +964,9 @@ EXPORT_SYMBOL_GPL(dma_vec_map_sync_for_device);
  *
  * Counts the structure, the DMA range array (allocated for one range per
  * table range, even when coalescing needed fewer), the provider links, the
- * run types and the IOVA state.
+ * run records and the IOVA state.
  *
- * Context: Any context.
+ * Context: Any context; the caller keeps @map stable during the call.
  * Return: the number of bytes.
  */
 size_t dma_vec_map_bytes(const struct dma_vec_map *map)
@@ -764,10 +975,11 @@ size_t dma_vec_map_bytes(const struct dma_vec_map *map)
 
 	if (!map->ranges)
 		return bytes;
-	bytes += map->tbl->nr * sizeof(*map->ranges) +
-		 map->nr_links * sizeof(*map->links) + map->tbl->nr_runs;
+	bytes += map->nr_src * sizeof(*map->ranges) +
+		 map->nr_links * sizeof(*map->links) +
+		 map->nr_runs * (sizeof(*map->run_first) + 1);
 	if (map->iova)
-		bytes += dma_vec_iova_bytes();
+		bytes += dma_vec_iova_bytes(map);
 	return bytes;
 }
 EXPORT_SYMBOL_GPL(dma_vec_map_bytes);
@@ -790,47 +1002,97 @@ void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim)
 }
 EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
 
+/* Has every link on the provider's list gone (their unmaps are done)? */
+static bool dma_vec_provider_unlinked(struct dma_vec_provider *prov)
+{
+	unsigned long flags;
+	bool empty;
+
+	spin_lock_irqsave(&prov->__p2p.lock, flags);
+	empty = list_empty(&prov->__p2p.maps);
+	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+	return empty;
+}
+
 /**
  * dma_vec_provider_revoke - withdraw a provider's memory from all importers
  * @prov: the provider
  *
  * For a device reset or a memory move: new mappings of @prov fail with
- * -ENODEV, and every live mapping using it is detached and its importer's
- * invalidate callback called (once per mapping), after which the importer
- * stops DMA and unmaps.  The exporter must make the old addresses unusable
- * only after this returns.  Importers serialize their unmap with their
- * callback, so once this returns no mapping refers to @prov any more and
- * the exporter may destroy it, even before every importer has unmapped.
+ * -ENODEV, and every live mapping using it is detached from it, marked
+ * revoked, and its importer's invalidate callback called (once per
+ * mapping, with no lock held), after which the importer stops DMA and
+ * unmaps, from the callback or later.  Mappings being made fail with
+ * -ENODEV instead; mappings being unmapped are waited for.  The exporter
+ * must make the old addresses unusable only after this returns.  Once it
+ * returns no mapping refers to @prov any more: the exporter may destroy
+ * it, even before every importer has unmapped.  Revoking a revoked
+ * provider again calls nobody.  Concurrent revocations of one provider
+ * are allowed.
  *
- * Context: Process context; the callbacks run without the provider's lock.
+ * Context: Process context; may sleep (waits for unmaps in progress).  The
+ * callbacks run in this context without the provider's lock.
  */
 void dma_vec_provider_revoke(struct dma_vec_provider *prov)
 {
-	struct __dma_vec_map_link *l;
+	struct __dma_vec_map_link *l, *tmp;
 	unsigned long flags;
 
+	might_sleep();
 	spin_lock_irqsave(&prov->__p2p.lock, flags);
-	prov->__p2p.revoked = true;
-	while ((l = list_first_entry_or_null(&prov->__p2p.maps,
-					     struct __dma_vec_map_link, entry))) {
+	WRITE_ONCE(prov->__p2p.revoked, true);
+restart:
+	list_for_each_entry_safe(l, tmp, &prov->__p2p.maps, entry) {
 		struct dma_vec_map *map = l->map;
+		const struct dma_vec_map_ops *ops;
+		struct __dma_vec_revoker rv;
 		bool notify;
+		void *priv;
 
-		list_del_init(&l->entry);
-		WRITE_ONCE(l->prov, NULL);
-		/* Once per mapping, and never before it is complete. */
 		spin_lock(&map->lock);
-		notify = !(map->flags & (BIT(DMA_VEC_MAP_REVOKED) |
-					 BIT(DMA_VEC_MAP_LINKING)));
-		map->flags |= BIT(DMA_VEC_MAP_REVOKED);
-		spin_unlock(&map->lock);
-		if (!notify)
+		if (map->state == DMA_VEC_MAP_UNMAPPING) {
+			/* Its unmap takes the link off; waited for below. */
+			spin_unlock(&map->lock);
 			continue;
+		}
+		list_del_init(&l->entry);
+		l->prov = NULL;
+		/* Once per mapping, and never before it is complete. */
+		notify = map->state == DMA_VEC_MAP_LIVE && map->ops &&
+			 map->ops->invalidate &&
+			 !test_bit(DMA_VEC_MAP_REVOKED, &map->flags);
+		set_bit(DMA_VEC_MAP_REVOKED, &map->flags);
+		if (!notify) {
+			spin_unlock(&map->lock);
+			continue;
+		}
+		ops = map->ops;
+		priv = map->priv;
+		rv.task = current;
+		rv.unmapped = false;
+		map->revoker = &rv;
+		WRITE_ONCE(map->state, DMA_VEC_MAP_REVOKING);
+		spin_unlock(&map->lock);
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
-		if (map->ops && map->ops->invalidate)
-			map->ops->invalidate(map, map->priv);
+
+		lock_map_acquire(&dma_vec_invalidate_map);
+		ops->invalidate(map, priv);
+		lock_map_release(&dma_vec_invalidate_map);
+
+		if (!rv.unmapped) {
+			/* Still mapped: the importer unmaps it later. */
+			spin_lock_irqsave(&map->lock, flags);
+			map->revoker = NULL;
+			WRITE_ONCE(map->state, DMA_VEC_MAP_LIVE);
+			spin_unlock_irqrestore(&map->lock, flags);
+			/* Only the address is used: @map may be gone now. */
+			smp_mb();
+			wake_up_var(&map->state);
+		}
 		spin_lock_irqsave(&prov->__p2p.lock, flags);
+		goto restart;
 	}
 	spin_unlock_irqrestore(&prov->__p2p.lock, flags);
+	wait_var_event(&prov->__p2p.maps, dma_vec_provider_unlinked(prov));
 }
 EXPORT_SYMBOL_GPL(dma_vec_provider_revoke);
