@@ -12,6 +12,7 @@
 #include <linux/array_size.h>
 #include <linux/build_bug.h>
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
 
