@@ -3,7 +3,8 @@
  * Runs the KUnit suites of one shared test body (tests/kunit/X_kunit.c) as
  * ONE CMocka group: every case, and every parameter of a parameterised
  * case, is one CMocka test named "suite.case[/parameter]", wrapped in
- * dvt_setup()/dvt_teardown() (no leaks, no kmaps left, no unexpected WARN).
+ * dvt_sim_setup()/dvt_sim_teardown(): a fresh simulated machine, and after
+ * the case no leak, no kmap left, no unexpected WARN, DMA fault or mapping.
  * The KUnit API itself is the substitution header compat/include/kunit/test.h.
  */
 #include <stdarg.h>
@@ -214,14 +215,15 @@ static void shim_run(void **state)
 		fail_msg("%s failed", e->name);
 }
 
+/* A fresh simulated machine per case; no leak, fault or stray WARN after. */
 static int shim_setup(void **state)
 {
-	return dvt_setup(state);
+	return dvt_sim_setup(state);
 }
 
 static int shim_teardown(void **state)
 {
-	return dvt_teardown(state);
+	return dvt_sim_teardown(state);
 }
 
 static int shim_suites_init(void **state)
