@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the dma_vec core (lib/dma_vec.c): table building, lookup,
- * slicing, checkpoint/rollback, constrained iteration and sg_table interop.
+ * slicing, checkpoint/rollback, constrained iteration, sg_table interop and
+ * CPU copies.
  *
  * One body, two worlds: this file is a KUnit module in the kernel and, with
  * the substitution header compat/include/kunit/test.h, a CMocka executable
  * in userspace (tests/user/kunit_runner.c), where every case also runs under
  * the shim's leak and WARN checks.  So it uses only what both worlds have:
- * no struct page is ever dereferenced (the scatterlists carry made-up
- * addresses) and no memory behind a range is touched.  The cases that need
- * real memory are in dma_vec_mem_kunit.c (kernel) and tests/user/ (the
- * simulator's RAM, failure injection).
+ * the scatterlists carry made-up addresses whose struct pages are never
+ * dereferenced, and the copies reach whole pages from alloc_page() (in
+ * userspace, pages of the simulated RAM).  Kernel-only cases (vmalloc,
+ * kmalloc'ed memory behind a scatterlist, the DMA API) are in
+ * dma_vec_mem_kunit.c; userspace-only ones (failure injection, allocation
+ * counting, a byte model of random copies) in tests/user/.
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/dma_vec.h>
 #include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -177,6 +182,24 @@ static void dvk_snapshot_drop(struct kunit *test, struct dvk_snapshot *s)
 {
 	kunit_kfree(test, s->ranges);
 	kunit_kfree(test, s->runs);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
+
+/* A zeroed page of RAM, freed by KUnit. */
+static struct page *dvk_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_free_page, page));
+	return page;
+}
+
+static u8 dvk_pattern(size_t i)
+{
+	return (u8)(i * 7 + 3);
 }
 
 static u64 dvk_rnd(u64 *s)
@@ -1072,8 +1095,201 @@ static struct kunit_suite dma_vec_sg_suite = {
 	.test_cases = dma_vec_sg_cases,
 };
 
+/* ---- dma_vec_copy ---- */
+
+/*
+ * Four separately allocated pages, described out of order and with
+ * partial pages: page 2 from byte 100, page 0 whole, the first 50 bytes
+ * of page 3, 1000 bytes of page 1 from byte 7.
+ */
+static const struct {
+	unsigned int page;
+	unsigned int off;
+	unsigned int len;
+} dvk_copy_layout[] = {
+	{ 2, 100, PAGE_SIZE - 100 },
+	{ 0, 0, PAGE_SIZE },
+	{ 3, 0, 50 },
+	{ 1, 7, 1000 },
+};
+
+#define DVK_COPY_LEN	(2 * PAGE_SIZE + 950)
+
+static void dvk_copy_setup(struct kunit *test, struct dma_vec_table *tbl,
+			   struct page **pages)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		pages[i] = dvk_page(test);
+	for (i = 0; i < ARRAY_SIZE(dvk_copy_layout); i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_append(tbl,
+					       page_to_phys(pages[dvk_copy_layout[i].page]) +
+					       dvk_copy_layout[i].off,
+					       dvk_copy_layout[i].len, NULL,
+					       GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, dma_vec_len(tbl), DVK_COPY_LEN);
+}
+
+static void dvk_copy_pages(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_slice slice;
+	struct page *pages[4];
+	u8 *src, *dst;
+	size_t pos = 0;
+	unsigned int i;
+
+	dvk_copy_setup(test, tbl, pages);
+	src = kunit_kmalloc(test, DVK_COPY_LEN, GFP_KERNEL);
+	dst = kunit_kzalloc(test, DVK_COPY_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	for (pos = 0; pos < DVK_COPY_LEN; pos++)
+		src[pos] = dvk_pattern(pos);
+
+	dma_vec_slice_all(tbl, &slice);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_from_buf(&slice, src));
+
+	/* Each piece landed in its page, at its offset, nothing around it. */
+	pos = 0;
+	for (i = 0; i < ARRAY_SIZE(dvk_copy_layout); i++) {
+		u8 *va = page_address(pages[dvk_copy_layout[i].page]);
+		unsigned int off = dvk_copy_layout[i].off;
+		unsigned int len = dvk_copy_layout[i].len;
+
+		KUNIT_EXPECT_MEMEQ(test, va + off, src + pos, len);
+		if (off)
+			KUNIT_EXPECT_EQ(test, va[off - 1], 0);
+		if (off + len < PAGE_SIZE)
+			KUNIT_EXPECT_EQ(test, va[off + len], 0);
+		pos += len;
+	}
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
+	KUNIT_EXPECT_MEMEQ(test, dst, src, DVK_COPY_LEN);
+
+	/* A slice across three ranges. */
+	memset(dst, 0, DVK_COPY_LEN);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 50, PAGE_SIZE + 60,
+					       &slice));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
+	KUNIT_EXPECT_MEMEQ(test, dst, src + 50, PAGE_SIZE + 60);
+	KUNIT_EXPECT_EQ(test, dst[PAGE_SIZE + 60], 0);
+}
+
+/* A provider window at DVC_P0_BASE followed by a host page. */
+static struct dma_vec_provider *dvk_copy_mixed(struct kunit *test,
+					       struct dma_vec_table *tbl,
+					       struct page *page,
+					       void __iomem *cpu_addr)
+{
+	struct dma_vec_provider *prov;
+
+	/* A non-zero bus offset: copies must use CPU addresses only. */
+	prov = kunit_kzalloc(test, sizeof(*prov), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, prov);
+	prov->base = DVC_P0_BASE;
+	prov->size = 0x2000;
+	prov->bus_offset = 0x7000000000ULL;
+	prov->cpu_addr = cpu_addr;
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE + 0x800,
+						0x1000, prov, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, page_to_phys(page),
+						0x800, NULL, GFP_KERNEL));
+	return prov;
+}
+
+/*
+ * Provider memory is reached through the provider's CPU mapping.  A
+ * kmalloc'ed buffer stands in for the iomem mapping of a BAR window, which
+ * memcpy_toio() accepts unless the architecture uses CONFIG_INDIRECT_IOMEM
+ * (UML with virtio PCI), whose accessors only take ioremap()ed cookies.
+ */
+static void dvk_copy_provider(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct page *page = dvk_page(test);
+	struct dma_vec_slice slice;
+	u8 *bar, *src, *dst;
+	size_t i;
+
+	if (IS_ENABLED(CONFIG_INDIRECT_IOMEM))
+		kunit_skip(test, "CONFIG_INDIRECT_IOMEM: iomem needs ioremap()");
+
+	bar = kunit_kzalloc(test, 0x2000, GFP_KERNEL);
+	src = kunit_kmalloc(test, 0x1800, GFP_KERNEL);
+	dst = kunit_kzalloc(test, 0x1800, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bar);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	for (i = 0; i < 0x1800; i++)
+		src[i] = dvk_pattern(i);
+	dvk_copy_mixed(test, tbl, page, (void __force __iomem *)bar);
+
+	dma_vec_slice_all(tbl, &slice);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_from_buf(&slice, src));
+	KUNIT_EXPECT_MEMEQ(test, bar + 0x800, src, 0x1000);
+	KUNIT_EXPECT_EQ(test, bar[0x7ff], 0);
+	KUNIT_EXPECT_EQ(test, bar[0x1800], 0);
+	KUNIT_EXPECT_MEMEQ(test, page_address(page), src + 0x1000, 0x800);
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
+	KUNIT_EXPECT_MEMEQ(test, dst, src, 0x1800);
+
+	/* A window across the BAR/host boundary. */
+	memset(dst, 0, 0x1800);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0xff0, 0x20, &slice));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
+	KUNIT_EXPECT_MEMEQ(test, dst, src + 0xff0, 0x20);
+	KUNIT_EXPECT_EQ(test, dst[0x20], 0);
+
+	/* An empty slice copies nothing and succeeds. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 5, 0, &slice));
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_to_buf(&slice, NULL), 0);
+}
+
+/* Without a CPU mapping nothing is copied, not even the host memory. */
+static void dvk_copy_provider_unmapped(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct page *page = dvk_page(test);
+	struct dma_vec_slice slice;
+	u8 *buf;
+
+	buf = kunit_kmalloc(test, 0x1800, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, 0xa5, 0x1800);
+	dvk_copy_mixed(test, tbl, page, NULL);
+
+	dma_vec_slice_all(tbl, &slice);
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, buf), -EOPNOTSUPP);
+	KUNIT_EXPECT_TRUE(test, mem_is_zero(page_address(page), PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_to_buf(&slice, buf), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
+
+	/* The host part alone is fine. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x1000, 0x800, &slice));
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, buf), 0);
+	KUNIT_EXPECT_MEMEQ(test, page_address(page), buf, 0x800);
+}
+
+static struct kunit_case dma_vec_copy_cases[] = {
+	KUNIT_CASE(dvk_copy_pages),
+	KUNIT_CASE(dvk_copy_provider),
+	KUNIT_CASE(dvk_copy_provider_unmapped),
+	{}
+};
+
+static struct kunit_suite dma_vec_copy_suite = {
+	.name = "dma_vec_copy",
+	.test_cases = dma_vec_copy_cases,
+};
+
 kunit_test_suites(&dma_vec_build_suite, &dma_vec_lookup_suite,
-		  &dma_vec_iter_suite, &dma_vec_sg_suite);
+		  &dma_vec_iter_suite, &dma_vec_sg_suite, &dma_vec_copy_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_vec");
 MODULE_LICENSE("GPL");

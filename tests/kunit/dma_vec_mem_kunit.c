@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for dma_vec (lib/dma_vec.c) that need a real kernel: vmalloc
- * backed tables, real pages behind the ranges (sg_table export and import,
- * kmap_local_pfn() copies) and the DMA API of a KUnit device.
+ * backed tables, kmalloc'ed memory and real pages behind scatterlists
+ * (sg_virt(), sg_copy_to_buffer(), sg_alloc_table_from_pages()) and the DMA
+ * API of a KUnit device.
  *
  * Everything that runs in both worlds is in dma_vec_kunit.c, which the
  * userspace build runs too; the userspace-only counterparts of these cases
@@ -56,21 +57,6 @@ static struct page *dvk_page(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, dvk_free_page, page));
 	return page;
-}
-
-/*
- * A provider described by hand: the core only reads a provider's
- * description; creating providers is the business of the P2P layer, which
- * lib/ does not depend on.
- */
-static void dvk_describe(struct dma_vec_provider *prov, phys_addr_t base,
-			 u64 size, u64 bus_offset, void __iomem *cpu_addr)
-{
-	prov->owner = NULL;
-	prov->cpu_addr = cpu_addr;
-	prov->base = base;
-	prov->size = size;
-	prov->bus_offset = bus_offset;
 }
 
 static u8 dvk_pattern(size_t i)
@@ -339,184 +325,7 @@ static struct kunit_suite dma_vec_mem_suite = {
 	.test_cases = dma_vec_mem_cases,
 };
 
-/* ---- dma_vec_copy ---- */
-
-/*
- * Four separately allocated pages, described out of order and with
- * partial pages: page 2 from byte 100, page 0 whole, the first 50 bytes
- * of page 3, 1000 bytes of page 1 from byte 7.
- */
-static const struct {
-	unsigned int page;
-	unsigned int off;
-	unsigned int len;
-} dvk_copy_layout[] = {
-	{ 2, 100, PAGE_SIZE - 100 },
-	{ 0, 0, PAGE_SIZE },
-	{ 3, 0, 50 },
-	{ 1, 7, 1000 },
-};
-
-#define DVK_COPY_LEN	(2 * PAGE_SIZE + 950)
-
-static void dvk_copy_setup(struct kunit *test, struct dma_vec_table *tbl,
-			   struct page **pages)
-{
-	unsigned int i;
-
-	for (i = 0; i < 4; i++)
-		pages[i] = dvk_page(test);
-	for (i = 0; i < ARRAY_SIZE(dvk_copy_layout); i++)
-		KUNIT_ASSERT_EQ(test, 0,
-				dma_vec_append(tbl,
-					       page_to_phys(pages[dvk_copy_layout[i].page]) +
-					       dvk_copy_layout[i].off,
-					       dvk_copy_layout[i].len, NULL,
-					       GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, dma_vec_len(tbl), DVK_COPY_LEN);
-}
-
-static void dvk_copy_pages(struct kunit *test)
-{
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct dma_vec_slice slice;
-	struct page *pages[4];
-	u8 *src, *dst;
-	size_t pos = 0;
-	unsigned int i;
-
-	dvk_copy_setup(test, tbl, pages);
-	src = kunit_kmalloc(test, DVK_COPY_LEN, GFP_KERNEL);
-	dst = kunit_kzalloc(test, DVK_COPY_LEN, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, src);
-	KUNIT_ASSERT_NOT_NULL(test, dst);
-	for (pos = 0; pos < DVK_COPY_LEN; pos++)
-		src[pos] = dvk_pattern(pos);
-
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_from_buf(&slice, src));
-
-	/* Each piece landed in its page, at its offset, nothing around it. */
-	pos = 0;
-	for (i = 0; i < ARRAY_SIZE(dvk_copy_layout); i++) {
-		u8 *va = page_address(pages[dvk_copy_layout[i].page]);
-		unsigned int off = dvk_copy_layout[i].off;
-		unsigned int len = dvk_copy_layout[i].len;
-
-		KUNIT_EXPECT_MEMEQ(test, va + off, src + pos, len);
-		if (off)
-			KUNIT_EXPECT_EQ(test, va[off - 1], 0);
-		if (off + len < PAGE_SIZE)
-			KUNIT_EXPECT_EQ(test, va[off + len], 0);
-		pos += len;
-	}
-
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
-	KUNIT_EXPECT_MEMEQ(test, dst, src, DVK_COPY_LEN);
-
-	/* A slice across three ranges. */
-	memset(dst, 0, DVK_COPY_LEN);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 50, PAGE_SIZE + 60,
-					       &slice));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
-	KUNIT_EXPECT_MEMEQ(test, dst, src + 50, PAGE_SIZE + 60);
-	KUNIT_EXPECT_EQ(test, dst[PAGE_SIZE + 60], 0);
-}
-
-/* A provider window at DVC_P0_BASE followed by a host page. */
-static struct dma_vec_provider *dvk_copy_mixed(struct kunit *test,
-					       struct dma_vec_table *tbl,
-					       struct page *page,
-					       void __iomem *cpu_addr)
-{
-	struct dma_vec_provider *prov;
-
-	prov = kunit_kzalloc(test, sizeof(*prov), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, prov);
-	dvk_describe(prov, DVC_P0_BASE, 0x2000, 0, cpu_addr);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE + 0x800,
-						0x1000, prov, GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, page_to_phys(page),
-						0x800, NULL, GFP_KERNEL));
-	return prov;
-}
-
-/*
- * Provider memory is reached through the provider's CPU mapping.  A
- * kmalloc'ed buffer stands in for the iomem mapping of a BAR window, which
- * memcpy_toio() accepts unless the architecture uses CONFIG_INDIRECT_IOMEM
- * (UML with virtio PCI), whose accessors only take ioremap()ed cookies.
- */
-static void dvk_copy_provider(struct kunit *test)
-{
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct page *page = dvk_page(test);
-	struct dma_vec_slice slice;
-	u8 *bar, *src, *dst;
-	size_t i;
-
-	if (IS_ENABLED(CONFIG_INDIRECT_IOMEM))
-		kunit_skip(test, "CONFIG_INDIRECT_IOMEM: iomem needs ioremap()");
-
-	bar = kunit_kzalloc(test, 0x2000, GFP_KERNEL);
-	src = kunit_kmalloc(test, 0x1800, GFP_KERNEL);
-	dst = kunit_kzalloc(test, 0x1800, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, bar);
-	KUNIT_ASSERT_NOT_NULL(test, src);
-	KUNIT_ASSERT_NOT_NULL(test, dst);
-	for (i = 0; i < 0x1800; i++)
-		src[i] = dvk_pattern(i);
-	dvk_copy_mixed(test, tbl, page, (void __force __iomem *)bar);
-
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_from_buf(&slice, src));
-	KUNIT_EXPECT_MEMEQ(test, bar + 0x800, src, 0x1000);
-	KUNIT_EXPECT_EQ(test, bar[0x7ff], 0);
-	KUNIT_EXPECT_EQ(test, bar[0x1800], 0);
-	KUNIT_EXPECT_MEMEQ(test, page_address(page), src + 0x1000, 0x800);
-
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
-	KUNIT_EXPECT_MEMEQ(test, dst, src, 0x1800);
-}
-
-/* Without a CPU mapping nothing is copied, not even the host memory. */
-static void dvk_copy_provider_unmapped(struct kunit *test)
-{
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct page *page = dvk_page(test);
-	struct dma_vec_slice slice;
-	u8 *buf;
-
-	buf = kunit_kmalloc(test, 0x1800, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	memset(buf, 0xa5, 0x1800);
-	dvk_copy_mixed(test, tbl, page, NULL);
-
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, buf), -EOPNOTSUPP);
-	KUNIT_EXPECT_TRUE(test, mem_is_zero(page_address(page), PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, dma_vec_copy_to_buf(&slice, buf), -EOPNOTSUPP);
-	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
-
-	/* The host part alone is fine. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x1000, 0x800, &slice));
-	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, buf), 0);
-	KUNIT_EXPECT_MEMEQ(test, page_address(page), buf, 0x800);
-}
-
-static struct kunit_case dma_vec_copy_cases[] = {
-	KUNIT_CASE(dvk_copy_pages),
-	KUNIT_CASE(dvk_copy_provider),
-	KUNIT_CASE(dvk_copy_provider_unmapped),
-	{}
-};
-
-static struct kunit_suite dma_vec_copy_suite = {
-	.name = "dma_vec_copy",
-	.test_cases = dma_vec_copy_cases,
-};
-
-kunit_test_suites(&dma_vec_mem_suite, &dma_vec_copy_suite);
+kunit_test_suite(dma_vec_mem_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_vec on real memory");
 MODULE_LICENSE("GPL");
