@@ -9,6 +9,8 @@
  */
 #include <kunit/test.h>
 #include <rdma/dma_vec.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -108,12 +110,7 @@ static const struct dvk_mr_case dvk_mr_cases[] = {
 	  SZ_2M, 16, { 0x40000000, 0x40200000 }, 2, 0x300000 },
 };
 
-static void dvk_mr_case_desc(const struct dvk_mr_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(dvk_mr, dvk_mr_cases, dvk_mr_case_desc);
+KUNIT_ARRAY_PARAM_DESC(dvk_mr, dvk_mr_cases, name);
 
 static void dvk_mr_pages(struct kunit *test)
 {
@@ -201,12 +198,7 @@ static const struct dvk_pgsz_case dvk_pgsz_cases[] = {
 	  { 0x40100000, SZ_1M } }, 2, DVK_PGSZ, 0x40000000, SZ_2M },
 };
 
-static void dvk_pgsz_case_desc(const struct dvk_pgsz_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(dvk_pgsz, dvk_pgsz_cases, dvk_pgsz_case_desc);
+KUNIT_ARRAY_PARAM_DESC(dvk_pgsz, dvk_pgsz_cases, name);
 
 static void dvk_best_page_size(struct kunit *test)
 {
