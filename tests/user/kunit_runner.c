@@ -5,24 +5,16 @@
  * case, is one CMocka test named "suite.case[/parameter]", wrapped in
  * dvt_sim_setup()/dvt_sim_teardown(): a fresh simulated machine, and after
  * the case no leak, no kmap left, no unexpected WARN, DMA fault or mapping.
- * The KUnit API itself is the substitution header compat/include/kunit/test.h.
+ * The KUnit API itself is the substitution header compat/include/kunit/test.h,
+ * implemented by kunit_shim.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <kunit/test.h>
-#include <linux/overflow.h>
-#include <linux/slab.h>
 
 #include "helpers.h"
-
-struct kunit_shim_action {
-	kunit_action_t *fn;
-	void *ctx;
-	struct kunit_shim_action *next;
-};
 
 /* One CMocka test: a case and one of its parameters. */
 struct kunit_shim_entry {
@@ -34,187 +26,39 @@ struct kunit_shim_entry {
 
 static struct kunit shim_test;
 
-void kunit_shim_fail(struct kunit *test, const char *file, int line,
-		     const char *fmt, ...)
+/* The suite's init, the case, then the suite's exit, whatever happened. */
+static void shim_case(struct kunit *test, const void *arg)
 {
-	va_list ap;
+	const struct kunit_shim_entry *e = arg;
 
-	test->failed = true;
-	print_error("%s:%d: %s: ", file, line, test->name);
-	va_start(ap, fmt);
-	vprint_error(fmt, ap);
-	va_end(ap);
-	print_error("\n");
+	if (e->suite->init && e->suite->init(test))
+		KUNIT_FAIL(test, "suite init failed");
+	else
+		e->kcase->run_case(test);
 }
 
-void kunit_shim_note(struct kunit *test, const char *fmt, ...)
+static void shim_exit(struct kunit *test, const void *arg)
 {
-	va_list ap;
+	const struct kunit_shim_entry *e = arg;
 
-	(void)test;
-	if (!strcmp(fmt, " "))
-		return;
-	print_error("        ");
-	va_start(ap, fmt);
-	vprint_error(fmt + 1, ap);
-	va_end(ap);
-	print_error("\n");
-}
-
-void kunit_shim_abort(struct kunit *test)
-{
-	longjmp(*test->abort, 1);
-}
-
-void kunit_shim_skip(struct kunit *test, bool abort, const char *fmt, ...)
-{
-	va_list ap;
-
-	test->skipped = true;
-	print_message("  %s: skipped: ", test->name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	print_message("\n");
-	if (abort)
-		kunit_shim_abort(test);
-}
-
-void kunit_shim_log(struct kunit *test, const char *fmt, ...)
-{
-	va_list ap;
-
-	print_message("  %s: ", test->name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	print_message("\n");
-}
-
-size_t kunit_shim_mismatch(const void *a, const void *b, size_t size)
-{
-	const u8 *x = a, *y = b;
-	size_t i;
-
-	for (i = 0; i < size && x[i] == y[i]; i++)
-		;
-	return i;
-}
-
-int kunit_add_action(struct kunit *test, kunit_action_t *action, void *ctx)
-{
-	struct kunit_shim_action *a = malloc(sizeof(*a));
-
-	if (!a)
-		return -ENOMEM;
-	a->fn = action;
-	a->ctx = ctx;
-	a->next = test->actions;
-	test->actions = a;
-	return 0;
-}
-
-int kunit_add_action_or_reset(struct kunit *test, kunit_action_t *action,
-			      void *ctx)
-{
-	int ret = kunit_add_action(test, action, ctx);
-
-	if (ret)
-		action(ctx);
-	return ret;
-}
-
-/* Unlink the newest matching action; NULL if there is none. */
-static struct kunit_shim_action *shim_unlink(struct kunit *test,
-					     kunit_action_t *action, void *ctx)
-{
-	struct kunit_shim_action **p, *a;
-
-	for (p = &test->actions; *p; p = &(*p)->next) {
-		a = *p;
-		if (a->fn == action && a->ctx == ctx) {
-			*p = a->next;
-			return a;
-		}
-	}
-	return NULL;
-}
-
-void kunit_remove_action(struct kunit *test, kunit_action_t *action, void *ctx)
-{
-	free(shim_unlink(test, action, ctx));
-}
-
-void kunit_release_action(struct kunit *test, kunit_action_t *action,
-			  void *ctx)
-{
-	struct kunit_shim_action *a = shim_unlink(test, action, ctx);
-
-	if (a) {
-		a->fn(a->ctx);
-		free(a);
-	}
-}
-
-static void shim_kfree_action(void *p)
-{
-	kfree(p);
-}
-
-void *kunit_kmalloc_array(struct kunit *test, size_t n, size_t size, gfp_t gfp)
-{
-	size_t bytes;
-	void *p;
-
-	if (check_mul_overflow(n, size, &bytes))
-		return NULL;
-	p = kmalloc(bytes, gfp);
-	if (p && kunit_add_action_or_reset(test, shim_kfree_action, p))
-		return NULL;
-	return p;
-}
-
-void kunit_kfree(struct kunit *test, const void *ptr)
-{
-	if (ptr)
-		kunit_release_action(test, shim_kfree_action, (void *)ptr);
-}
-
-/* Run the deferred actions, last registered first. */
-static void shim_cleanup(struct kunit *test)
-{
-	struct kunit_shim_action *a;
-
-	while ((a = test->actions)) {
-		test->actions = a->next;
-		a->fn(a->ctx);
-		free(a);
-	}
+	if (e->suite->exit)
+		e->suite->exit(test);
 }
 
 static void shim_run(void **state)
 {
 	struct kunit_shim_entry *e = *state;
 	struct kunit *test = &shim_test;
-	static jmp_buf env;
 
 	memset(test, 0, sizeof(*test));
 	test->param_value = e->param;
 	test->name = e->name;
-	test->abort = &env;
-	if (!setjmp(env)) {
-		if (e->suite->init && e->suite->init(test))
-			KUNIT_FAIL(test, "suite init failed");
-		else
-			e->kcase->run_case(test);
-	}
-	if (!setjmp(env) && e->suite->exit)
-		e->suite->exit(test);
-	shim_cleanup(test);
+	dvt_kunit_run(test, shim_case, e);
+	dvt_kunit_run(test, shim_exit, e);
+	dvt_kunit_end(test);
 	if (test->failed)
 		fail_msg("%s failed", e->name);
 }
-
 /* A fresh simulated machine per case; no leak, fault or stray WARN after. */
 static int shim_setup(void **state)
 {
