@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Case tables shared by the dma_vec test suites: the CMocka suites in
- * tests/user and the KUnit suites in tests/kunit run the same cases, so a
- * behaviour proven in userspace is proven again in a real kernel.
- *
- * Only data lives here; each framework has its own test bodies.
+ * Case tables of the dma_vec tests.  The bodies that run them are written
+ * once, in tests/kunit/ (KUnit in the kernel, CMocka in userspace through
+ * compat/include/kunit/test.h), so a behaviour proven in userspace is proven
+ * again in a real kernel.  The userspace-only suites (failure injection, the
+ * simulated platform) run the same tables.
  */
 #ifndef _DMA_VEC_CASES_H
 #define _DMA_VEC_CASES_H
@@ -183,8 +183,10 @@ struct dvc_chunk {
  * @unlimited: walk with NULL limits
  * @lim: limits when not @unlimited
  * @nr_chunks: expected number of chunks
- * @chunks: the expected chunks when @nr_chunks <= DVC_MAX_CHUNKS; for
- *	longer walks only the first two are given and checked
+ * @chunks: every expected chunk when @nr_chunks <= DVC_MAX_CHUNKS; for
+ *	longer walks only the first two, the others being checked against
+ *	the limits alone.  A walk never yields an empty chunk, so an unlisted
+ *	(all-zero) entry that should have been listed fails the case.
  */
 struct dvc_chunk_case {
 	const char *name;

@@ -1,51 +1,78 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for dma_vec (lib/dma_vec.c)
+ * KUnit tests for the dma_vec core (lib/dma_vec.c): table building, lookup,
+ * slicing, checkpoint/rollback, constrained iteration, sg_table interop and
+ * CPU copies.
  *
- * The table-driven cases come from dma_vec_cases.h, shared with the
- * userspace CMocka suites.  The other cases need a real kernel: vmalloc
- * backed tables, struct page, kmap_local_pfn() and the DMA API.
+ * One body, two worlds: this file is a KUnit module in the kernel and, with
+ * the substitution header compat/include/kunit/test.h, a CMocka executable
+ * in userspace (tests/user/kunit_runner.c), where every case also runs under
+ * the shim's leak and WARN checks.  So it uses only what both worlds have:
+ * the scatterlists carry made-up addresses whose struct pages are never
+ * dereferenced, and the copies reach whole pages from alloc_page() (in
+ * userspace, pages of the simulated RAM).  Kernel-only cases (vmalloc,
+ * kmalloc'ed memory behind a scatterlist, the DMA API) are in
+ * dma_vec_mem_kunit.c; userspace-only ones (failure injection, allocation
+ * counting, a byte model of random copies) in tests/user/.
  */
-#include <kunit/device.h>
 #include <kunit/resource.h>
 #include <kunit/test.h>
-#include <linux/dma-mapping.h>
-/* Defines struct dma_vec: included to prove dma_vec.h does not clash. */
-#include <linux/dmaengine.h>
 #include <linux/dma_vec.h>
+#include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pfn.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/vmalloc.h>
 
 #include "dma_vec_cases.h"
 #include "dma_vec_kunit.h"
 
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
-			    struct sg_table *);
+/* The providers of dvc_providers, described with no owner or mapping. */
+static struct dma_vec_provider *dvk_providers(struct kunit *test)
+{
+	struct dma_vec_provider *provs;
+	unsigned int i;
+
+	provs = kunit_kcalloc(test, DVC_NR_PROVIDERS, sizeof(*provs),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, provs);
+	for (i = 0; i < DVC_NR_PROVIDERS; i++) {
+		provs[i].base = dvc_providers[i].base;
+		provs[i].size = dvc_providers[i].size;
+		provs[i].bus_offset = dvc_providers[i].bus_offset;
+	}
+	return provs;
+}
+
+static struct dma_vec_provider *dvk_prov(struct dma_vec_provider *provs,
+					 int idx)
+{
+	return idx == DVC_HOST ? NULL : &provs[idx];
+}
+
+/* Append each range, asserting success. */
+static void dvk_build(struct kunit *test, struct dma_vec_table *tbl,
+		      struct dma_vec_provider *provs,
+		      const struct dvc_range *r, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ_MSG(test, 0,
+				    dma_vec_append(tbl, r[i].paddr, r[i].len,
+						   dvk_prov(provs, r[i].prov),
+						   GFP_KERNEL),
+				    "range %u", i);
+}
+
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
 
-/* An sg_table freed by KUnit; the caller fills it with sg_alloc_*(). */
-static struct sg_table *dvk_sgt(struct kunit *test)
-{
-	struct sg_table *sgt;
-
-	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	return sgt;
-}
-
-static void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
-{
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
-}
-
-/* A page freed by KUnit, zeroed. */
+/* A zeroed page of RAM, freed by KUnit. */
 static struct page *dvk_page(struct kunit *test)
 {
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
@@ -56,85 +83,273 @@ static struct page *dvk_page(struct kunit *test)
 	return page;
 }
 
-/* The providers of dvc_providers, with no owner and no CPU mapping. */
-/*
- * The core only reads a provider's description; creating providers is the
- * business of the P2P layer, which lib/ does not depend on.
- */
-static void dvk_describe(struct dma_vec_provider *prov, phys_addr_t base,
-			 u64 size, u64 bus_offset, void __iomem *cpu_addr)
-{
-	prov->owner = NULL;
-	prov->cpu_addr = cpu_addr;
-	prov->base = base;
-	prov->size = size;
-	prov->bus_offset = bus_offset;
-}
-
-static struct dma_vec_provider *dvk_providers(struct kunit *test)
-{
-	struct dma_vec_provider *provs;
-	unsigned int i;
-
-	provs = kunit_kcalloc(test, DVC_NR_PROVIDERS, sizeof(*provs),
-			      GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, provs);
-	for (i = 0; i < DVC_NR_PROVIDERS; i++)
-		dvk_describe(&provs[i], dvc_providers[i].base,
-			     dvc_providers[i].size,
-			     dvc_providers[i].bus_offset, NULL);
-	return provs;
-}
-
-static struct dma_vec_provider *dvk_prov(struct dma_vec_provider *provs,
-					 int idx)
-{
-	return idx == DVC_HOST ? NULL : &provs[idx];
-}
-
 static u8 dvk_pattern(size_t i)
 {
 	return (u8)(i * 7 + 3);
+}
+
+static u64 dvk_rnd(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
 }
 
 /* ---- dma_vec_build ---- */
 
 KUNIT_ARRAY_PARAM_DESC(dvk_build, dvc_build_cases, name);
 
+/* A failed append leaves the table exactly as it was. */
 static void dvk_build_case(struct kunit *test)
 {
 	const struct dvc_build_case *c = test->param_value;
 	struct dma_vec_provider *provs = dvk_providers(test);
 	struct dma_vec_table *tbl = dvk_table(test);
-	const struct dma_vec_prange *r;
+	struct dvk_snapshot snap;
 	unsigned int i;
 	u64 total = 0;
 
 	for (i = 0; i < c->nr_ops; i++) {
 		const struct dvc_append *op = &c->ops[i];
 
+		dvk_snapshot_take(test, &snap, tbl);
 		KUNIT_EXPECT_EQ_MSG(test, op->ret,
 				    dma_vec_append(tbl, op->paddr, op->len,
 						   dvk_prov(provs, op->prov),
 						   GFP_KERNEL),
 				    "append %u", i);
+		if (op->ret)
+			dvk_snapshot_check(test, &snap, tbl);
+		dvk_snapshot_drop(test, &snap);
 	}
 
+	dvk_check_invariants(test, tbl);
 	KUNIT_ASSERT_EQ(test, dma_vec_nr_ranges(tbl), c->nr_ranges);
 	KUNIT_EXPECT_EQ(test, tbl->nr_runs, c->nr_runs);
-	for (i = 0; i < dma_vec_nr_ranges(tbl); i++) {
-		r = &tbl->ranges[i];
-		KUNIT_EXPECT_EQ_MSG(test, r->paddr, c->ranges[i].paddr,
-				    "range %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, r->len, c->ranges[i].len,
+	for (i = 0; i < c->nr_ranges; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, tbl->ranges[i].paddr,
+				    c->ranges[i].paddr, "range %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, tbl->ranges[i].len, c->ranges[i].len,
 				    "range %u", i);
 		KUNIT_EXPECT_PTR_EQ_MSG(test, dma_vec_range_provider(tbl, i),
 					dvk_prov(provs, c->ranges[i].prov),
 					"range %u", i);
-		total += r->len;
+		total += c->ranges[i].len;
 	}
 	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), total);
 }
+
+static void dvk_range_sizes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct dma_vec_prange), 16);
+	KUNIT_EXPECT_EQ(test, sizeof(struct dma_vec_drange), 16);
+}
+
+/* An empty table allocates nothing and holds nothing. */
+static void dvk_empty_table(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_slice slice;
+	u64 off = 7;
+
+	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 0ULL);
+	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 0U);
+	KUNIT_EXPECT_NULL(test, tbl->ranges);
+	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, 0, &off), -ERANGE);
+	KUNIT_EXPECT_EQ(test, off, 7ULL);
+	KUNIT_EXPECT_EQ(test, dma_vec_table_bytes(tbl), sizeof(*tbl));
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, 0, 0, &slice), 0);
+	KUNIT_EXPECT_EQ(test, slice.len, 0ULL);
+	dvk_check_invariants(test, tbl);
+	/* Releasing twice is fine. */
+	dma_vec_table_release(tbl);
+	dma_vec_table_release(tbl);
+	KUNIT_EXPECT_NULL(test, tbl->ranges);
+}
+
+/* Reserved capacity serves later appends without reallocating. */
+static void dvk_reserve(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_prange *ranges;
+	unsigned int i, cap;
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_table_reserve(tbl, 100, GFP_KERNEL));
+	KUNIT_ASSERT_GE(test, tbl->cap, 100U);
+	ranges = tbl->ranges;
+	cap = tbl->cap;
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_append(tbl, (phys_addr_t)i * 0x2000,
+					       0x1000, NULL, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, tbl->ranges, ranges);
+	KUNIT_EXPECT_EQ(test, tbl->cap, cap);
+	/* Reserving less than what is there is a no-op. */
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_table_reserve(tbl, 10, GFP_KERNEL));
+	KUNIT_EXPECT_PTR_EQ(test, tbl->ranges, ranges);
+	KUNIT_EXPECT_EQ(test, dma_vec_table_reserve(tbl, DMA_VEC_MAX_RANGES + 1,
+						    GFP_KERNEL), -E2BIG);
+	KUNIT_EXPECT_EQ(test, tbl->nr, 100U);
+	dvk_check_invariants(test, tbl);
+}
+
+/* 2^20 discontiguous pages: the table grows, nothing merges. */
+static void dvk_many_ranges(struct kunit *test)
+{
+	const unsigned int n = 1U << 20;
+	struct dma_vec_table *tbl = dvk_table(test);
+	unsigned int i;
+	size_t bytes;
+	u64 off;
+
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ_MSG(test, 0,
+				    dma_vec_append(tbl, (phys_addr_t)i * 0x4000,
+						   0x1000, NULL, GFP_KERNEL),
+				    "append %u", i);
+	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), n);
+	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), (u64)n * 0x1000);
+	/* 16 bytes a range plus lookup marks (half a byte a range). */
+	bytes = dma_vec_table_bytes(tbl);
+	KUNIT_EXPECT_GE(test, bytes, (size_t)n * 16);
+	KUNIT_EXPECT_LE(test, bytes,
+			sizeof(*tbl) + (size_t)tbl->cap * 16 + tbl->cap / 2 + 8);
+	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 1U);
+	KUNIT_EXPECT_NULL(test, tbl->xruns);
+
+	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, 0, &off), 0);
+	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, (u64)n * 0x1000 - 1, &off),
+			n - 1);
+	KUNIT_EXPECT_EQ(test, off, 0xfffULL);
+	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, 12345ULL * 0x1000 + 17, &off),
+			12345);
+	KUNIT_EXPECT_EQ(test, off, 17ULL);
+	KUNIT_EXPECT_NULL(test, dma_vec_range_provider(tbl, n - 1));
+
+	dma_vec_table_release(tbl);
+	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 0U);
+	KUNIT_EXPECT_NULL(test, tbl->ranges);
+}
+
+/* Alternate host and provider: every range is a run of its own. */
+static void dvk_runs_grow(struct kunit *test)
+{
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_table *tbl = dvk_table(test);
+	unsigned int i;
+
+	for (i = 0; i < 200; i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_append(tbl,
+					       (i & 1 ? DVC_P0_BASE : 0) +
+					       (phys_addr_t)i * 0x2000, 0x1000,
+					       i & 1 ? &provs[0] : NULL,
+					       GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, tbl->nr, 200U);
+	KUNIT_ASSERT_EQ(test, tbl->nr_runs, 200U);
+	for (i = 0; i < 200; i++) {
+		KUNIT_EXPECT_EQ(test, dma_vec_run(tbl, i)->first, i);
+		KUNIT_EXPECT_EQ(test, dma_vec_run_end(tbl, i), i + 1);
+	}
+	dvk_check_invariants(test, tbl);
+	KUNIT_EXPECT_GE(test, dma_vec_table_bytes(tbl),
+			sizeof(*tbl) + 200 * 16 +
+			199 * sizeof(struct dma_vec_run));
+}
+
+static void dvk_walk_ranges(struct kunit *test)
+{
+	static const struct dvc_range in[] = {
+		{ 0x1000, 0x1000, DVC_HOST }, { 0x5000, 0x2000, DVC_HOST },
+		{ DVC_P0_BASE, 0x3000, 0 },
+	};
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_iter it;
+	unsigned int seen = 0;
+
+	dvk_build(test, tbl, provs, in, ARRAY_SIZE(in));
+	dma_vec_for_each_range(tbl, &it) {
+		KUNIT_ASSERT_LT(test, seen, ARRAY_SIZE(in));
+		KUNIT_EXPECT_EQ(test, it.idx, seen);
+		KUNIT_EXPECT_EQ(test, it.paddr, in[seen].paddr);
+		KUNIT_EXPECT_EQ(test, it.len, in[seen].len);
+		KUNIT_EXPECT_PTR_EQ(test, it.provider,
+				    dvk_prov(provs, in[seen].prov));
+		seen++;
+	}
+	KUNIT_EXPECT_EQ(test, seen, 3U);
+	KUNIT_EXPECT_EQ(test, dma_vec_run_end(tbl, 0), 2U);
+	KUNIT_EXPECT_EQ(test, dma_vec_run_end(tbl, 1), 3U);
+}
+
+/*
+ * A rollback undoes every kind of append: growth of the last range, new
+ * ranges, new provider runs, and the growth of the arrays behind them.
+ */
+static void dvk_checkpoint_rollback(struct kunit *test)
+{
+	static const struct dvc_range pre[] = {
+		{ 0x1000, 0x1000, DVC_HOST }, { DVC_P0_BASE, 0x1000, 0 },
+	};
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_checkpoint cp;
+	struct dvk_snapshot snap;
+	unsigned int i;
+
+	/* Rolling back to an empty table. */
+	dma_vec_checkpoint(tbl, &cp);
+	dvk_build(test, tbl, provs, pre, ARRAY_SIZE(pre));
+	dma_vec_rollback(tbl, &cp);
+	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 0U);
+	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 0ULL);
+	dvk_check_invariants(test, tbl);
+
+	dvk_build(test, tbl, provs, pre, ARRAY_SIZE(pre));
+	dvk_snapshot_take(test, &snap, tbl);
+	dma_vec_checkpoint(tbl, &cp);
+	/* Merges into the last range, then new ranges and runs. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE + 0x1000,
+						0x1000, &provs[0], GFP_KERNEL));
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_append(tbl,
+					       (i & 1 ? DVC_P1_BASE : 0x100000) +
+					       (phys_addr_t)i * 0x2000, 0x1000,
+					       i & 1 ? &provs[1] : NULL,
+					       GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 102U);
+	dma_vec_rollback(tbl, &cp);
+	dvk_snapshot_check(test, &snap, tbl);
+
+	/* The table is fully usable afterwards. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P1_BASE, 0x1000,
+						&provs[1], GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 3U);
+	KUNIT_EXPECT_PTR_EQ(test, dma_vec_range_provider(tbl, 2), &provs[1]);
+	dvk_check_invariants(test, tbl);
+}
+
+static struct kunit_case dma_vec_build_cases[] = {
+	KUNIT_CASE_PARAM(dvk_build_case, dvk_build_gen_params),
+	KUNIT_CASE(dvk_range_sizes),
+	KUNIT_CASE(dvk_empty_table),
+	KUNIT_CASE(dvk_reserve),
+	KUNIT_CASE(dvk_many_ranges),
+	KUNIT_CASE(dvk_runs_grow),
+	KUNIT_CASE(dvk_walk_ranges),
+	KUNIT_CASE(dvk_checkpoint_rollback),
+	{}
+};
+
+static struct kunit_suite dma_vec_build_suite = {
+	.name = "dma_vec_build",
+	.test_cases = dma_vec_build_cases,
+};
+
+/* ---- dma_vec_lookup ---- */
 
 /* Range i of the lookup table is (i + 1) pages, 16 MiB apart. */
 static void dvk_fill_find_table(struct kunit *test, struct dma_vec_table *tbl)
@@ -151,103 +366,144 @@ static void dvk_fill_find_table(struct kunit *test, struct dma_vec_table *tbl)
 
 KUNIT_ARRAY_PARAM_DESC(dvk_find, dvc_find_cases, name);
 
+/* A failed lookup leaves *range_off alone; range_off may be NULL. */
 static void dvk_find_case(struct kunit *test)
 {
 	const struct dvc_find_case *c = test->param_value;
 	struct dma_vec_table *tbl = dvk_table(test);
-	u64 off = U64_MAX;
+	u64 off = 0xdead;
 
 	dvk_fill_find_table(test, tbl);
 	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, c->offset, &off), c->idx);
-	if (c->idx >= 0)
-		KUNIT_EXPECT_EQ(test, off, c->range_off);
+	KUNIT_EXPECT_EQ(test, off, c->idx >= 0 ? c->range_off : 0xdead);
+	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, c->offset, NULL), c->idx);
 }
 
-/* Large enough that kvmalloc() must fall back to vmalloc. */
-#define DVK_LARGE_NR	1048576U	/* 2^20 ranges, 16 MiB */
-
-static void dvk_large_table(struct kunit *test)
+/* Every offset near every range boundary, against a linear walk. */
+static void dvk_find_exhaustive(struct kunit *test)
 {
 	struct dma_vec_table *tbl = dvk_table(test);
-	unsigned int i;
-	u64 off;
+	unsigned int n, i, k;
 
-	KUNIT_ASSERT_EQ(test, 0,
-			dma_vec_table_reserve(tbl, DVK_LARGE_NR, GFP_KERNEL));
-	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(tbl->ranges));
-	KUNIT_EXPECT_GE(test, dma_vec_table_bytes(tbl),
-			DVK_LARGE_NR * sizeof(struct dma_vec_prange));
+	for (n = 1; n <= 3 * DVK_MARK_STRIDE + 1; n++) {
+		u64 start = 0;
 
-	/* Discontiguous pages: nothing merges, nothing reallocates. */
-	for (i = 0; i < DVK_LARGE_NR; i++) {
-		int ret = dma_vec_append(tbl, (phys_addr_t)i * 2 * PAGE_SIZE,
-					 PAGE_SIZE, NULL, GFP_KERNEL);
+		dma_vec_table_release(tbl);
+		for (i = 0; i < n; i++)
+			KUNIT_ASSERT_EQ(test, 0,
+					dma_vec_append(tbl, (phys_addr_t)i << 32,
+						       1 + (i * 7919) % 5000,
+						       NULL, GFP_KERNEL));
+		for (i = 0; i < n; i++) {
+			u64 len = tbl->ranges[i].len;
+			u64 probe[] = { 0, 1, len - 1 };
 
-		if (ret) {
-			KUNIT_FAIL(test, "append %u: %d", i, ret);
-			return;
+			for (k = 0; k < ARRAY_SIZE(probe); k++) {
+				u64 off = U64_MAX;
+
+				if (probe[k] >= len)
+					continue;
+				KUNIT_ASSERT_EQ_MSG(test,
+						    dma_vec_find(tbl,
+								 start + probe[k],
+								 &off), i,
+						    "%u ranges, range %u, probe %u",
+						    n, i, k);
+				KUNIT_EXPECT_EQ(test, off, probe[k]);
+			}
+			start += len;
 		}
+		KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, start, NULL), -ERANGE);
 	}
-	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), DVK_LARGE_NR);
-	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), (u64)DVK_LARGE_NR * PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, tbl->cap, DVK_LARGE_NR);
-
-	KUNIT_EXPECT_EQ(test, dma_vec_find(tbl, 0, &off), 0);
-	KUNIT_EXPECT_EQ(test,
-			dma_vec_find(tbl, (u64)DVK_LARGE_NR * PAGE_SIZE - 1,
-				     &off),
-			DVK_LARGE_NR - 1);
-	KUNIT_EXPECT_EQ(test, off, (u64)PAGE_SIZE - 1);
-	KUNIT_EXPECT_EQ(test,
-			dma_vec_find(tbl, 12345ULL * PAGE_SIZE + 17, &off),
-			12345);
-	KUNIT_EXPECT_EQ(test, off, 17ULL);
-	KUNIT_EXPECT_NULL(test, dma_vec_range_provider(tbl, DVK_LARGE_NR - 1));
-
-	dma_vec_table_release(tbl);
-	KUNIT_EXPECT_EQ(test, dma_vec_nr_ranges(tbl), 0U);
-	KUNIT_EXPECT_NULL(test, tbl->ranges);
 }
 
-/* struct dma_vec of dmaengine.h and the dma_vec_* types coexist. */
-static void dvk_dmaengine_coexist(struct kunit *test)
+/* Bad windows are refused and leave the slice alone. */
+static void dvk_slice(struct kunit *test)
 {
-	struct dma_vec dmaengine_vec = { .addr = 0x1000, .len = 0x200 };
-	struct dma_vec_drange dr = {
-		.addr = dmaengine_vec.addr,
-		.len = dmaengine_vec.len,
-	};
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_slice s, before;
 
-	KUNIT_EXPECT_EQ(test, sizeof(struct dma_vec_prange), 16);
-	KUNIT_EXPECT_EQ(test, sizeof(struct dma_vec_drange), 16);
-	KUNIT_EXPECT_EQ(test, dr.addr, dmaengine_vec.addr);
-	KUNIT_EXPECT_EQ(test, dr.len, (u64)dmaengine_vec.len);
+	dvk_fill_find_table(test, tbl);
+	memset(&before, 0x77, sizeof(before));
+	s = before;
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, DVC_FIND_LEN, 1, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, 0, DVC_FIND_LEN + 1, &s),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, U64_MAX, 2, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, 1, U64_MAX, &s), -ERANGE);
+	KUNIT_EXPECT_EQ(test, dma_vec_slice(tbl, DVC_FIND_LEN + 1, 0, &s),
+			-ERANGE);
+	KUNIT_EXPECT_MEMEQ(test, &s, &before, sizeof(s));
+
+	KUNIT_ASSERT_EQ(test, dma_vec_slice(tbl, 0x1800, 0x3000, &s), 0);
+	KUNIT_EXPECT_PTR_EQ(test, s.tbl, tbl);
+	KUNIT_EXPECT_EQ(test, s.first, 1U);
+	KUNIT_EXPECT_EQ(test, s.first_off, 0x800ULL);
+	KUNIT_EXPECT_EQ(test, s.len, 0x3000ULL);
+
+	/* An empty window at the very end is valid. */
+	KUNIT_ASSERT_EQ(test, dma_vec_slice(tbl, DVC_FIND_LEN, 0, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.len, 0ULL);
+
+	dma_vec_slice_all(tbl, &s);
+	KUNIT_EXPECT_EQ(test, s.first, 0U);
+	KUNIT_EXPECT_EQ(test, s.first_off, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.len, DVC_FIND_LEN);
 }
 
-static struct kunit_case dma_vec_build_cases[] = {
-	KUNIT_CASE_PARAM(dvk_build_case, dvk_build_gen_params),
+/* Runs of varying providers: 3 host, 3 p0, 3 p1, 3 host ... */
+static void dvk_range_provider_runs(struct kunit *test)
+{
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_table *tbl = dvk_table(test);
+	unsigned int i;
+
+	for (i = 0; i < 300; i++) {
+		unsigned int sel = (i / 3) % 3;
+		struct dma_vec_provider *p = sel ? &provs[sel - 1] : NULL;
+		phys_addr_t pa = (p ? p->base : 0x100000) + (u64)i * 0x2000;
+
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_append(tbl, pa, 0x1000, p, GFP_KERNEL));
+	}
+	for (i = 0; i < 300; i++) {
+		unsigned int sel = (i / 3) % 3;
+
+		KUNIT_EXPECT_PTR_EQ_MSG(test, dma_vec_range_provider(tbl, i),
+					sel ? &provs[sel - 1] : NULL,
+					"range %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 100U);
+	dvk_check_invariants(test, tbl);
+}
+
+static struct kunit_case dma_vec_lookup_cases[] = {
 	KUNIT_CASE_PARAM(dvk_find_case, dvk_find_gen_params),
-	KUNIT_CASE(dvk_large_table),
-	KUNIT_CASE(dvk_dmaengine_coexist),
+	KUNIT_CASE(dvk_find_exhaustive),
+	KUNIT_CASE(dvk_slice),
+	KUNIT_CASE(dvk_range_provider_runs),
 	{}
 };
 
-static struct kunit_suite dma_vec_build_suite = {
-	.name = "dma_vec_build",
-	.test_cases = dma_vec_build_cases,
+static struct kunit_suite dma_vec_lookup_suite = {
+	.name = "dma_vec_lookup",
+	.test_cases = dma_vec_lookup_cases,
 };
 
 /* ---- dma_vec_iter ---- */
 
 KUNIT_ARRAY_PARAM_DESC(dvk_limits, dvc_limits_cases, name);
 
+/* Invalid limits are refused, and an iterator refused yields nothing. */
 static void dvk_limits_case(struct kunit *test)
 {
 	const struct dvc_limits_case *c = test->param_value;
+	static const struct dma_vec_drange d = { 0x1000, 0x1000 };
 	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_dma_iter dit;
 	struct dma_vec_slice slice;
 	struct dma_vec_iter it;
-	struct dma_vec_dma_iter dit;
+	unsigned int n = 0;
 
 	KUNIT_EXPECT_EQ(test, dma_vec_limits_valid(&c->lim), c->valid);
 
@@ -256,13 +512,17 @@ static void dvk_limits_case(struct kunit *test)
 	dma_vec_slice_all(tbl, &slice);
 	KUNIT_EXPECT_EQ(test, dma_vec_iter_init(&it, &slice, &c->lim),
 			c->valid ? 0 : -EINVAL);
-	KUNIT_EXPECT_EQ(test, dma_vec_dma_iter_init(&dit, NULL, 0, &c->lim),
+	KUNIT_EXPECT_EQ(test, dma_vec_dma_iter_init(&dit, &d, 1, &c->lim),
 			c->valid ? 0 : -EINVAL);
-	if (!c->valid) {
-		/* An invalid iterator yields nothing. */
-		KUNIT_EXPECT_FALSE(test, dma_vec_iter_next(&it));
-		KUNIT_EXPECT_FALSE(test, dma_vec_dma_iter_next(&dit));
-	}
+	if (c->valid)
+		return;
+	KUNIT_EXPECT_FALSE(test, dma_vec_iter_next(&it));
+	KUNIT_EXPECT_FALSE(test, dma_vec_dma_iter_next(&dit));
+	dma_vec_for_each_chunk(&slice, &c->lim, &it)
+		n++;
+	dma_vec_for_each_dma_chunk(&d, 1, &c->lim, &dit)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 0U);
 }
 
 /* A chunk must honour the limits it was cut under. */
@@ -278,11 +538,14 @@ static void dvk_check_chunk(struct kunit *test,
 			    "chunk %u crosses a segment boundary", n);
 }
 
-/* An expected chunk of length zero is one the table leaves unspecified. */
+/*
+ * A case lists all its chunks, or, when it has more than DVC_MAX_CHUNKS,
+ * only the first two; the others are checked against the limits alone.
+ */
 static void dvk_expect_chunk(struct kunit *test, const struct dvc_chunk_case *c,
 			     unsigned int n, u64 addr, u64 len)
 {
-	if (n >= DVC_MAX_CHUNKS || !c->chunks[n].len)
+	if (n >= DVC_MAX_CHUNKS || (n >= 2 && c->nr_chunks > DVC_MAX_CHUNKS))
 		return;
 	KUNIT_EXPECT_EQ_MSG(test, addr, c->chunks[n].addr, "chunk %u", n);
 	KUNIT_EXPECT_EQ_MSG(test, len, c->chunks[n].len, "chunk %u", n);
@@ -307,14 +570,11 @@ static void dvk_chunk_case(struct kunit *test)
 	unsigned int i, n = 0;
 	u64 total = 0;
 
-	for (i = 0; i < c->nr_ranges; i++)
-		KUNIT_ASSERT_EQ(test, 0,
-				dma_vec_append(tbl, c->ranges[i].paddr,
-					       c->ranges[i].len, NULL,
-					       GFP_KERNEL));
+	dvk_build(test, tbl, NULL, c->ranges, c->nr_ranges);
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, c->offset, c->len, &slice));
 
-	dma_vec_for_each_chunk(&slice, lim, &it) {
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_iter_init(&it, &slice, lim));
+	while (dma_vec_iter_next(&it)) {
 		dvk_check_chunk(test, lim ?: &none, it.paddr, it.len, n);
 		KUNIT_EXPECT_NULL(test, it.provider);
 		dvk_expect_chunk(test, c, n, it.paddr, it.len);
@@ -323,6 +583,8 @@ static void dvk_chunk_case(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, n, c->nr_chunks);
 	KUNIT_EXPECT_EQ(test, total, c->len);
+	/* An exhausted iterator stays exhausted. */
+	KUNIT_EXPECT_FALSE(test, dma_vec_iter_next(&it));
 
 	/* The DMA iterator cuts a whole table the same way. */
 	if (c->offset || c->len != dma_vec_len(tbl))
@@ -335,57 +597,140 @@ static void dvk_chunk_case(struct kunit *test)
 		dr[i].len = tbl->ranges[i].len;
 	}
 	n = 0;
+	total = 0;
 	dma_vec_for_each_dma_chunk(dr, dma_vec_nr_ranges(tbl), lim, &dit) {
+		dvk_check_chunk(test, lim ?: &none, dit.addr, dit.len, n);
 		dvk_expect_chunk(test, c, n, dit.addr, dit.len);
+		total += dit.len;
 		n++;
 	}
 	KUNIT_EXPECT_EQ(test, n, c->nr_chunks);
+	KUNIT_EXPECT_EQ(test, total, c->len);
 }
 
 /* Chunks report the provider of the range they come from. */
 static void dvk_chunk_providers(struct kunit *test)
 {
+	static const struct dvc_range in[] = {
+		{ 0x10000, 0x3000, DVC_HOST },
+		{ DVC_P0_BASE, 0x2000, 0 },
+		{ DVC_P1_BASE, 0x1000, 1 },
+		{ 0x40000, 0x1000, DVC_HOST },
+		{ DVC_P0_BASE + 0x10000, 0x2000, 0 },
+	};
 	static const struct dma_vec_limits page = {
 		.max_seg = U64_MAX,
 		.seg_boundary_mask = SZ_4K_ULL - 1,
 		.align = SZ_4K_ULL,
 	};
+	static const int owner[] = { DVC_HOST, DVC_HOST, 0, 0, 1, DVC_HOST };
+	static const int mid[] = { 0, 1, DVC_HOST };
 	struct dma_vec_provider *provs = dvk_providers(test);
 	struct dma_vec_table *tbl = dvk_table(test);
-	struct dma_vec_provider *want[] = {
-		&provs[0], &provs[0], NULL, &provs[1], &provs[1],
-	};
 	struct dma_vec_slice slice;
 	struct dma_vec_iter it;
 	unsigned int n = 0;
 
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE, 0x2000,
-						&provs[0], GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, 0x10000, 0x1000, NULL,
-						GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P1_BASE, 0x2000,
-						&provs[1], GFP_KERNEL));
-
-	dma_vec_slice_all(tbl, &slice);
+	dvk_build(test, tbl, provs, in, ARRAY_SIZE(in));
+	/* From the middle of the first range to the middle of the last. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x1000, 0x6000, &slice));
 	dma_vec_for_each_chunk(&slice, &page, &it) {
-		KUNIT_ASSERT_LT(test, n, ARRAY_SIZE(want));
-		KUNIT_EXPECT_PTR_EQ_MSG(test, it.provider, want[n],
+		KUNIT_ASSERT_LT(test, n, ARRAY_SIZE(owner));
+		KUNIT_EXPECT_PTR_EQ_MSG(test, it.provider,
+					dvk_prov(provs, owner[n]),
 					"chunk %u", n);
 		n++;
 	}
-	KUNIT_EXPECT_EQ(test, n, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, n, ARRAY_SIZE(owner));
 
-	/* A slice starting in the middle finds its run. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x2800, 0x1000, &slice));
-	dma_vec_for_each_chunk(&slice, NULL, &it)
-		KUNIT_EXPECT_PTR_EQ(test, it.provider,
-				    it.paddr < DVC_P1_BASE ? NULL : &provs[1]);
+	/* Unlimited, a slice starting inside a later run finds that run. */
+	n = 0;
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x4800, 0x2000, &slice));
+	dma_vec_for_each_chunk(&slice, NULL, &it) {
+		KUNIT_ASSERT_LT(test, n, ARRAY_SIZE(mid));
+		KUNIT_EXPECT_PTR_EQ_MSG(test, it.provider,
+					dvk_prov(provs, mid[n]), "chunk %u", n);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, ARRAY_SIZE(mid));
+}
+
+/*
+ * Random tables, slices and limits: every chunk obeys the limits, chunks
+ * tile the slice exactly in order, and a cut inside a range happens only
+ * at a segment boundary or an aligned address.
+ */
+static void dvk_random_walks(struct kunit *test)
+{
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_table *tbl = dvk_table(test);
+	u64 seed = 0x9e3779b97f4a7c15ULL;
+	unsigned int round;
+
+	for (round = 0; round < 3000; round++) {
+		unsigned int nr = 1 + dvk_rnd(&seed) % 40, i, ri;
+		u64 pa = (dvk_rnd(&seed) % 64) << 12, off, len, pos, ro = 0;
+		struct dma_vec_limits lim;
+		struct dma_vec_slice s;
+		struct dma_vec_iter it;
+
+		dma_vec_table_release(tbl);
+		for (i = 0; i < nr; i++) {
+			u64 l = 1 + dvk_rnd(&seed) %
+				(dvk_rnd(&seed) & 1 ? 0x40000 : 0x1800);
+			struct dma_vec_provider *p =
+				dvk_rnd(&seed) % 4 ? NULL : &provs[0];
+
+			if (dvk_rnd(&seed) % 3)
+				pa += (dvk_rnd(&seed) % 8) << 12;
+			KUNIT_ASSERT_EQ(test, 0,
+					dma_vec_append(tbl, (p ? p->base : 0) + pa,
+						       l, p, GFP_KERNEL));
+			pa += l;
+		}
+		lim.align = 1ULL << (dvk_rnd(&seed) % 14);
+		lim.seg_boundary_mask = dvk_rnd(&seed) % 3 ? U64_MAX :
+			(lim.align << (dvk_rnd(&seed) % 6)) - 1;
+		lim.max_seg = dvk_rnd(&seed) % 3 ? U64_MAX :
+			lim.align + dvk_rnd(&seed) % 0x20000;
+		KUNIT_ASSERT_TRUE(test, dma_vec_limits_valid(&lim));
+
+		off = dvk_rnd(&seed) % dma_vec_len(tbl);
+		len = dvk_rnd(&seed) % (dma_vec_len(tbl) - off + 1);
+		KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, off, len, &s));
+
+		pos = off;
+		ri = len ? dma_vec_find(tbl, off, &ro) : 0;
+		dma_vec_for_each_chunk(&s, &lim, &it) {
+			const struct dma_vec_prange *r = &tbl->ranges[ri];
+			u64 end = it.paddr + it.len;
+
+			dvk_check_chunk(test, &lim, it.paddr, it.len, round);
+			KUNIT_ASSERT_EQ_MSG(test, it.paddr, r->paddr + ro,
+					    "round %u", round);
+			KUNIT_EXPECT_PTR_EQ(test, it.provider,
+					    dma_vec_range_provider(tbl, ri));
+			if (ro + it.len < r->len && pos + it.len < off + len)
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      !(end & lim.seg_boundary_mask) ||
+						      !(end & (lim.align - 1)),
+						      "round %u", round);
+			pos += it.len;
+			ro += it.len;
+			if (ro == r->len) {
+				ri++;
+				ro = 0;
+			}
+		}
+		KUNIT_ASSERT_EQ_MSG(test, pos, off + len, "round %u", round);
+	}
 }
 
 static struct kunit_case dma_vec_iter_cases[] = {
 	KUNIT_CASE_PARAM(dvk_limits_case, dvk_limits_gen_params),
 	KUNIT_CASE_PARAM(dvk_chunk_case, dvk_chunk_gen_params),
 	KUNIT_CASE(dvk_chunk_providers),
+	KUNIT_CASE(dvk_random_walks),
 	{}
 };
 
@@ -396,213 +741,238 @@ static struct kunit_suite dma_vec_iter_suite = {
 
 /* ---- dma_vec_sg ---- */
 
-/* Two kmalloc'ed buffers spanning pages, as one table of two ranges. */
-struct dvk_bufs {
-	u8 *buf[2];
-	size_t off[2];
-	size_t len[2];
-};
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
+			    struct sg_table *);
 
-static void dvk_bufs_init(struct kunit *test, struct dvk_bufs *b,
-			  struct dma_vec_table *tbl)
+/* An sg_table freed by KUnit once filled. */
+static struct sg_table *dvk_sgt(struct kunit *test)
 {
-	unsigned int i;
-	size_t j;
+	struct sg_table *sgt;
 
-	b->off[0] = 100;
-	b->len[0] = 2 * PAGE_SIZE + 50;
-	b->off[1] = PAGE_SIZE - 8;
-	b->len[1] = 16;
-	for (i = 0; i < 2; i++) {
-		b->buf[i] = kunit_kmalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, b->buf[i]);
-		for (j = 0; j < b->len[i]; j++)
-			b->buf[i][b->off[i] + j] = dvk_pattern(i * 1000 + j);
-		KUNIT_ASSERT_EQ(test, 0,
-				dma_vec_append(tbl,
-					       virt_to_phys(b->buf[i] + b->off[i]),
-					       b->len[i], NULL, GFP_KERNEL));
-	}
+	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	return sgt;
 }
 
-/* Export real kmalloc'ed memory and check it is a true page scatterlist. */
-static void dvk_to_sgt_pages(struct kunit *test)
+static void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
 {
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct sg_table *sgt = dvk_sgt(test);
-	struct dma_vec_slice slice;
-	struct scatterlist *sg;
-	struct dvk_bufs b;
-	unsigned int i;
-	u8 *copy;
-	size_t j;
-
-	dvk_bufs_init(test, &b, tbl);
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(&slice, sgt, GFP_KERNEL));
-	dvk_own_sgt(test, sgt);
-
-	/* kmalloc() memory is physically contiguous: one entry per buffer. */
-	KUNIT_ASSERT_EQ(test, sgt->orig_nents, 2U);
-	for_each_sgtable_sg(sgt, sg, i) {
-		void *va = b.buf[i] + b.off[i];
-
-		KUNIT_EXPECT_PTR_EQ(test, sg_page(sg), virt_to_page(va));
-		KUNIT_EXPECT_EQ(test, sg->offset, offset_in_page(va));
-		KUNIT_EXPECT_EQ(test, sg->length, b.len[i]);
-		KUNIT_EXPECT_EQ(test, sg_phys(sg), virt_to_phys(va));
-		KUNIT_EXPECT_PTR_EQ(test, sg_virt(sg), va);
-	}
-
-	/* kmap based helpers work on the export. */
-	copy = kunit_kzalloc(test, b.len[0] + b.len[1], GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, copy);
-	KUNIT_EXPECT_EQ(test, sg_copy_to_buffer(sgt->sgl, sgt->orig_nents, copy,
-						b.len[0] + b.len[1]),
-			b.len[0] + b.len[1]);
-	KUNIT_EXPECT_MEMEQ(test, copy, b.buf[0] + b.off[0], b.len[0]);
-	KUNIT_EXPECT_MEMEQ(test, copy + b.len[0], b.buf[1] + b.off[1],
-			   b.len[1]);
-	for (j = 0; j < 4; j++)
-		KUNIT_EXPECT_EQ(test, copy[j], dvk_pattern(j));
-}
-
-/* Provider memory has no struct page: the export refuses it. */
-static void dvk_to_sgt_refuses_provider(struct kunit *test)
-{
-	struct dma_vec_provider *provs = dvk_providers(test);
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct sg_table *sgt = dvk_sgt(test);
-	struct dma_vec_slice slice;
-
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, 0x10000, 0x1000, NULL,
-						GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE, 0x1000,
-						&provs[0], GFP_KERNEL));
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_EXPECT_EQ(test, dma_vec_to_sgt(&slice, sgt, GFP_KERNEL),
-			-EOPNOTSUPP);
-	KUNIT_EXPECT_NULL(test, sgt->sgl);
-
-	/* The host part alone is fine. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0, 0x1000, &slice));
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(&slice, sgt, GFP_KERNEL));
-	dvk_own_sgt(test, sgt);
-	KUNIT_EXPECT_EQ(test, sgt->orig_nents, 1U);
-}
-
-#define DVK_NR_PAGES	4
-
-/* Import an sg_table built from real, scattered pages. */
-static void dvk_from_sgt_pages(struct kunit *test)
-{
-	static const struct dma_vec_limits page = {
-		.max_seg = PAGE_SIZE,
-		.seg_boundary_mask = PAGE_SIZE - 1,
-		.align = PAGE_SIZE,
-	};
-	struct dma_vec_table *tbl = dvk_table(test);
-	struct sg_table *sgt = dvk_sgt(test);
-	struct page *pages[DVK_NR_PAGES];
-	const size_t head = 0x10, size = DVK_NR_PAGES * PAGE_SIZE - 0x30;
-	struct dma_vec_slice slice;
-	struct dma_vec_iter it;
-	unsigned int i, n = 0;
-
-	/* Reverse order: the pages are unlikely to be contiguous. */
-	for (i = 0; i < DVK_NR_PAGES; i++)
-		pages[DVK_NR_PAGES - 1 - i] = dvk_page(test);
 	KUNIT_ASSERT_EQ(test, 0,
-			sg_alloc_table_from_pages(sgt, pages, DVK_NR_PAGES,
-						  head, size, GFP_KERNEL));
-	dvk_own_sgt(test, sgt);
-
-	/* The import appends after what the table already holds. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, 0x1000, 0x1000, NULL,
-						GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, 0,
-			dma_vec_from_sgt(tbl, sgt, NULL, 0, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 0x1000 + size);
-	KUNIT_EXPECT_LE(test, dma_vec_nr_ranges(tbl), 1U + DVK_NR_PAGES);
-
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x1000, size, &slice));
-	dma_vec_for_each_chunk(&slice, &page, &it) {
-		phys_addr_t want = page_to_phys(pages[n]) + (n ? 0 : head);
-
-		KUNIT_ASSERT_LT(test, n, DVK_NR_PAGES);
-		KUNIT_EXPECT_EQ_MSG(test, it.paddr, want, "page %u", n);
-		KUNIT_EXPECT_NULL(test, it.provider);
-		n++;
-	}
-	KUNIT_EXPECT_EQ(test, n, DVK_NR_PAGES);
+			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
 }
 
 /*
- * The export is a valid scatterlist for the real DMA API: map it for a
- * KUnit device (32-bit DMA mask; UML has HAS_DMA through
- * CONFIG_UML_PCI_OVER_VIRTIO and maps with dma-direct), and walk the DMA
- * side with the constrained DMA iterator under the device's limits.
+ * An sg_table whose entries describe the ranges @r through struct page
+ * pointers that are computed, never dereferenced.
  */
-static void dvk_map_exported_sgt(struct kunit *test)
+static struct sg_table *dvk_sg_fill(struct kunit *test,
+				    const struct dvc_range *r, unsigned int nr)
 {
+	struct sg_table *sgt = dvk_sgt(test);
+	struct scatterlist *sg;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, sg_alloc_table(sgt, nr, GFP_KERNEL));
+	dvk_own_sgt(test, sgt);
+	for_each_sg(sgt->sgl, sg, nr, i)
+		sg_set_page(sg, pfn_to_page(PHYS_PFN(r[i].paddr)),
+			    (unsigned int)r[i].len, offset_in_page(r[i].paddr));
+	return sgt;
+}
+
+/* Entries merge within a provider; providers are found by address. */
+static void dvk_from_sgt(struct kunit *test)
+{
+	static const struct dvc_range in[] = {
+		{ 0x10000, 0x1000, DVC_HOST },
+		{ 0x11000, 0x800, DVC_HOST },
+		{ DVC_P0_BASE + 0x200, 0xe00, 0 },
+		{ DVC_P0_BASE + 0x1000, 0x1000, 0 },
+		{ DVC_P1_BASE, 0x1000, 1 },
+		{ 0x20000, 0x100, DVC_HOST },
+	};
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_provider *pp[] = { &provs[0], &provs[1] };
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct sg_table *sgt = dvk_sg_fill(test, in, ARRAY_SIZE(in));
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_from_sgt(tbl, sgt, pp, 2, GFP_KERNEL));
+	dvk_check_invariants(test, tbl);
+	KUNIT_ASSERT_EQ(test, tbl->nr, 4U);
+	KUNIT_EXPECT_EQ(test, tbl->ranges[0].paddr, 0x10000ULL);
+	KUNIT_EXPECT_EQ(test, tbl->ranges[0].len, 0x1800ULL);
+	KUNIT_EXPECT_EQ(test, tbl->ranges[1].paddr, DVC_P0_BASE + 0x200);
+	KUNIT_EXPECT_EQ(test, tbl->ranges[1].len, 0x1e00ULL);
+	KUNIT_EXPECT_NULL(test, dma_vec_range_provider(tbl, 0));
+	KUNIT_EXPECT_PTR_EQ(test, dma_vec_range_provider(tbl, 1), &provs[0]);
+	KUNIT_EXPECT_PTR_EQ(test, dma_vec_range_provider(tbl, 2), &provs[1]);
+	KUNIT_EXPECT_NULL(test, dma_vec_range_provider(tbl, 3));
+	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 4U);
+
+	/* Without providers every entry is host memory. */
+	dma_vec_table_release(tbl);
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_from_sgt(tbl, sgt, NULL, 0, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, tbl->nr_runs, 1U);
+	KUNIT_EXPECT_EQ(test, tbl->nr, 4U);
+	KUNIT_EXPECT_NULL(test, dma_vec_range_provider(tbl, 1));
+
+	/* The import appends after what the table already holds. */
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_from_sgt(tbl, sgt, NULL, 0, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, tbl->nr, 8U);
+	KUNIT_EXPECT_EQ(test, dma_vec_len(tbl), 2 * 0x4700ULL);
+	dvk_check_invariants(test, tbl);
+}
+
+/* A refused import changes nothing, even after entries merged. */
+static void dvk_from_sgt_errors(struct kunit *test)
+{
+	static const struct dvc_range pre[] = {
+		{ 0x1000, 0x1000, DVC_HOST }, { DVC_P1_BASE, 0x1000, 1 },
+	};
+	static const struct dvc_range straddle[] = {
+		{ 0x2000, 0x1000, DVC_HOST },
+		{ DVC_P1_BASE + DVC_P1_SIZE - 0x1000, 0x2000, 1 },
+	};
+	static const struct dvc_range zero[] = {
+		{ DVC_P1_BASE + 0x1000, 0x1000, 1 }, { 0x9000, 0, DVC_HOST },
+	};
+	struct dma_vec_provider *provs = dvk_providers(test);
+	struct dma_vec_provider *pp[] = { &provs[1] };
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dvk_snapshot snap;
+	struct sg_table *sgt;
+
+	dvk_build(test, tbl, provs, pre, ARRAY_SIZE(pre));
+	dvk_snapshot_take(test, &snap, tbl);
+
+	/* The first entry merges, the second straddles the window end. */
+	sgt = dvk_sg_fill(test, straddle, ARRAY_SIZE(straddle));
+	KUNIT_EXPECT_EQ(test, dma_vec_from_sgt(tbl, sgt, pp, 1, GFP_KERNEL),
+			-ERANGE);
+	dvk_snapshot_check(test, &snap, tbl);
+
+	/* The first entry merges into the provider range, the next is empty. */
+	sgt = dvk_sg_fill(test, zero, ARRAY_SIZE(zero));
+	KUNIT_EXPECT_EQ(test, dma_vec_from_sgt(tbl, sgt, pp, 1, GFP_KERNEL),
+			-EINVAL);
+	dvk_snapshot_check(test, &snap, tbl);
+}
+
+/* Export, checked entry by entry against the walk it must follow. */
+static void dvk_check_export(struct kunit *test,
+			     const struct dma_vec_slice *s,
+			     const struct dma_vec_limits *lim)
+{
+	struct sg_table *sgt = dvk_sgt(test);
+	struct scatterlist *sg;
+	struct dma_vec_iter it;
+	unsigned int n = 0;
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(s, sgt, GFP_KERNEL));
+	dvk_own_sgt(test, sgt);
+	sg = sgt->sgl;
+	dma_vec_for_each_chunk(s, lim, &it) {
+		KUNIT_ASSERT_NOT_NULL(test, sg);
+		KUNIT_EXPECT_EQ_MSG(test, sg_phys(sg), it.paddr, "entry %u", n);
+		KUNIT_EXPECT_EQ_MSG(test, sg->length, it.len, "entry %u", n);
+		KUNIT_EXPECT_LT_MSG(test, sg->offset, PAGE_SIZE, "entry %u", n);
+		sg = sg_next(sg);
+		n++;
+	}
+	KUNIT_EXPECT_NULL(test, sg);
+	KUNIT_EXPECT_EQ(test, sgt->nents, n);
+	KUNIT_EXPECT_EQ(test, sgt->orig_nents, n);
+}
+
+/* Host memory exports to a page scatterlist and imports back. */
+static void dvk_to_sgt(struct kunit *test)
+{
+	static const struct dma_vec_limits sg_lim = DVC_SG_LIM;
+	static const struct dvc_range in[] = {
+		{ 0x10200, 0x1000, DVC_HOST },
+		{ SZ_4G_ULL + 0x800, 9 * SZ_1G_ULL, DVC_HOST },
+		{ 0x30000, 0x10, DVC_HOST },
+	};
+	struct dma_vec_table *tbl = dvk_table(test);
+	struct dma_vec_table *back = dvk_table(test);
+	struct sg_table *sgt = dvk_sgt(test);
+	struct dma_vec_slice s;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	dvk_build(test, tbl, NULL, in, ARRAY_SIZE(in));
+	dma_vec_slice_all(tbl, &s);
+	dvk_check_export(test, &s, &sg_lim);
+
+	/* 9 GiB from an unaligned start: entries < 4 GiB, cuts page aligned. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(&s, sgt, GFP_KERNEL));
+	dvk_own_sgt(test, sgt);
+	KUNIT_EXPECT_EQ(test, sgt->nents, 1U + 3U + 1U);
+	for_each_sg(sgt->sgl, sg, sgt->nents, i) {
+		if (i > 1 && i < 4)
+			KUNIT_EXPECT_EQ_MSG(test, sg->offset, 0U, "entry %u", i);
+		KUNIT_EXPECT_LE_MSG(test, sg->length, 0xfffff000U,
+				    "entry %u", i);
+	}
+
+	/* Round trip: importing the export gives the same table. */
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_from_sgt(back, sgt, NULL, 0, GFP_KERNEL));
+	KUNIT_ASSERT_EQ(test, back->nr, tbl->nr);
+	for (i = 0; i < tbl->nr; i++) {
+		KUNIT_EXPECT_EQ(test, back->ranges[i].paddr,
+				tbl->ranges[i].paddr);
+		KUNIT_EXPECT_EQ(test, back->ranges[i].len, tbl->ranges[i].len);
+	}
+
+	/* A slice in the middle. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x800, 0x1000, &s));
+	dvk_check_export(test, &s, &sg_lim);
+}
+
+/* BAR memory has no struct page: never in a page scatterlist. */
+static void dvk_to_sgt_refusals(struct kunit *test)
+{
+	static const struct dvc_range in[] = {
+		{ 0x10000, 0x1000, DVC_HOST },
+		{ DVC_P0_BASE, 0x1000, 0 },
+	};
+	struct dma_vec_provider *provs = dvk_providers(test);
 	struct dma_vec_table *tbl = dvk_table(test);
 	struct sg_table *sgt = dvk_sgt(test);
-	struct dma_vec_limits lim = { .align = 1 };
-	struct dma_vec_slice slice;
-	struct dma_vec_dma_iter dit;
-	struct dma_vec_drange *dr;
-	struct scatterlist *sg;
-	struct device *dev;
-	struct dvk_bufs b;
-	unsigned int i, nr = 0;
-	u64 total = 0;
-	int ret;
+	struct dma_vec_slice s;
+	struct sg_table before;
 
-	dev = kunit_device_register(test, "dma_vec_kunit");
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(dev));
+	dvk_build(test, tbl, provs, in, ARRAY_SIZE(in));
+	memset(sgt, 0x3c, sizeof(*sgt));
+	before = *sgt;
 
-	dvk_bufs_init(test, &b, tbl);
-	dma_vec_slice_all(tbl, &slice);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(&slice, sgt, GFP_KERNEL));
+	dma_vec_slice_all(tbl, &s);
+	KUNIT_EXPECT_EQ(test, dma_vec_to_sgt(&s, sgt, GFP_KERNEL), -EOPNOTSUPP);
+	KUNIT_EXPECT_MEMEQ(test, sgt, &before, sizeof(*sgt));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0xfff, 2, &s));
+	KUNIT_EXPECT_EQ(test, dma_vec_to_sgt(&s, sgt, GFP_KERNEL), -EOPNOTSUPP);
+	KUNIT_EXPECT_MEMEQ(test, sgt, &before, sizeof(*sgt));
+
+	/* An empty slice has nothing to export. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0x10, 0, &s));
+	KUNIT_EXPECT_EQ(test, dma_vec_to_sgt(&s, sgt, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, sgt, &before, sizeof(*sgt));
+
+	/* The host part alone is fine. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0, 0x1000, &s));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_to_sgt(&s, sgt, GFP_KERNEL));
 	dvk_own_sgt(test, sgt);
-
-	ret = dma_map_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
-	if (ret)
-		kunit_skip(test, "dma_map_sgtable: %d (no DMA ops here)", ret);
-
-	dr = kunit_kcalloc(test, sgt->nents, sizeof(*dr), GFP_KERNEL);
-	if (!dr) {
-		dma_unmap_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
-		KUNIT_FAIL(test, "out of memory");
-		return;
-	}
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		KUNIT_EXPECT_NE(test, sg_dma_address(sg), DMA_MAPPING_ERROR);
-		KUNIT_EXPECT_LE(test, sg_dma_address(sg) + sg_dma_len(sg) - 1,
-				*dev->dma_mask);
-		dr[nr].addr = sg_dma_address(sg);
-		dr[nr].len = sg_dma_len(sg);
-		nr++;
-	}
-
-	lim.max_seg = dma_get_max_seg_size(dev);
-	lim.seg_boundary_mask = dma_get_seg_boundary(dev);
-	KUNIT_EXPECT_TRUE(test, dma_vec_limits_valid(&lim));
-	i = 0;
-	dma_vec_for_each_dma_chunk(dr, nr, &lim, &dit) {
-		dvk_check_chunk(test, &lim, dit.addr, dit.len, i++);
-		total += dit.len;
-	}
-	KUNIT_EXPECT_EQ(test, total, dma_vec_len(tbl));
-
-	dma_unmap_sgtable(dev, sgt, DMA_BIDIRECTIONAL, 0);
+	KUNIT_EXPECT_EQ(test, sgt->nents, 1U);
+	KUNIT_EXPECT_EQ(test, sg_phys(sgt->sgl), 0x10000ULL);
 }
 
 static struct kunit_case dma_vec_sg_cases[] = {
-	KUNIT_CASE(dvk_to_sgt_pages),
-	KUNIT_CASE(dvk_to_sgt_refuses_provider),
-	KUNIT_CASE(dvk_from_sgt_pages),
-	KUNIT_CASE(dvk_map_exported_sgt),
+	KUNIT_CASE(dvk_from_sgt),
+	KUNIT_CASE(dvk_from_sgt_errors),
+	KUNIT_CASE(dvk_to_sgt),
+	KUNIT_CASE(dvk_to_sgt_refusals),
 	{}
 };
 
@@ -703,9 +1073,13 @@ static struct dma_vec_provider *dvk_copy_mixed(struct kunit *test,
 {
 	struct dma_vec_provider *prov;
 
+	/* A non-zero bus offset: copies must use CPU addresses only. */
 	prov = kunit_kzalloc(test, sizeof(*prov), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, prov);
-	dvk_describe(prov, DVC_P0_BASE, 0x2000, 0, cpu_addr);
+	prov->base = DVC_P0_BASE;
+	prov->size = 0x2000;
+	prov->bus_offset = 0x7000000000ULL;
+	prov->cpu_addr = cpu_addr;
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, DVC_P0_BASE + 0x800,
 						0x1000, prov, GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, page_to_phys(page),
@@ -749,6 +1123,18 @@ static void dvk_copy_provider(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
 	KUNIT_EXPECT_MEMEQ(test, dst, src, 0x1800);
+
+	/* A window across the BAR/host boundary. */
+	memset(dst, 0, 0x1800);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 0xff0, 0x20, &slice));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_copy_to_buf(&slice, dst));
+	KUNIT_EXPECT_MEMEQ(test, dst, src + 0xff0, 0x20);
+	KUNIT_EXPECT_EQ(test, dst[0x20], 0);
+
+	/* An empty slice copies nothing and succeeds. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_slice(tbl, 5, 0, &slice));
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_from_buf(&slice, NULL), 0);
+	KUNIT_EXPECT_EQ(test, dma_vec_copy_to_buf(&slice, NULL), 0);
 }
 
 /* Without a CPU mapping nothing is copied, not even the host memory. */
@@ -788,8 +1174,8 @@ static struct kunit_suite dma_vec_copy_suite = {
 	.test_cases = dma_vec_copy_cases,
 };
 
-kunit_test_suites(&dma_vec_build_suite, &dma_vec_iter_suite,
-		  &dma_vec_sg_suite, &dma_vec_copy_suite);
+kunit_test_suites(&dma_vec_build_suite, &dma_vec_lookup_suite,
+		  &dma_vec_iter_suite, &dma_vec_sg_suite, &dma_vec_copy_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_vec");
 MODULE_LICENSE("GPL");

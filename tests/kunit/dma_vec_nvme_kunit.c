@@ -10,6 +10,12 @@
  * a pointer to a PRP list whose pages chain through their last entry; SGL
  * descriptors are 16 bytes with the type in the high nibble of byte 15,
  * and a segment descriptor may only be the last one of a segment.
+ *
+ * One body, two worlds: the userspace build runs this file too (test
+ * kunit_nvme, through compat/include/kunit/test.h), with the simulated
+ * platform's dma_pool and leak and fault checks around every case; there
+ * tests/user/test_nvme.c also runs the commands end to end on a simulated
+ * controller.
  */
 #include <kunit/device.h>
 #include <kunit/resource.h>
@@ -188,11 +194,8 @@ static void dvk_check_prps(struct kunit *test, const struct dma_vec_drange *r,
 				list_dma = le64_to_cpu(list[slot]);
 				break;
 			}
-			if (le64_to_cpu(list[slot]) != e[idx]) {
-				KUNIT_FAIL(test, "entry %u: %llx, expected %llx",
-					   idx, le64_to_cpu(list[slot]), e[idx]);
-				return;
-			}
+			KUNIT_ASSERT_EQ_MSG(test, le64_to_cpu(list[slot]),
+					    e[idx], "entry %u", idx);
 			idx++;
 		}
 		page++;
@@ -416,13 +419,10 @@ static void dvk_check_sgls(struct kunit *test, const struct dma_vec_drange *r,
 				break;
 			}
 			KUNIT_ASSERT_LT(test, idx, nr);
-			if (le64_to_cpu(d->addr) != r[idx].addr ||
-			    le32_to_cpu(d->length) != r[idx].len) {
-				KUNIT_FAIL(test, "descriptor %u: %llx+%x", idx,
-					   le64_to_cpu(d->addr),
-					   le32_to_cpu(d->length));
-				return;
-			}
+			KUNIT_ASSERT_EQ_MSG(test, le64_to_cpu(d->addr),
+					    r[idx].addr, "descriptor %u", idx);
+			KUNIT_ASSERT_EQ_MSG(test, le32_to_cpu(d->length),
+					    r[idx].len, "descriptor %u", idx);
 			idx++;
 		}
 		/* Full segments but the last. */
@@ -612,6 +612,10 @@ static void dvk_data_choice(struct kunit *test)
 	const struct dma_vec_drange gap[] = {
 		{ DVK_B, 0x800 }, { DVK_C, 0x800 },
 	};
+	/* Contiguous in DMA space, but the range boundary is inside a page. */
+	const struct dma_vec_drange split[] = {
+		{ DVK_B, 0x1100 }, { DVK_B + 0x1100, 0x1f00 },
+	};
 	union nvme_data_ptr dptr;
 
 	ctrl->sgl_threshold = SZ_32K;
@@ -644,6 +648,14 @@ static void dvk_data_choice(struct kunit *test)
 			dma_vec_nvme_setup_data(ctrl, gap, 2, &dptr, data,
 						GFP_KERNEL));
 	dvk_check_sgls(test, gap, 2, &dptr, data, 1);
+	dvk_free_check(test, ctrl, data);
+
+	/* Every range boundary must be page aligned for PRPs. */
+	KUNIT_EXPECT_EQ(test, dvk_prps(ctrl, split, 2, &dptr, data), -EINVAL);
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_setup_data(ctrl, split, 2, &dptr, data,
+						GFP_KERNEL));
+	dvk_check_sgls(test, split, 2, &dptr, data, 1);
 	dvk_free_check(test, ctrl, data);
 
 	/* Threshold 0: PRPs whenever they can. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The P2P case table shared by the dma_vec test suites: the CMocka suite
- * in tests/user and the KUnit suite of the P2P layer run the same
- * topology matrix.  Apart from <linux/dma_vec.h>'s core cases
- * (dma_vec_cases.h) because it needs the P2P layer's map types.
+ * The P2P topology matrix of the dma_vec tests: one machine described as a
+ * tree of nodes, and (provider, client, CPU) cases with the answer of Linux
+ * 6.12's calc_map_type_and_dist().  The KUnit suite (dma_vec_p2p_kunit.c)
+ * builds the machine out of hand-made struct pci_dev objects, the CMocka
+ * suite (tests/user/test_p2p.c) on the simulated platform.
  */
 #ifndef _DMA_VEC_P2P_CASES_H
 #define _DMA_VEC_P2P_CASES_H
@@ -14,11 +15,6 @@
 #include <linux/types.h>
 
 /*
- * The P2P topology matrix.  One machine, described as a tree of nodes, and
- * (provider, client, CPU) cases with the answer of Linux 6.12's
- * calc_map_type_and_dist().  The CMocka suite builds it on the simulated
- * platform, the KUnit suite out of hand-made struct pci_dev objects.
- *
  *  HB0 8086:2030 (allow-listed) --+-- RP0 -- USP A -+- DSP A0 -- EP A (00.0, 00.1)
  *                                 |                 +- DSP A1 -- EP B
  *                                 |                 +- DSP A2 (ACS redirect) -- EP C

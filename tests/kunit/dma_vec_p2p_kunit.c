@@ -37,6 +37,7 @@
 #endif
 
 #include "dma_vec_cases.h"
+#include "dma_vec_p2p_cases.h"
 #include "dma_vec_kunit.h"
 #include "dma_vec_p2p_cases.h"
 

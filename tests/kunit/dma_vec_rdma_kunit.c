@@ -7,9 +7,16 @@
  * MR is a plain struct ib_mr and the driver's page-list callback collects
  * what it is given.  Expected values follow from the rules of
  * ib_sg_to_pages() and ib_umem_find_best_pgsz() in drivers/infiniband/core.
+ *
+ * One body, two worlds: the userspace build runs this file too (test
+ * kunit_rdma, through compat/include/kunit/test.h); tests/user/test_rdma.c
+ * adds allocation failures and end-to-end transfers through a simulated
+ * HCA.
  */
 #include <kunit/test.h>
 #include <rdma/dma_vec.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -77,6 +84,35 @@ static void dvk_sges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sges, 8);
 	KUNIT_EXPECT_EQ(test, wrs, 3);
 	KUNIT_EXPECT_EQ(test, total, 0x100 + 0x2000 + 3 * SZ_64K + 5 + 0x10);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_build_sges(&si, sge, 0, NULL),
+			-EINVAL);
+}
+
+/* SGE lengths are 32-bit whatever the device says. */
+static void dvk_sges_32bit(struct kunit *test)
+{
+	static const struct dma_vec_drange r[] = { { 0x1000, 10ULL << 30 } };
+	struct dma_vec_limits lim = { U64_MAX, U64_MAX, 1 };
+	struct dma_vec_rdma_sge_iter si, before;
+	struct ib_sge sge[4];
+	u64 bytes;
+
+	KUNIT_ASSERT_EQ(test, dma_vec_rdma_sge_iter_init(&si, r, 1, &lim, 1),
+			0);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_build_sges(&si, sge, 4, &bytes), 3);
+	KUNIT_EXPECT_EQ(test, sge[0].length, U32_MAX);
+	KUNIT_EXPECT_EQ(test, sge[1].length, U32_MAX);
+	KUNIT_EXPECT_EQ(test, bytes, 10ULL << 30);
+	/* Bad input leaves the cursor alone. */
+	memset(&before, 0x5a, sizeof(before));
+	si = before;
+	lim.align = 3;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_sge_iter_init(&si, r, 1, &lim, 1),
+			-EINVAL);
+	lim.align = 1;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_sge_iter_init(&si, r, 0, &lim, 1),
+			-EINVAL);
+	KUNIT_EXPECT_MEMEQ(test, &si, &before, sizeof(si));
 }
 
 struct dvk_mr_case {
@@ -97,6 +133,9 @@ static const struct dvk_mr_case dvk_mr_cases[] = {
 	{ "contiguous continuation mid-page",
 	  { { 0x10000, 0x800 }, { 0x10800, 0x1800 }, { 0x30000, 0x10 } }, 3,
 	  SZ_4K, 16, { 0x10000, 0x11000, 0x30000 }, 3, 0x2010 },
+	{ "gap after a contiguous continuation that ends short",
+	  { { 0x10000, 0x800 }, { 0x10800, 0x1000 }, { 0x30000, 0x10 } }, 3,
+	  SZ_4K, 16, { 0x10000, 0x11000 }, 2, 0x1800 },
 	{ "gap: first ends short",
 	  { { 0x10000, 0x800 }, { 0x20000, 0x1000 } }, 2, SZ_4K, 16,
 	  { 0x10000 }, 1, 0x800 },
@@ -109,12 +148,7 @@ static const struct dvk_mr_case dvk_mr_cases[] = {
 	  SZ_2M, 16, { 0x40000000, 0x40200000 }, 2, 0x300000 },
 };
 
-static void dvk_mr_case_desc(const struct dvk_mr_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(dvk_mr, dvk_mr_cases, dvk_mr_case_desc);
+KUNIT_ARRAY_PARAM_DESC(dvk_mr, dvk_mr_cases, name);
 
 static void dvk_mr_pages(struct kunit *test)
 {
@@ -148,6 +182,8 @@ static void dvk_mr_pages(struct kunit *test)
 static void dvk_mr_errors(struct kunit *test)
 {
 	static const struct dma_vec_drange r[] = { { 0x10000, 0x3000 } };
+	static const struct dma_vec_drange zero[] = { { 0x10000, 0 } };
+	static const struct dma_vec_drange wrap[] = { { U64_MAX - 10, 20 } };
 	struct ib_mr mr, before;
 	struct dvk_pages *p;
 
@@ -162,19 +198,77 @@ static void dvk_mr_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, r, 1, SZ_4K, 0,
 							dvk_set_page, p),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, zero, 1, SZ_4K, 8,
+							dvk_set_page, p),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, wrap, 1, SZ_4K, 8,
+							dvk_set_page, p),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, r, 1, SZ_4K, 8,
+							NULL, p),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, p->nr, 0U);
+	/* The driver refusing the first page: its error, MR untouched. */
 	p->fail_at = 1;
 	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, r, 1, SZ_4K, 8,
 							dvk_set_page, p),
 			-ENOSPC);
 	KUNIT_EXPECT_MEMEQ(test, &mr, &before, sizeof(mr));
+	/* ... a later page: a short mapping. */
 	p->fail_at = 3;
 	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, r, 1, SZ_4K, 8,
 							dvk_set_page, p), 2);
 	KUNIT_EXPECT_EQ(test, mr.length, 0x2000);
+	/* An SG_GAPS MR is not a page list. */
 	mr.type = IB_MR_TYPE_SG_GAPS;
 	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_pages(&mr, r, 1, SZ_4K, 8,
 							dvk_set_page, p),
 			-EOPNOTSUPP);
+}
+
+struct dvk_klms {
+	u64 addr[16];
+	u32 len[16];
+	unsigned int nr;
+};
+
+static int dvk_set_klm(void *ctx, u64 addr, u32 len)
+{
+	struct dvk_klms *k = ctx;
+
+	if (k->nr == ARRAY_SIZE(k->addr))
+		return -ENOMEM;
+	k->addr[k->nr] = addr;
+	k->len[k->nr++] = len;
+	return 0;
+}
+
+/* No gap stops an SG_GAPS walk; entries are at most 4 GiB - 1. */
+static void dvk_mr_klms(struct kunit *test)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x10010, 0x20 }, { 0x30007, 5 },
+		{ 0x100000000ULL, 5ULL << 30 },
+	};
+	struct ib_mr mr = { .type = IB_MR_TYPE_SG_GAPS };
+	struct dvk_klms *k;
+
+	k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_ASSERT_EQ(test, dma_vec_rdma_map_mr_klms(&mr, r, 3, 16,
+						       dvk_set_klm, k), 4);
+	KUNIT_EXPECT_EQ(test, k->addr[1], 0x30007);
+	KUNIT_EXPECT_EQ(test, k->len[1], 5);
+	KUNIT_EXPECT_EQ(test, k->len[2], U32_MAX);
+	KUNIT_EXPECT_EQ(test, mr.iova, 0x10010);
+	KUNIT_EXPECT_EQ(test, mr.length, 0x25 + (5ULL << 30));
+	/* Capped: a short mapping. */
+	k->nr = 0;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_klms(&mr, r, 3, 2,
+						       dvk_set_klm, k), 2);
+	KUNIT_EXPECT_EQ(test, mr.length, 0x25);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_map_mr_klms(&mr, r, 3, 0,
+						       dvk_set_klm, k), -EINVAL);
 }
 
 struct dvk_pgsz_case {
@@ -186,28 +280,39 @@ struct dvk_pgsz_case {
 	unsigned long best;
 };
 
+/* 0: no size of the bitmap fits. */
 static const struct dvk_pgsz_case dvk_pgsz_cases[] = {
 	{ "2 MiB blocks, scattered", { { 0x40000000, SZ_2M },
 	  { 0x10a00000, SZ_2M }, { 0x20600000, SZ_2M } }, 3, DVK_PGSZ,
 	  0x40000000, SZ_2M },
-	{ "iova offset differs", { { 0x40000000, SZ_2M },
+	{ "iova offset differs from DMA offset", { { 0x40000000, SZ_2M },
 	  { 0x10a00000, SZ_2M } }, 2, DVK_PGSZ, 0x1000, SZ_4K },
 	{ "one 1 GiB aligned range", { { 0x40000000, SZ_1G } }, 1, DVK_PGSZ,
 	  0x40000000, SZ_1G },
-	{ "small range: smallest spanning size", { { 0x40000000, 0x3000 } },
-	  1, DVK_PGSZ, 0x40000000, SZ_2M },
+	{ "small range: the smallest size spanning it, not 1 GiB",
+	  { { 0x40000000, 0x3000 } }, 1, DVK_PGSZ, 0x40000000, SZ_2M },
+	{ "small range straddling 2 MiB: one 1 GiB page",
+	  { { 0x401ff000, 0x3000 } }, 1, DVK_PGSZ, 0x401ff000, SZ_1G },
+	{ "... or two 2 MiB pages without 1 GiB", { { 0x401ff000, 0x3000 } },
+	  1, SZ_4K | SZ_2M, 0x401ff000, SZ_2M },
 	{ "inner end not 4 KiB aligned", { { 0x40000000, 0x1800 },
+	  { 0x80000000, 0x1000 } }, 2, DVK_PGSZ, 0x40000000, 0 },
+	{ "... but 2 KiB aligned", { { 0x40000000, 0x1800 },
+	  { 0x80000000, 0x1000 } }, 2, DVK_PGSZ | SZ_2K | SZ_1K, 0x40000000,
+	  SZ_2K },
+	{ "... and 4 KiB is the smallest size", { { 0x40000000, 0x1800 },
 	  { 0x80000000, 0x1000 } }, 2, SZ_4K | SZ_2M, 0x40000000, 0 },
 	{ "contiguous ranges do not constrain", { { 0x40000000, SZ_1M },
 	  { 0x40100000, SZ_1M } }, 2, DVK_PGSZ, 0x40000000, SZ_2M },
+	{ "offset first element keeps its offset",
+	  { { 0x40000100, SZ_2M - 0x100 }, { 0x60000000, SZ_2M } }, 2,
+	  DVK_PGSZ, 0x40000100, SZ_2M },
+	{ "no ranges", { { 0x40000000, SZ_2M } }, 0, DVK_PGSZ, 0, 0 },
+	{ "iova range wraps", { { 0x40000000, SZ_2M } }, 1, DVK_PGSZ,
+	  U64_MAX, 0 },
 };
 
-static void dvk_pgsz_case_desc(const struct dvk_pgsz_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(dvk_pgsz, dvk_pgsz_cases, dvk_pgsz_case_desc);
+KUNIT_ARRAY_PARAM_DESC(dvk_pgsz, dvk_pgsz_cases, name);
 
 static void dvk_best_page_size(struct kunit *test)
 {
@@ -244,16 +349,82 @@ static void dvk_rw_sges(struct kunit *test)
 			total += wr->sg_list[j].length;
 	}
 	KUNIT_EXPECT_EQ(test, i, 2);
+	KUNIT_EXPECT_EQ(test, ctx.nr_sges, 4);
 	KUNIT_EXPECT_EQ(test, total, 0x100 + SZ_64K + 0x10 + 0x30);
 	dma_vec_rdma_rw_destroy(&ctx);
+	KUNIT_EXPECT_NULL(test, ctx.wrs);
+	/* Destroying twice is fine. */
+	dma_vec_rdma_rw_destroy(&ctx);
 
+	/* READ: one SGE per WR. */
 	KUNIT_ASSERT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 3, raddr,
 						   0x99, DMA_FROM_DEVICE,
 						   GFP_KERNEL), 4);
 	KUNIT_EXPECT_EQ(test, ctx.wrs[3].wr.opcode, IB_WR_RDMA_READ);
 	KUNIT_EXPECT_NULL(test, ctx.wrs[3].wr.next);
+	KUNIT_EXPECT_EQ(test, ctx.wrs[3].remote_addr, raddr + total - 0x30);
 	dma_vec_rdma_rw_destroy(&ctx);
 	KUNIT_EXPECT_NULL(test, ctx.wrs);
+}
+
+/* Bad requests leave the context untouched. */
+static void dvk_rw_errors(struct kunit *test)
+{
+	static const struct dma_vec_drange r[] = {
+		{ 0x10000, 0x100 }, { 0x30000, 0x2000 },
+	};
+	static const struct dma_vec_drange c[] = { { 0x10000, 0x3000 } };
+	struct ib_mr mr = { .type = IB_MR_TYPE_MEM_REG };
+	struct dma_vec_rdma_rw_dev dev = {
+		.lim = dvk_sge_lim, .max_sge = 2, .max_sge_rd = 1, .lkey = 0x42,
+	};
+	struct dma_vec_rdma_rw_ctx ctx, before;
+	struct dvk_pages *p;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(&ctx, 0x3c, sizeof(ctx));
+	before = ctx;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 2, 0, 1,
+						   DMA_BIDIRECTIONAL,
+						   GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 0, 0, 1,
+						   DMA_TO_DEVICE, GFP_KERNEL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 2,
+						   U64_MAX - 8, 1,
+						   DMA_TO_DEVICE, GFP_KERNEL),
+			-EINVAL);
+	/* A forced MR needs an MR. */
+	dev.flags = DMA_VEC_RDMA_RW_FORCE_MR;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 2, 0, 1,
+						   DMA_TO_DEVICE, GFP_KERNEL),
+			-EINVAL);
+	/* A forced MR cannot cover a gap. */
+	dev.mr = &mr;
+	dev.pgsz_bitmap = SZ_4K;
+	dev.max_pages = 16;
+	dev.set_page = dvk_set_page;
+	dev.set_page_ctx = p;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 2, 0, 1,
+						   DMA_TO_DEVICE, GFP_KERNEL),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, p->nr, 0U);
+	/* The driver refusing a page part way: -EIO, nothing chained. */
+	p->fail_at = 2;
+	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, c, 1, 0, 1,
+						   DMA_FROM_DEVICE,
+						   GFP_KERNEL), -EIO);
+	KUNIT_EXPECT_MEMEQ(test, &ctx, &before, sizeof(ctx));
+
+	/* Below the threshold an unforced MR is not used: SGEs. */
+	dev.flags = 0;
+	dev.mr_sge_threshold = 1;
+	KUNIT_ASSERT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, r, 2, 0, 1,
+						   DMA_TO_DEVICE, GFP_KERNEL),
+			1);
+	KUNIT_EXPECT_NULL(test, ctx.mr);
+	dma_vec_rdma_rw_destroy(&ctx);
 }
 
 static void dvk_rw_mr(struct kunit *test)
@@ -279,35 +450,35 @@ static void dvk_rw_mr(struct kunit *test)
 						   DMA_FROM_DEVICE,
 						   GFP_KERNEL), 2);
 	KUNIT_EXPECT_PTR_EQ(test, ctx.mr, &mr);
+	KUNIT_EXPECT_NULL(test, ctx.wrs);
 	KUNIT_EXPECT_EQ(test, mr.page_size, SZ_2M);
 	KUNIT_EXPECT_EQ(test, p->nr, 3);
 	wr = dma_vec_rdma_rw_first_wr(&ctx);
+	KUNIT_ASSERT_NOT_NULL(test, wr);
 	KUNIT_EXPECT_EQ(test, wr->opcode, IB_WR_REG_MR);
+	KUNIT_EXPECT_PTR_EQ(test, reg_wr(wr)->mr, &mr);
 	KUNIT_EXPECT_EQ(test, reg_wr(wr)->access, IB_ACCESS_LOCAL_WRITE);
 	wr = wr->next;
 	KUNIT_ASSERT_NOT_NULL(test, wr);
 	KUNIT_EXPECT_EQ(test, wr->opcode, IB_WR_RDMA_READ);
 	KUNIT_EXPECT_EQ(test, wr->num_sge, 1);
+	KUNIT_EXPECT_EQ(test, wr->sg_list[0].addr, 0x40000000);
 	KUNIT_EXPECT_EQ(test, wr->sg_list[0].length, 2 * SZ_2M + 0x1234);
 	KUNIT_EXPECT_EQ(test, wr->sg_list[0].lkey, 0x1234);
+	KUNIT_EXPECT_EQ(test, rdma_wr(wr)->remote_addr, 0x9000);
 	KUNIT_EXPECT_NULL(test, wr->next);
 	dma_vec_rdma_rw_destroy(&ctx);
-
-	/* A forced MR cannot cover a gap; the context stays untouched. */
-	dev.flags = DMA_VEC_RDMA_RW_FORCE_MR;
-	memset(&ctx, 0x3c, sizeof(ctx));
-	KUNIT_EXPECT_EQ(test, dma_vec_rdma_rw_init(&ctx, &dev, dvk_mr_cases[2].r,
-						   2, 0, 1, DMA_TO_DEVICE,
-						   GFP_KERNEL), -E2BIG);
-	KUNIT_EXPECT_EQ(test, ctx.nr_wrs, 0x3c3c3c3c);
 }
 
 static struct kunit_case dma_vec_rdma_cases[] = {
 	KUNIT_CASE(dvk_sges),
+	KUNIT_CASE(dvk_sges_32bit),
 	KUNIT_CASE_PARAM(dvk_mr_pages, dvk_mr_gen_params),
 	KUNIT_CASE(dvk_mr_errors),
+	KUNIT_CASE(dvk_mr_klms),
 	KUNIT_CASE_PARAM(dvk_best_page_size, dvk_pgsz_gen_params),
 	KUNIT_CASE(dvk_rw_sges),
+	KUNIT_CASE(dvk_rw_errors),
 	KUNIT_CASE(dvk_rw_mr),
 	{}
 };

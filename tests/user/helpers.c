@@ -5,6 +5,7 @@
 #include <linux/slab.h>
 #include <shim/sim.h>
 
+#include "dma_vec_kunit.h"
 #include "helpers.h"
 
 struct dma_vec_provider dvt_prov[DVC_NR_PROVIDERS];
@@ -129,24 +130,31 @@ void dvt_snapshot_take(struct dvt_snapshot *s, const struct dma_vec_table *t)
 		s->runs[i] = *dma_vec_run(t, i);
 }
 
+struct dvt_snapshot_pair {
+	const struct dvt_snapshot *s;
+	const struct dma_vec_table *t;
+};
+
+static void snapshot_check(struct kunit *test, const void *arg)
+{
+	const struct dvt_snapshot_pair *p = arg;
+	const struct dvk_snapshot s = {
+		.ranges = p->s->ranges,
+		.runs = p->s->runs,
+		.nr = p->s->nr,
+		.nr_runs = p->s->nr_runs,
+		.len = p->s->len,
+	};
+
+	dvk_snapshot_check(test, &s, p->t);
+}
+
 void dvt_snapshot_check(const struct dvt_snapshot *s,
 			const struct dma_vec_table *t)
 {
-	unsigned int i;
+	const struct dvt_snapshot_pair p = { s, t };
 
-	assert_int_equal(t->nr, s->nr);
-	assert_int_equal(t->nr_runs, s->nr_runs);
-	assert_int_equal(t->len, s->len);
-	for (i = 0; i < s->nr; i++) {
-		assert_int_equal(t->ranges[i].paddr, s->ranges[i].paddr);
-		assert_int_equal(t->ranges[i].len, s->ranges[i].len);
-	}
-	for (i = 0; i < s->nr_runs; i++) {
-		assert_int_equal(dma_vec_run(t, i)->first, s->runs[i].first);
-		assert_ptr_equal(dma_vec_run(t, i)->provider,
-				 s->runs[i].provider);
-	}
-	dvt_check_invariants(t);
+	dvt_kunit_call(snapshot_check, &p);
 }
 
 void dvt_snapshot_drop(struct dvt_snapshot *s)
@@ -156,50 +164,14 @@ void dvt_snapshot_drop(struct dvt_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void check_invariants(struct kunit *test, const void *t)
+{
+	dvk_check_invariants(test, t);
+}
+
 void dvt_check_invariants(const struct dma_vec_table *t)
 {
-	u64 sum = 0;
-	unsigned int i, run = 0;
-
-	assert_true(t->nr <= t->cap);
-	assert_true(t->nr ? t->nr_runs >= 1 : t->nr_runs == 0);
-	assert_true(t->nr_runs <= t->nr);
-	if (t->nr_runs)
-		assert_int_equal(dma_vec_run(t, 0)->first, 0);
-	for (i = 1; i < t->nr_runs; i++) {
-		const struct dma_vec_run *prev = dma_vec_run(t, i - 1);
-		const struct dma_vec_run *cur = dma_vec_run(t, i);
-
-		assert_true(cur->first > prev->first);
-		assert_true(cur->first < t->nr);
-		assert_ptr_not_equal(cur->provider, prev->provider);
-	}
-	for (i = 0; i < t->nr; i++) {
-		const struct dma_vec_prange *r = &t->ranges[i];
-		struct dma_vec_provider *p;
-
-		while (run + 1 < t->nr_runs && dma_vec_run(t, run + 1)->first <= i)
-			run++;
-		p = dma_vec_run(t, run)->provider;
-		assert_ptr_equal(dma_vec_range_provider(t, i), p);
-		assert_true(r->len > 0);
-		assert_true(r->paddr + (r->len - 1) >= r->paddr);
-		if (p) {
-			assert_true(r->paddr >= p->base);
-			assert_true(r->paddr + (r->len - 1) - p->base < p->size);
-		}
-		if (!(i % DVT_MARK_STRIDE))
-			assert_int_equal(t->marks[i / DVT_MARK_STRIDE], sum);
-		/* Mergeable neighbours inside one run must have been merged. */
-		if (i && dma_vec_run(t, run)->first != i) {
-			const struct dma_vec_prange *q = &t->ranges[i - 1];
-
-			assert_false(r->paddr > q->paddr &&
-				     r->paddr - q->paddr == q->len);
-		}
-		sum += r->len;
-	}
-	assert_int_equal(sum, t->len);
+	dvt_kunit_call(check_invariants, t);
 }
 
 void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,

@@ -22,9 +22,9 @@
 #include "dma_vec_cases.h"
 #include "dma_vec_p2p_cases.h"
 
-/* White-box checks: the lookup-mark stride private to lib/dma_vec.c. */
-#define DVT_MARK_STRIDE	16U
-/* ... and the bit of &dma_vec_map.flags private to the P2P layer. */
+struct kunit;
+
+/* White-box checks: the bit of &dma_vec_map.flags private to the P2P layer. */
 #define DVT_MAP_REVOKED	0
 
 /* Providers built from dvc_providers, without CPU mappings. */
@@ -71,8 +71,22 @@ void dvt_snapshot_check(const struct dvt_snapshot *s,
 			const struct dma_vec_table *t);
 void dvt_snapshot_drop(struct dvt_snapshot *s);
 
-/* Structural invariants every table must keep. */
+/* Structural invariants every table must keep (dvk_check_invariants()). */
 void dvt_check_invariants(const struct dma_vec_table *t);
+
+/*
+ * KUnit-style checks from CMocka tests (kunit_shim.c): dvt_kunit_run() runs
+ * @fn(@test, @arg) until it returns or a KUNIT_ASSERT_*() in it fails, and
+ * says whether anything failed; dvt_kunit_end() releases what the test
+ * allocated.  dvt_kunit_call() does both for a throw-away test and fails
+ * the current CMocka test if the check failed.
+ */
+int dvt_kunit_run(struct kunit *test,
+		  void (*fn)(struct kunit *test, const void *arg),
+		  const void *arg);
+void dvt_kunit_end(struct kunit *test);
+void dvt_kunit_call(void (*fn)(struct kunit *test, const void *arg),
+		    const void *arg);
 
 /* Append each range of a case, asserting success. */
 void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPU access: copies between a buffer and the memory a slice describes,
- * through kmap_local_pfn() for host RAM and the provider's iomem mapping
- * for BAR memory, checked against a byte-addressed reference model.
+ * CPU access: random copies between a buffer and the memory a slice
+ * describes, through kmap_local_pfn() for host RAM and the provider's iomem
+ * mapping for BAR memory, checked against a byte-addressed reference model
+ * of all simulated memory.  The hand-made layouts and the refusals are the
+ * shared body tests/kunit/dma_vec_kunit.c (suite dma_vec_copy).
  */
 #include <stdlib.h>
 
@@ -18,7 +20,7 @@ struct copy_env {
 	u8 *ram[2];
 	phys_addr_t ram_pa[2];
 	u8 *bar;
-	struct dma_vec_provider prov, prov_nomap;
+	struct dma_vec_provider prov;
 };
 
 static void env_init(struct copy_env *e)
@@ -35,9 +37,6 @@ static void env_init(struct copy_env *e)
 	assert_int_equal(dma_vec_provider_init(&e->prov, NULL, 0, BAR_BASE,
 					       BAR_SIZE, 0x7000000000ULL,
 					       (void __iomem *)e->bar), 0);
-	assert_int_equal(dma_vec_provider_init(&e->prov_nomap, NULL, 2,
-					       BAR_BASE + BAR_SIZE, BAR_SIZE,
-					       0, NULL), 0);
 }
 
 static void env_fini(struct copy_env *e)
@@ -170,94 +169,10 @@ static void test_copy_random(void **state)
 	env_fini(&e);
 }
 
-static void test_copy_exact_bytes(void **state)
-{
-	struct dma_vec_table t;
-	struct dma_vec_slice s;
-	struct copy_env e;
-	u8 buf[0x3000], back[0x3000];
-	unsigned int i;
-
-	(void)state;
-	env_init(&e);
-	for (i = 0; i < sizeof(buf); i++)
-		buf[i] = (u8)(i * 31 + 7);
-	dma_vec_table_init(&t);
-	/* Host range over a page boundary, then BAR, then more host. */
-	assert_int_equal(dma_vec_append(&t, e.ram_pa[0] + 0xff0, 0x1010, NULL,
-					GFP_KERNEL), 0);
-	assert_int_equal(dma_vec_append(&t, BAR_BASE + 0x123, 0x1000, &e.prov,
-					GFP_KERNEL), 0);
-	assert_int_equal(dma_vec_append(&t, e.ram_pa[1], 0xff0, NULL,
-					GFP_KERNEL), 0);
-	dma_vec_slice_all(&t, &s);
-	assert_int_equal(s.len, sizeof(buf));
-	assert_int_equal(dma_vec_copy_from_buf(&s, buf), 0);
-	assert_memory_equal(e.ram[0] + 0xff0, buf, 0x1010);
-	assert_memory_equal(e.bar + 0x123, buf + 0x1010, 0x1000);
-	assert_memory_equal(e.ram[1], buf + 0x2010, 0xff0);
-	/* Nothing outside the ranges was touched. */
-	assert_int_equal(e.ram[0][0xfef], 0);
-	assert_int_equal(e.ram[0][0x2000], 0);
-	assert_int_equal(e.bar[0x122], 0);
-	assert_int_equal(e.bar[0x1123], 0);
-	assert_int_equal(e.ram[1][0xff0], 0);
-
-	memset(back, 0, sizeof(back));
-	assert_int_equal(dma_vec_copy_to_buf(&s, back), 0);
-	assert_memory_equal(back, buf, sizeof(buf));
-
-	/* A window across the host/BAR boundary. */
-	memset(back, 0, sizeof(back));
-	assert_int_equal(dma_vec_slice(&t, 0x1000, 0x20, &s), 0);
-	assert_int_equal(dma_vec_copy_to_buf(&s, back), 0);
-	assert_memory_equal(back, buf + 0x1000, 0x20);
-
-	/* An empty slice copies nothing and succeeds. */
-	assert_int_equal(dma_vec_slice(&t, 5, 0, &s), 0);
-	assert_int_equal(dma_vec_copy_from_buf(&s, NULL), 0);
-	assert_int_equal(dma_vec_copy_to_buf(&s, NULL), 0);
-	dma_vec_table_release(&t);
-	env_fini(&e);
-}
-
-static void test_copy_without_cpu_mapping(void **state)
-{
-	struct dma_vec_table t;
-	struct dma_vec_slice s;
-	struct copy_env e;
-	u8 buf[0x2000], back[0x2000];
-
-	(void)state;
-	env_init(&e);
-	memset(buf, 0xa5, sizeof(buf));
-	memset(back, 0x11, sizeof(back));
-	dma_vec_table_init(&t);
-	assert_int_equal(dma_vec_append(&t, e.ram_pa[0], 0x1000, NULL,
-					GFP_KERNEL), 0);
-	assert_int_equal(dma_vec_append(&t, BAR_BASE + BAR_SIZE, 0x1000,
-					&e.prov_nomap, GFP_KERNEL), 0);
-	dma_vec_slice_all(&t, &s);
-	/* Refused before anything is copied: host memory untouched too. */
-	assert_int_equal(dma_vec_copy_from_buf(&s, buf), -EOPNOTSUPP);
-	assert_int_equal(e.ram[0][0], 0);
-	assert_int_equal(e.ram[0][0xfff], 0);
-	assert_int_equal(dma_vec_copy_to_buf(&s, back), -EOPNOTSUPP);
-	assert_int_equal(back[0], 0x11);
-	/* The host part alone is fine. */
-	assert_int_equal(dma_vec_slice(&t, 0, 0x1000, &s), 0);
-	assert_int_equal(dma_vec_copy_from_buf(&s, buf), 0);
-	assert_int_equal(e.ram[0][0xfff], 0xa5);
-	dma_vec_table_release(&t);
-	env_fini(&e);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, dvt_setup, dvt_teardown)
-		T(test_copy_exact_bytes),
-		T(test_copy_without_cpu_mapping),
 		T(test_copy_random),
 #undef T
 	};

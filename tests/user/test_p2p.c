@@ -16,6 +16,7 @@
 #include <shim/sim.h>
 
 #include "helpers.h"
+#include "dma_vec_p2p_cases.h"
 
 struct topo {
 	struct pci_host_bridge *hb[DVC_NR_NODES];

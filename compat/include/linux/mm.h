@@ -8,9 +8,11 @@
 #ifndef _SHIM_LINUX_MM_H
 #define _SHIM_LINUX_MM_H
 
+#include <linux/gfp_types.h>
 #include <linux/mm_types.h>
 #include <linux/mmap_lock.h>
 #include <linux/types.h>
+#include <shim/shim.h>
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
@@ -38,6 +40,30 @@ bool pfn_valid(unsigned long pfn);
 
 #define page_to_phys(page)	((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT)
 #define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
+
+/*
+ * Single pages for tests (the kernel has alloc_page() in <linux/gfp.h>): a
+ * page of simulated host RAM (see shim_ram_alloc()), zeroed whatever @gfp
+ * says, reachable through page_address() and kmap_local_pfn().
+ */
+static inline struct page *alloc_page(gfp_t gfp)
+{
+	phys_addr_t pa;
+
+	if (!shim_ram_alloc(PAGE_SIZE, &pa))
+		return NULL;
+	return pfn_to_page(pa >> PAGE_SHIFT);
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return shim_ram_resolve(page_to_phys(page), NULL);
+}
+
+static inline void __free_page(struct page *page)
+{
+	shim_ram_free(page_address(page));
+}
 
 #define VM_NONE		0x00000000UL
 #define VM_READ		0x00000001UL
