@@ -13,7 +13,7 @@
 #                 P2PDMA and the KUnit suites; cached build dir
 #                 .cache/kbuild-patchcheck)
 #   patch-sparse  sparse finds nothing in those objects
-#   mm-types-copy the p2p_map/p2p_unmap members that
+#   mm-types-copy the p2p_map member that
 #                 compat/include/linux/mm_types.h declares for userspace
 #                 are the lines drivers/conversions/mm/mm.patch adds
 #   docs-table    the table of docs/kernel.md lists exactly the "new"
@@ -122,7 +122,7 @@ else
 fi
 result patch-sparse "$st"
 
-# p2p_members: the p2p_map/p2p_unmap member declarations of a
+# p2p_members: the p2p_map member declaration of a
 # vm_operations_struct, from their first line to their semicolon.
 p2p_members() {
 	awk '/\(\*p2p_(un)?map\)\(/ { on = 1 } on { print } on && /;/ { on = 0 }'

@@ -5,7 +5,9 @@
 #   1. prepare-tree.sh   regenerate the series (.cache/series/) from
 #                        scripts/kernel/series, unpack/overlay the 6.12 tree
 #   2. gates.sh          checkpatch, kernel-doc, W=1, sparse
-#   3. kunit.py          the KUnit suites under UML (tests/kunit/.kunitconfig)
+#   3. kunit.py          the KUnit suites under UML (tests/kunit/.kunitconfig),
+#                        then the P2P suites again with lockdep,
+#                        DEBUG_LIST and DEBUG_ATOMIC_SLEEP (tests/kunit/lockdep)
 #   4. check-patches.sh  the series applies to a pristine tree and builds
 # Each step prints its own output.  The last line is
 #   kernel tier: N passed, N failed
@@ -64,15 +66,21 @@ if [ "$st" -ne 0 ] && ! grep -q '^FAIL ' "$out"; then
 	failed=$((failed + 1))
 fi
 
-step "kunit"
-st=0
-(cd "$WORK" &&
- python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$REPO/tests/kunit" --build_dir="$CACHE/kunit-build" \
-	--jobs="$JOBS") 2>&1 | tee "$out" || st=$?
-# "Testing complete. Ran 60 tests: passed: 59, skipped: 1"
-summary=$(grep -o 'Ran [0-9]* tests:.*' "$out" | tail -n 1 || true)
-if [ -n "$summary" ]; then
+# run_kunit LABEL KUNITCONFIG-DIR BUILD-DIR: one kunit.py run, counted.
+run_kunit() {
+	local label=$1 cfg=$2 build=$3 st=0 summary total ok skip
+
+	(cd "$WORK" &&
+	 python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig="$cfg" --build_dir="$build" \
+		--jobs="$JOBS") 2>&1 | tee "$out" || st=$?
+	# "Testing complete. Ran 60 tests: passed: 59, skipped: 1"
+	summary=$(grep -o 'Ran [0-9]* tests:.*' "$out" | tail -n 1 || true)
+	if [ -z "$summary" ]; then
+		echo "FAIL $label (no test summary; exit status $st)"
+		failed=$((failed + 1))
+		return
+	fi
 	total=${summary#Ran }
 	total=${total%% *}
 	ok=$(grep -o 'passed: [0-9]*' <<<"$summary" | grep -o '[0-9]*' || echo 0)
@@ -80,13 +88,23 @@ if [ -n "$summary" ]; then
 	passed=$((passed + ok + skip))
 	failed=$((failed + total - ok - skip))
 	if [ "$st" -ne 0 ] && [ "$total" -eq $((ok + skip)) ]; then
-		echo "FAIL kunit.py exit status $st"
+		echo "FAIL $label: kunit.py exit status $st"
 		failed=$((failed + 1))
 	fi
-else
-	echo "FAIL kunit (no test summary; exit status $st)"
-	failed=$((failed + 1))
-fi
+	# Lock checking: any lockdep, sleep-in-atomic or list report fails
+	# the run even when every case passed.
+	if grep -E -q 'possible circular locking|inconsistent lock state|possible recursive locking|BUG: sleeping function called from invalid context|list_(add|del) corruption' \
+		"$build/test.log" 2>/dev/null; then
+		echo "FAIL $label: lock checking reported a problem (see $build/test.log)"
+		failed=$((failed + 1))
+	fi
+}
+
+step "kunit"
+run_kunit kunit "$REPO/tests/kunit" "$CACHE/kunit-build"
+
+step "kunit (lockdep, DEBUG_LIST, DEBUG_ATOMIC_SLEEP)"
+run_kunit kunit-lockdep "$REPO/tests/kunit/lockdep" "$CACHE/kunit-lockdep-build"
 
 step "patch series"
 st=0
