@@ -17,6 +17,9 @@
 #                              (EFAULT)
 #   pageless-patched-rootports separate root ports, -cpu qemu64: EREMOTEIO
 #                              and the reason in the kernel log
+#   pageless-patched-epyc      separate root ports, -cpu EPYC: P2P through
+#                              the host bridge (AMD Zen rule) works;
+#                              DMA_VEC_QEMU_EPYC=0 skips it
 # and checks them with pageless_report.py, whose last line is
 #   pageless report: N passed, N failed
 # Environment: DMA_VEC_QEMU_TIMEOUT (seconds per boot, default 180),
@@ -102,5 +105,8 @@ if [ "$pristine" != - ]; then
 fi
 if [ "$patched" != - ]; then
 	run pageless-patched-rootports "$patched" rootports eremoteio qemu64
+	if [ "${DMA_VEC_QEMU_EPYC:-1}" = 1 ]; then
+		run pageless-patched-epyc "$patched" rootports ok EPYC
+	fi
 fi
 python3 "$here/pageless_report.py" "${rundirs[@]}"

@@ -15,6 +15,9 @@ PASS/FAIL lines prefixed with the run name, then the host checks:
   bar        ivshmem.bin holds the pattern in every BARREGION (what the CPU
              wrote and what B wrote back by DMA) and zeroes elsewhere
   no-memmap  patched: the sample logged that the BAR has no memmap
+  no-memmap-after-io
+             patched, P2P working: when revoked after all transfers the
+             sample counted the BAR's memmap PFNs again: still none
   counters   patched: nvme counted pageless passthrough requests
              (dma_vec_user_requests > 0) when P2P works, none when refused;
              pristine: no counters
@@ -117,6 +120,13 @@ def main(rundirs):
         if meta['kernel'] == 'patched':
             record(run, 'host: no-memmap', 'no memmap (pfn_valid() false'
                    in kmsg, 'the sample did not log its BAR without memmap')
+            # After the transfers, revocation counts the memmap again.
+            after = re.findall(r'revoked \(\d+ p2p_map users, (\d+) PFNs '
+                               r'with memmap\)', kmsg)
+            if meta['mode'] == 'ok':
+                record(run, 'host: no-memmap-after-io',
+                       bool(after) and all(n == '0' for n in after),
+                       'revocation saw memmap PFNs: %s' % after)
             ok = user.isdigit() and (int(user) > 0) == (meta['mode'] == 'ok')
         else:
             ok = user == 'none'

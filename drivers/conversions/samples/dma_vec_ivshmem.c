@@ -91,6 +91,17 @@ static void dvi_put(struct dvi_dev *dvi)
 	kref_put(&dvi->kref, dvi_free);
 }
 
+/* Count the PFNs of the BAR that have a memmap: none should. */
+static unsigned long dvi_count_memmap(const struct dma_vec_provider *prov)
+{
+	unsigned long pfn, n = 0;
+
+	for (pfn = PHYS_PFN(prov->base);
+	     pfn <= PHYS_PFN(prov->base + prov->size - 1); pfn++)
+		n += pfn_valid(pfn);
+	return n;
+}
+
 /*
  * Withdraw the BAR: refuse new maps, zap every user mapping so the CPU can
  * no longer reach it, then tell the importers (their live dma_vec mappings
@@ -111,8 +122,11 @@ static void dvi_revoke(struct dvi_dev *dvi)
 	mutex_unlock(&dvi->lock);
 
 	dma_vec_provider_revoke(&dvi->prov);
-	dev_info(dvi->prov.owner, "%s: BAR %d revoked (%d p2p_map users)\n",
-		 dvi->name, DVI_BAR, atomic_read(&dvi->p2p_users));
+	/* Still no memmap for the BAR, however it was used meanwhile. */
+	dev_info(dvi->prov.owner,
+		 "%s: BAR %d revoked (%d p2p_map users, %lu PFNs with memmap)\n",
+		 dvi->name, DVI_BAR, atomic_read(&dvi->p2p_users),
+		 dvi_count_memmap(&dvi->prov));
 }
 
 /*
@@ -243,17 +257,6 @@ static const struct file_operations dvi_fops = {
 	.mmap = dvi_mmap,
 	.unlocked_ioctl = dvi_ioctl,
 };
-
-/* Count the PFNs of the BAR that have a memmap: none should. */
-static unsigned long dvi_count_memmap(const struct dma_vec_provider *prov)
-{
-	unsigned long pfn, n = 0;
-
-	for (pfn = PHYS_PFN(prov->base);
-	     pfn <= PHYS_PFN(prov->base + prov->size - 1); pfn++)
-		n += pfn_valid(pfn);
-	return n;
-}
 
 static int dvi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
