@@ -464,7 +464,7 @@ static void case_revoke(void)
 	}
 	fill(p, 0xf00000, 4 * KIB);
 	printf("BARREGION %d %d %lu\n", 0x3100000, 0xf00000, 4 * KIB);
-	expect_write("revoke-before", p, 0);
+	expect_write("revoke-before", p, expected_bar_result());
 	if (ioctl(map_fd, DMA_VEC_IVSHMEM_IOC_REVOKE) < 0) {
 		fail("revoke", "ioctl: %s", strerror(errno));
 		return;
@@ -523,7 +523,7 @@ static void case_unbind(void)
 	}
 	fill(p, 0xf00000, 4 * KIB);
 	printf("BARREGION %d %d %lu\n", 0x3200000, 0xf00000, 4 * KIB);
-	expect_write("unbind-before", p, 0);
+	expect_write("unbind-before", p, expected_bar_result());
 	snprintf(path, sizeof(path), "%s/unbind", drv);
 	ret = sysfs_write(path, bdf);
 	if (ret) {
@@ -586,7 +586,7 @@ int main(int argc, char **argv)
 
 	if (mode != MODE_PRISTINE && bdf)
 		case_sysfs();
-	if (mode == MODE_OK) {
+	if (mode != MODE_PRISTINE) {
 		case_revoke();
 		if (bdf)
 			case_unbind();

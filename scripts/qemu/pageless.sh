@@ -87,7 +87,7 @@ run() {
 	timeout "$timeout_s" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
 		-cpu "$cpu" -nographic -no-reboot -nic none \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=4 panic=-1 p2pmode=$mode" \
+		-append "console=ttyS0 loglevel=4 panic=-1 no_timer_check p2pmode=$mode" \
 		-drive "file=$dir/B.img,if=none,id=dB,format=raw" \
 		-object "memory-backend-file,id=hmem,share=on,mem-path=$dir/ivshmem.bin,size=64M" \
 		"${dev[@]}" </dev/null >"$dir/console.log" 2>&1 || st=$?

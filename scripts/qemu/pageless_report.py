@@ -15,6 +15,9 @@ PASS/FAIL lines prefixed with the run name, then the host checks:
   bar        ivshmem.bin holds the pattern in every BARREGION (what the CPU
              wrote and what B wrote back by DMA) and zeroes elsewhere
   no-memmap  patched: the sample logged that the BAR has no memmap
+  p2p-unmapped
+             patched: at every revocation no p2p_map was left unreleased
+             (the sample counts them), after successes and refusals alike
   no-memmap-after-io
              patched, P2P working: when revoked after all transfers the
              sample counted the BAR's memmap PFNs again: still none
@@ -123,6 +126,11 @@ def main(rundirs):
             # After the transfers, revocation counts the memmap again.
             after = re.findall(r'revoked \(\d+ p2p_map users, (\d+) PFNs '
                                r'with memmap\)', kmsg)
+            # Every p2p_map was released by p2p_unmap, error paths included.
+            users = re.findall(r'revoked \((\d+) p2p_map users', kmsg)
+            record(run, 'host: p2p-unmapped',
+                   bool(users) and all(n == '0' for n in users),
+                   'p2p_map users at revocation: %s' % users)
             if meta['mode'] == 'ok':
                 record(run, 'host: no-memmap-after-io',
                        bool(after) and all(n == '0' for n in after),
