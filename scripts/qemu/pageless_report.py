@@ -26,6 +26,8 @@ PASS/FAIL lines prefixed with the run name, then the host checks:
              pristine: no counters
   reason     eremoteio: the kernel logged why P2P was refused
   clean      no WARNING, BUG or Oops in the kernel log
+  iommu-on, no-dmar-fault
+             IOMMU runs: intel-iommu is active, and no DMAR fault was logged
 
 then a side-by-side table of every transfer's result (the errno each
 kernel returned) and "pageless report: N passed, N failed".
@@ -143,6 +145,15 @@ def main(rundirs):
             record(run, 'host: reason',
                    'cannot be used for peer-to-peer DMA' in kmsg,
                    'no refusal reason in the kernel log')
+        if meta.get('iommu', 'off') != 'off':
+            on = re.search(r'DMAR: (?:IOMMU enabled|Intel\(R\) Virtualization)',
+                           kmsg) or 'Adding to iommu group' in kmsg
+            record(run, 'host: iommu-on', bool(on),
+                   'no sign of intel-iommu in the kernel log')
+            faults = re.findall(r'.*DMAR: \[DMA (?:Read|Write).*', kmsg) + \
+                re.findall(r'.*DMAR:.*[Ff]ault.*', kmsg)
+            record(run, 'host: no-dmar-fault', not faults,
+                   '; '.join(faults[:3]))
         bad = re.findall(r'.*(?:WARNING|BUG|Oops).*', kmsg)
         record(run, 'host: clean', not bad, '; '.join(bad[:3]))
 
