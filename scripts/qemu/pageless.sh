@@ -71,6 +71,7 @@ run() {
 		"$topo" "$mode" "$cpu" "${iommu:-off}" >"$dir/meta"
 	if [ -n "$iommu" ]; then
 		# The IOMMU must come before the PCI devices it translates for.
+		# shellcheck disable=SC2054
 		pre=(-device intel-iommu,intremap=off)
 		append="$append intel_iommu=on"
 	fi
