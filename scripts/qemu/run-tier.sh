@@ -189,4 +189,20 @@ f=$(sed -n 's/^report: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-1}))
 [ "$st" -eq 0 ] || [ "${f:-1}" -gt 0 ] || fail "report.py exit status $st"
+
+# The pageless runs: NVMe passthrough from an ivshmem BAR exported without
+# struct pages by samples/dma_vec (pageless.sh, docs/qemu.md).
+# DMA_VEC_QEMU_PAGELESS=0 skips them.
+if [[ " $kernels " == *" patched "* ]] && [ "${DMA_VEC_QEMU_PAGELESS:-1}" = 1 ]; then
+	printf '\n==== %s\n' "pageless runs"
+	st=0
+	GEN_INIT_CPIO_C=$PRISTINE/usr/gen_init_cpio.c "$here/pageless.sh" \
+		"${image[patched]}" "${image[pristine]:--}" "$QCACHE" |
+		tee "$out" || st=$?
+	p=$(sed -n 's/^pageless report: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out")
+	f=$(sed -n 's/^pageless report: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+	[ "$st" -eq 0 ] || [ "${f:-1}" -gt 0 ] || fail "pageless.sh exit status $st"
+fi
 finish
