@@ -34,7 +34,7 @@
 #include <shim/shim.h>
 #include <shim/sim.h>
 
-#include "gpu_model.h"
+#include <shim/gpu_model.h>
 
 #include "example_util.h"
 

@@ -18,7 +18,7 @@
 #include <linux/sizes.h>
 #include <shim/sim.h>
 
-#include "gpu_model.h"
+#include <shim/gpu_model.h>
 #include "helpers.h"
 
 #define SZ_128G_ULL	(128ULL << 30)

@@ -31,7 +31,7 @@
 
 #include "dma_vec_nvme.h"
 #include "helpers.h"
-#include "nvme_oracle.h"
+#include <shim/nvme_oracle.h>
 
 #define ARENA		(20U << 20)	/* host RAM per test */
 #define RANDOM_SPAN	(8U << 20)	/* what random layouts spread over */

@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <shim/sim.h>
 
-#include "hca_sim.h"
+#include <shim/hca_sim.h>
 #include "helpers.h"
 
 /* A small deterministic PRNG (xorshift64*). */

@@ -21,7 +21,7 @@
 #include <linux/string.h>
 #include <shim/sim.h>
 
-#include "gpu_model.h"
+#include <shim/gpu_model.h>
 
 /* An H100-like function: NVIDIA, BAR 1 is the VRAM window. */
 #define GPU_DEVICE_ID		0x2330

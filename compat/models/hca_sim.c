@@ -11,7 +11,7 @@
 #include <linux/log2.h>
 #include <shim/sim.h>
 
-#include "hca_sim.h"
+#include <shim/hca_sim.h>
 
 #define HCA_KEY_TAG	0x5a
 

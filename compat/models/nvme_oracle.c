@@ -44,7 +44,7 @@
 #include <linux/minmax.h>
 #include <shim/sim.h>
 
-#include "nvme_oracle.h"
+#include <shim/nvme_oracle.h>
 
 #define SGL_TYPE_DATA		0x0
 #define SGL_TYPE_BIT_BUCKET	0x1
