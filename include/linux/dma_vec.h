@@ -157,7 +157,7 @@ struct dma_vec_table {
  * range, 16 bytes each) stays at 1 GiB too.  Far beyond any real buffer: a
  * 128 GiB BAR cut in 4 KiB pieces is 2^25 ranges.
  */
-#define DMA_VEC_MAX_RANGES	(1U << 26)
+#define DMA_VEC_MAX_RANGES	0x4000000U
 
 /**
  * struct dma_vec_checkpoint - what undoing appends to a table needs

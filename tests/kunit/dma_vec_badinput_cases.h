@@ -114,7 +114,7 @@ enum dvb_spoil {
 };
 
 /* Host memory no RAM backs, in both worlds (16 TiB). */
-#define DVB_NOT_RAM	(1ULL << 44)
+#define DVB_NOT_RAM	0x100000000000ULL
 /* An sg entry without a page. */
 #define DVB_NO_PAGE	U64_MAX
 #define DVB_MAX_DR	3
@@ -124,7 +124,7 @@ enum dvb_spoil {
  */
 #define DVB_SGLS		1
 #define DVB_SGLS_DWORD		2
-#define DVB_NVME_MAX_ENTRIES	(1U << 20)
+#define DVB_NVME_MAX_ENTRIES	0x100000U
 
 /**
  * struct dvb_nvme - the controller of an NVMe row

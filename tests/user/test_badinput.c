@@ -91,6 +91,7 @@ static int dvb_rdma(const struct dvb_case *c)
 
 static void test_row(void **state)
 {
+	static const struct sim_dev_desc dev_desc = { .dma_bits = 64 };
 	const struct dvb_case *c = *state;
 	struct dma_vec_table tbl, other;
 	struct dvt_snapshot snap;
@@ -102,7 +103,7 @@ static void test_row(void **state)
 	long live;
 	int ret;
 
-	dev = sim_add_device("dvb", NULL, NULL);
+	dev = sim_add_device("dvb", NULL, &dev_desc);
 	pool = dma_pool_create("dvb", dev, 4096, 4096, 0);
 	assert_non_null(pool);
 	ram = shim_ram_alloc(DVB_RAM_SIZE, &f.ram_pa);

@@ -21,7 +21,7 @@ union nvme_data_ptr;
  * pages (nvme-pci caps a request at 8 MiB).  Keeps descriptor page counts
  * and sizes far from overflow when no MDTS limits the transfer.
  */
-#define DMA_VEC_NVME_MAX_ENTRIES	(1U << 20)
+#define DMA_VEC_NVME_MAX_ENTRIES	0x100000U
 
 /**
  * struct dma_vec_nvme_ctrl - what the NVMe builders need of a controller
