@@ -217,6 +217,8 @@ static const struct dvb_case dvb_cases[] = {
 	  .a = DMA_VEC_MAX_RANGES + 1ULL, .ret = -E2BIG },
 	{ "reserve: UINT_MAX ranges", DVB_RESERVE, .a = UINT_MAX,
 	  .ret = -E2BIG },
+	{ "reserve: 2^30 ranges (16 GiB, above kvmalloc's INT_MAX)",
+	  DVB_RESERVE, .a = 0x40000000ULL, .ret = -E2BIG },
 	{ "reserve: DMA_VEC_MAX_RANGES, allocation fails (size < INT_MAX)",
 	  DVB_RESERVE, .a = DMA_VEC_MAX_RANGES, .failinj = 1, .ret = -ENOMEM },
 	/* dma_vec_slice() */
