@@ -629,10 +629,10 @@ EXPORT_SYMBOL_GPL(dma_vec_from_sgt);
  * ranges are split on page boundaries into several entries.
  *
  * Context: Any context allowed by @gfp.
- * Return: 0 on success; -EINVAL for an empty slice; -EOPNOTSUPP if the
- * slice holds provider memory; -E2BIG if more than UINT_MAX entries would
- * be needed; -ENOMEM if the allocation failed.  @sgt is only set up on
- * success.
+ * Return: 0 on success; -EINVAL for an empty slice or one that does not
+ * fit its table; -EOPNOTSUPP if the slice holds provider memory; -E2BIG if
+ * more than UINT_MAX entries would be needed; -ENOMEM if the allocation
+ * failed.  @sgt is only set up on success.
  */
 int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 		   gfp_t gfp)
@@ -649,6 +649,9 @@ int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 
 	if (!slice->len)
 		return -EINVAL;
+	ret = dma_vec_iter_init(&it, slice, &lim);
+	if (ret)
+		return ret;
 
 	dma_vec_for_each_chunk(slice, &lim, &it) {
 		if (it.provider)

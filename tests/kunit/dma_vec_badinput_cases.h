@@ -42,7 +42,7 @@
  * @DVB_ROLLBACK: dma_vec_rollback() with a checkpoint spoiled as @a says
  * @DVB_FROM_SGT: dma_vec_from_sgt() of the entries @dr (@addr DVB_NO_PAGE
  *	for an entry without page), provs NULL if @null_arg
- * @DVB_TO_SGT: dma_vec_to_sgt() of the slice (@a, @b)
+ * @DVB_TO_SGT: dma_vec_to_sgt() of the slice (@a, @b), or the forged one
  * @DVB_COPY_TO: dma_vec_copy_to_buf() of the table or forged slice
  * @DVB_COPY_FROM: dma_vec_copy_from_buf() of the table or forged slice
  * @DVB_CHECK_HOST_RAM: dma_vec_check_host_ram() of the whole table
@@ -319,6 +319,8 @@ static const struct dvb_case dvb_cases[] = {
 	  .ret = -ENOMEM },
 	/* dma_vec_to_sgt() */
 	{ "to_sgt: empty slice", DVB_TO_SGT, .a = 0, .b = 0, .ret = -EINVAL },
+	{ "to_sgt: forged slice", DVB_TO_SGT, .forged = true, .a = 4, .b = 0,
+	  .c = 0x1000, .ret = -EINVAL },
 	{ "to_sgt: slice holding provider memory", DVB_TO_SGT, .a = 0,
 	  .b = 0x4000, .ret = -EOPNOTSUPP },
 	{ "to_sgt: allocation fails", DVB_TO_SGT, .a = 0, .b = 0x3000,
@@ -684,8 +686,7 @@ static int __maybe_unused dvb_call_core(const struct dvb_case *c,
 	case DVB_FROM_SGT:
 		return dvb_from_sgt(c, f);
 	case DVB_TO_SGT:
-		ret = dma_vec_slice(f->tbl, c->a, c->b, &s);
-		if (ret)
+		if (!c->forged && dma_vec_slice(f->tbl, c->a, c->b, &s))
 			return DVB_CLOBBERED;
 		if (c->failinj)
 			dvb_fail_nth(c->failinj);
