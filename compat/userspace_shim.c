@@ -21,6 +21,7 @@
 #include <linux/errno.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/limits.h>
 #include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -208,14 +209,33 @@ void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 	return shim_alloc_array(n, size, gfp);
 }
 
+/*
+ * As in Linux 6.12 (mm/util.c: __kvmalloc_node_noprof), kvmalloc() refuses
+ * any size above INT_MAX before trying to allocate, with a WARN unless the
+ * caller passed __GFP_NOWARN.
+ */
+static bool shim_kvmalloc_too_big(size_t size, gfp_t gfp)
+{
+	if (size <= INT_MAX)
+		return false;
+	WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
+	return true;
+}
+
 void *kvmalloc(size_t size, gfp_t gfp)
 {
+	if (shim_kvmalloc_too_big(size, gfp))
+		return NULL;
 	return shim_alloc(size, gfp);
 }
 
 void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
 {
-	return shim_alloc_array(n, size, gfp);
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kvmalloc(bytes, gfp);
 }
 
 void kfree(const void *p)

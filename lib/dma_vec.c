@@ -38,6 +38,16 @@ static const struct dma_vec_limits dma_vec_no_limits = {
 #define DMA_VEC_MARK_STRIDE	16U
 static_assert(DMA_VEC_MARK_STRIDE == 1U << DMA_VEC_MARK_SHIFT);
 
+/*
+ * kvmalloc() refuses sizes above INT_MAX: a full table's range array with
+ * its marks, and its run array, must stay below that.
+ */
+static_assert((u64)DMA_VEC_MAX_RANGES * sizeof(struct dma_vec_prange) +
+	      (u64)DMA_VEC_MAX_RANGES / DMA_VEC_MARK_STRIDE * sizeof(u64) <=
+	      INT_MAX);
+static_assert((u64)DMA_VEC_MAX_RANGES * sizeof(struct dma_vec_run) <=
+	      INT_MAX);
+
 /**
  * dma_vec_table_init - initialise an empty table
  * @tbl: the table
@@ -57,15 +67,20 @@ EXPORT_SYMBOL_GPL(dma_vec_table_init);
  * dma_vec_table_release - free the memory of a table and empty it
  * @tbl: the table
  *
- * The table is left initialised and empty, ready for reuse.
+ * The table is left initialised and empty, ready for reuse, in a new
+ * generation: checkpoints taken before the release are refused by
+ * dma_vec_rollback().
  *
  * Context: Process context (the range array may be vmalloc'ed).
  */
 void dma_vec_table_release(struct dma_vec_table *tbl)
 {
+	unsigned int gen = tbl->gen + 1;
+
 	kvfree(tbl->ranges);
 	kvfree(tbl->xruns);
 	dma_vec_table_init(tbl);
+	tbl->gen = gen;
 }
 EXPORT_SYMBOL_GPL(dma_vec_table_release);
 
@@ -122,7 +137,9 @@ static int dma_vec_grow_runs(struct dma_vec_table *tbl, unsigned int need,
 		return 0;
 
 	cap = max(need - 1, tbl->xruns_cap * 2);
-	cap = max(cap, 4U);
+	cap = min(max(cap, 4U), DMA_VEC_MAX_RANGES);
+	if (need - 1 > cap)
+		return -E2BIG;
 	xruns = kvmalloc_array(cap, sizeof(*xruns), gfp);
 	if (!xruns)
 		return -ENOMEM;
@@ -263,6 +280,8 @@ EXPORT_SYMBOL_GPL(dma_vec_append);
 void dma_vec_checkpoint(const struct dma_vec_table *tbl,
 			struct dma_vec_checkpoint *cp)
 {
+	cp->tbl = tbl;
+	cp->gen = tbl->gen;
 	cp->len = tbl->len;
 	cp->nr = tbl->nr;
 	cp->nr_runs = tbl->nr_runs;
@@ -270,20 +289,42 @@ void dma_vec_checkpoint(const struct dma_vec_table *tbl,
 }
 EXPORT_SYMBOL_GPL(dma_vec_checkpoint);
 
+/* Whether @cp was taken on @tbl, in this generation, and still fits it. */
+static bool dma_vec_checkpoint_fits(const struct dma_vec_table *tbl,
+				    const struct dma_vec_checkpoint *cp)
+{
+	unsigned int last_run;
+
+	if (cp->tbl != tbl || cp->gen != tbl->gen || cp->nr > tbl->nr ||
+	    cp->len > tbl->len || cp->nr_runs > tbl->nr_runs ||
+	    !cp->nr != !cp->nr_runs || cp->nr_runs > cp->nr)
+		return false;
+	if (!cp->nr)
+		return !cp->len;
+	/* The last kept run must start before, and end at or after, cp->nr. */
+	last_run = cp->nr_runs - 1;
+	return cp->last_len && cp->last_len <= tbl->ranges[cp->nr - 1].len &&
+	       dma_vec_run(tbl, last_run)->first < cp->nr &&
+	       dma_vec_run_end(tbl, last_run) >= cp->nr;
+}
+
 /**
  * dma_vec_rollback - undo the appends made since a checkpoint
  * @tbl: the table
  * @cp: checkpoint taken by dma_vec_checkpoint() on this table
  *
  * Only appends may have happened since the checkpoint.  Capacity grown in
- * the meantime is kept; dma_vec_table_release() frees it.
+ * the meantime is kept; dma_vec_table_release() frees it.  A checkpoint
+ * taken on another table, on an earlier life of this one (before a
+ * dma_vec_table_release()), or one that does not fit the table any more is
+ * a bug: it warns once and leaves the table unchanged.
  *
  * Context: Any context.
  */
 void dma_vec_rollback(struct dma_vec_table *tbl,
 		      const struct dma_vec_checkpoint *cp)
 {
-	if (WARN_ON_ONCE(cp->nr > tbl->nr || cp->len > tbl->len))
+	if (WARN_ON_ONCE(!dma_vec_checkpoint_fits(tbl, cp)))
 		return;
 	tbl->len = cp->len;
 	tbl->nr = cp->nr;
@@ -431,8 +472,9 @@ EXPORT_SYMBOL_GPL(dma_vec_limits_valid);
  * Allocates nothing.  Use dma_vec_iter_next() to get each chunk.
  *
  * Context: Any context.
- * Return: 0 on success, -EINVAL if @lim is not valid, in which case the
- * iterator yields nothing.
+ * Return: 0 on success, -EINVAL if @lim is not valid or @slice does not
+ * fit its table (a start outside the table or a length above the table's),
+ * in which case the iterator yields nothing.
  */
 int dma_vec_iter_init(struct dma_vec_iter *it,
 		      const struct dma_vec_slice *slice,
@@ -442,6 +484,9 @@ int dma_vec_iter_init(struct dma_vec_iter *it,
 
 	memset(it, 0, sizeof(*it));
 	if (lim && !dma_vec_limits_valid(lim))
+		return -EINVAL;
+	if (slice->len && (slice->len > tbl->len || slice->first >= tbl->nr ||
+			   slice->first_off >= tbl->ranges[slice->first].len))
 		return -EINVAL;
 
 	it->tbl = tbl;
@@ -467,19 +512,35 @@ EXPORT_SYMBOL_GPL(dma_vec_iter_init);
  * @nr: number of ranges
  * @lim: chunk limits, or NULL for whole ranges
  *
- * Allocates nothing.  Use dma_vec_dma_iter_next() to get each chunk.
+ * Allocates nothing.  Use dma_vec_dma_iter_next() to get each chunk.  The
+ * ranges are checked once here (one pass, no division), so that the walk
+ * itself never yields an empty chunk nor wraps to address 0.  A range may
+ * end exactly at the top of the DMA address space.
  *
  * Context: Any context.
- * Return: 0 on success, -EINVAL if @lim is not valid, in which case the
- * iterator yields nothing.
+ * Return: 0 on success; -EINVAL if @lim is not valid, a range is empty, or
+ * @ranges is NULL with a non-zero @nr; -EOVERFLOW if a range wraps around
+ * the DMA address space.  On error the iterator yields nothing.
  */
 int dma_vec_dma_iter_init(struct dma_vec_dma_iter *it,
 			  const struct dma_vec_drange *ranges, unsigned int nr,
 			  const struct dma_vec_limits *lim)
 {
+	unsigned int i;
+	u64 last;
+
 	memset(it, 0, sizeof(*it));
 	if (lim && !dma_vec_limits_valid(lim))
 		return -EINVAL;
+	if (nr && !ranges)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		if (!ranges[i].len)
+			return -EINVAL;
+		if (check_add_overflow((u64)ranges[i].addr, ranges[i].len - 1,
+				       &last))
+			return -EOVERFLOW;
+	}
 
 	it->ranges = ranges;
 	it->nr = nr;
@@ -517,8 +578,11 @@ dma_vec_lookup_provider(phys_addr_t paddr,
  * ones holding ZONE_DEVICE P2P pages) move to dma_vec one step at a time.
  *
  * Context: Any context allowed by @gfp.
- * Return: 0 on success or a negative errno from dma_vec_append(), in which
- * case the table is left exactly as it was.
+ * Return: 0 on success; -EINVAL if @provs is NULL with a non-zero
+ * @nr_provs or an entry has no page (a DMA-only entry, as some dma-buf
+ * exporters make: there is no CPU address to import); otherwise a negative
+ * errno from dma_vec_append().  On error the table is left exactly as it
+ * was.
  */
 int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 		     struct dma_vec_provider *const *provs,
@@ -529,9 +593,17 @@ int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 	unsigned int i;
 	int ret;
 
+	if (!provs && nr_provs)
+		return -EINVAL;
 	dma_vec_checkpoint(tbl, &cp);
 	for_each_sg(sgt->sgl, sg, sgt->orig_nents, i) {
-		phys_addr_t paddr = sg_phys(sg);
+		phys_addr_t paddr;
+
+		if (!sg_page(sg)) {
+			dma_vec_rollback(tbl, &cp);
+			return -EINVAL;
+		}
+		paddr = sg_phys(sg);
 
 		ret = dma_vec_append(tbl, paddr, sg->length,
 				     dma_vec_lookup_provider(paddr, provs,
@@ -558,10 +630,10 @@ EXPORT_SYMBOL_GPL(dma_vec_from_sgt);
  * ranges are split on page boundaries into several entries.
  *
  * Context: Any context allowed by @gfp.
- * Return: 0 on success; -EINVAL for an empty slice; -EOPNOTSUPP if the
- * slice holds provider memory; -E2BIG if more than UINT_MAX entries would
- * be needed; -ENOMEM if the allocation failed.  @sgt is only set up on
- * success.
+ * Return: 0 on success; -EINVAL for an empty slice or one that does not
+ * fit its table; -EOPNOTSUPP if the slice holds provider memory; -E2BIG if
+ * more than UINT_MAX entries would be needed; -ENOMEM if the allocation
+ * failed.  @sgt is only set up on success.
  */
 int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 		   gfp_t gfp)
@@ -578,6 +650,9 @@ int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 
 	if (!slice->len)
 		return -EINVAL;
+	ret = dma_vec_iter_init(&it, slice, &lim);
+	if (ret)
+		return ret;
 
 	dma_vec_for_each_chunk(slice, &lim, &it) {
 		if (it.provider)
@@ -601,11 +676,64 @@ int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 }
 EXPORT_SYMBOL_GPL(dma_vec_to_sgt);
 
-/* Every provider chunk of @slice must have a CPU mapping. */
+/* Whether every page of the host chunk @it describes is RAM. */
+static bool dma_vec_chunk_is_ram(const struct dma_vec_iter *it)
+{
+	unsigned long pfn = PHYS_PFN(it->paddr);
+	unsigned long last = PHYS_PFN(it->paddr + (it->len - 1));
+
+	for (;;) {
+		if (!pfn_valid(pfn))
+			return false;
+		if (pfn == last)
+			return true;
+		pfn++;
+	}
+}
+
+/**
+ * dma_vec_check_host_ram - check that the host ranges of a slice are RAM
+ * @slice: the slice
+ *
+ * A host range (one without a provider) is reached through its struct
+ * page: kmap for CPU copies, dma_map_page() for DMA.  A host range that is
+ * not RAM (a BAR given without its provider, an address made up by a bad
+ * caller) has no struct page, and using one would touch a nonexistent
+ * memmap entry.  This checks every page of every host range with
+ * pfn_valid(), one pass; provider ranges are not looked at.  The copies
+ * call it; a mapping path calls it before it maps host memory.
+ *
+ * Context: Any context.
+ * Return: 0 if every host page of @slice has a valid pfn, -EFAULT if one
+ * has not, -EINVAL if @slice does not fit its table.
+ */
+int dma_vec_check_host_ram(const struct dma_vec_slice *slice)
+{
+	struct dma_vec_iter it;
+	int ret;
+
+	ret = dma_vec_iter_init(&it, slice, NULL);
+	if (ret)
+		return ret;
+	while (dma_vec_iter_next(&it))
+		if (!it.provider && !dma_vec_chunk_is_ram(&it))
+			return -EFAULT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_check_host_ram);
+
+/*
+ * Every provider chunk of @slice must have a CPU mapping and every host
+ * chunk must be RAM.
+ */
 static int dma_vec_check_cpu_access(const struct dma_vec_slice *slice)
 {
 	struct dma_vec_iter it;
+	int ret;
 
+	ret = dma_vec_check_host_ram(slice);
+	if (ret)
+		return ret;
 	dma_vec_for_each_chunk(slice, NULL, &it)
 		if (it.provider && !it.provider->cpu_addr)
 			return -EOPNOTSUPP;
@@ -655,8 +783,10 @@ static void dma_vec_copy_chunk(const struct dma_vec_iter *it, void *buf,
  * provider's CPU mapping with memcpy_toio().
  *
  * Context: Any context; does not sleep.
- * Return: 0 on success, -EOPNOTSUPP if a provider in the slice has no CPU
- * mapping, in which case nothing is copied.
+ * Return: 0 on success; -EOPNOTSUPP if a provider in the slice has no CPU
+ * mapping; -EFAULT if a host range of the slice is not RAM (see
+ * dma_vec_check_host_ram()); -EINVAL if @slice does not fit its table.
+ * Nothing is copied on error.
  */
 int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf)
 {
@@ -683,8 +813,10 @@ EXPORT_SYMBOL_GPL(dma_vec_copy_from_buf);
  * dma_vec_copy_from_buf().
  *
  * Context: Any context; does not sleep.
- * Return: 0 on success, -EOPNOTSUPP if a provider in the slice has no CPU
- * mapping, in which case nothing is copied.
+ * Return: 0 on success; -EOPNOTSUPP if a provider in the slice has no CPU
+ * mapping; -EFAULT if a host range of the slice is not RAM (see
+ * dma_vec_check_host_ram()); -EINVAL if @slice does not fit its table.
+ * Nothing is copied on error.
  */
 int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf)
 {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install what the userspace build, its tests and the docs need on Debian 12.
+# Install what the userspace build, its tests, the fuzzers (clang with
+# libFuzzer) and the docs need on Debian 12.
 # Installs only what is missing; runs apt-get update once when it must.
 set -euo pipefail
 
 pkgs=(build-essential meson ninja-build pkg-config libcmocka-dev valgrind
-      doxygen python3)
+      doxygen python3 clang libclang-rt-14-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

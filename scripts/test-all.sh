@@ -5,6 +5,8 @@
 #   tier 1  userspace: CMocka suites, docs and example under ASan+UBSan, then
 #           the CMocka suites again under valgrind, then the threaded stress
 #           suite under TSan;
+#   tier 1  fuzzing: every libFuzzer harness of fuzz/ for a bounded time
+#           (scripts/fuzz.sh, 20 s each), one pass or fail per harness;
 #   tier 1b installed platform: meson install into a temporary prefix, then
 #           the out-of-tree example driver built and tested via pkg-config;
 #   tier 2  kernel: patch series, checkpatch/kernel-doc/sparse/W=1 gates and
@@ -16,7 +18,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tiers=${DMA_VEC_TIERS:-user installed kernel qemu}
+tiers=${DMA_VEC_TIERS:-user fuzz installed kernel qemu}
 total_pass=0
 total_fail=0
 
@@ -76,6 +78,11 @@ run_script_tier() {
 	total_fail=$((total_fail + f))
 	rm -f "$log"
 }
+
+if [[ " $tiers " == *" fuzz "* ]]; then
+	echo "=== tier 1: fuzzing (libFuzzer, bounded) ==="
+	FUZZ_SECONDS=20 run_script_tier "fuzzing" scripts/fuzz.sh
+fi
 
 if [[ " $tiers " == *" installed "* ]]; then
 	echo "=== tier 1b: the installed test platform, out of tree ==="

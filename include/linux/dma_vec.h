@@ -19,6 +19,7 @@
 #ifndef _LINUX_DMA_VEC_H
 #define _LINUX_DMA_VEC_H
 
+#include <linux/bug.h>
 #include <linux/build_bug.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -123,6 +124,8 @@ struct dma_vec_run {
  * @cap: number of ranges @ranges can hold
  * @nr_runs: number of runs, zero for an empty table
  * @xruns_cap: number of runs @xruns can hold
+ * @gen: generation, advanced by dma_vec_table_release(), so that a
+ *	checkpoint of an earlier life of the table is recognised (private)
  *
  * Adjacent ranges are merged when they are physically contiguous and have
  * the same owner; ranges of different owners never merge, so a run
@@ -139,28 +142,39 @@ struct dma_vec_table {
 	unsigned int cap;
 	unsigned int nr_runs;
 	unsigned int xruns_cap;
+	unsigned int gen;
 };
 
 /**
  * DMA_VEC_MAX_RANGES - upper bound on the number of ranges in one table
  *
- * 2^30 ranges, 16 GiB of range array: far beyond any real buffer, and low
- * enough that range indices and byte sizes never overflow.
+ * 2^26 ranges (64 Mi).  The range array and its lookup marks are one
+ * kvmalloc() of 16 bytes per range plus 8 bytes per 16 ranges, and
+ * kvmalloc() refuses (with a WARN) any size above INT_MAX, so the real
+ * bound is the largest n with 16 * n + 8 * DIV_ROUND_UP(n, 16) <= INT_MAX,
+ * 130150523.  The limit is the largest power of two below it: 1 GiB of
+ * ranges plus 32 MiB of marks, and the run array (at most one run per
+ * range, 16 bytes each) stays at 1 GiB too.  Far beyond any real buffer: a
+ * 128 GiB BAR cut in 4 KiB pieces is 2^25 ranges.
  */
-#define DMA_VEC_MAX_RANGES	0x40000000U
+#define DMA_VEC_MAX_RANGES	0x4000000U
 
 /**
  * struct dma_vec_checkpoint - what undoing appends to a table needs
+ * @tbl: the table it was taken on
  * @len: table length
  * @last_len: length of the last range
  * @nr: number of ranges
  * @nr_runs: number of runs
+ * @gen: generation of the table (see &dma_vec_table.gen)
  */
 struct dma_vec_checkpoint {
+	const struct dma_vec_table *tbl;
 	u64 len;
 	u64 last_len;
 	unsigned int nr;
 	unsigned int nr_runs;
+	unsigned int gen;
 };
 
 /**
@@ -274,6 +288,7 @@ int dma_vec_from_sgt(struct dma_vec_table *tbl, const struct sg_table *sgt,
 int dma_vec_to_sgt(const struct dma_vec_slice *slice, struct sg_table *sgt,
 		   gfp_t gfp);
 
+int dma_vec_check_host_ram(const struct dma_vec_slice *slice);
 int dma_vec_copy_from_buf(const struct dma_vec_slice *slice, const void *buf);
 int dma_vec_copy_to_buf(const struct dma_vec_slice *slice, void *buf);
 
@@ -438,8 +453,10 @@ static inline bool dma_vec_dma_iter_next(struct dma_vec_dma_iter *it)
  * @slice: the slice to walk
  * @lim: chunk limits, or NULL for whole ranges
  *
- * dma_vec_iter_init() for use in loop headers; an invalid @lim gives an
- * iterator that yields nothing.
+ * dma_vec_iter_init() for use in loop headers.  Where dma_vec_iter_init()
+ * fails (invalid @lim or slice) the iterator yields nothing, and since a
+ * loop header cannot return the error this warns once: a walk that
+ * silently walked nothing would look like an empty slice.
  *
  * Return: @it.
  */
@@ -447,7 +464,7 @@ static inline struct dma_vec_iter *
 dma_vec_iter_start(struct dma_vec_iter *it, const struct dma_vec_slice *slice,
 		   const struct dma_vec_limits *lim)
 {
-	dma_vec_iter_init(it, slice, lim);
+	WARN_ON_ONCE(dma_vec_iter_init(it, slice, lim));
 	return it;
 }
 
@@ -474,6 +491,10 @@ static inline struct dma_vec_iter *dma_vec_iter_all(struct dma_vec_iter *it,
  * @nr: number of ranges
  * @lim: chunk limits, or NULL for whole ranges
  *
+ * dma_vec_dma_iter_init() for use in loop headers.  Where it fails
+ * (invalid @lim, an empty or wrapping range) the iterator yields nothing
+ * and this warns once, as dma_vec_iter_start() does.
+ *
  * Return: @it.
  */
 static inline struct dma_vec_dma_iter *
@@ -481,7 +502,7 @@ dma_vec_dma_iter_start(struct dma_vec_dma_iter *it,
 		       const struct dma_vec_drange *ranges, unsigned int nr,
 		       const struct dma_vec_limits *lim)
 {
-	dma_vec_dma_iter_init(it, ranges, nr, lim);
+	WARN_ON_ONCE(dma_vec_dma_iter_init(it, ranges, nr, lim));
 	return it;
 }
 
@@ -501,8 +522,9 @@ dma_vec_dma_iter_start(struct dma_vec_dma_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  * @it: struct dma_vec_iter pointer holding the current chunk
  *
- * Walks nothing if @lim is invalid; call dma_vec_iter_init() directly to
- * see the error.
+ * Walks nothing, and warns once, if @lim or @slice is invalid; validate
+ * the limits with dma_vec_limits_valid() first, or call
+ * dma_vec_iter_init() directly to get the error.
  */
 #define dma_vec_for_each_chunk(slice, lim, it)				\
 	for (struct dma_vec_iter *__dv_it =				\
@@ -516,8 +538,9 @@ dma_vec_dma_iter_start(struct dma_vec_dma_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  * @it: struct dma_vec_dma_iter pointer holding the current chunk
  *
- * Walks nothing if @lim is invalid; call dma_vec_dma_iter_init() directly
- * to see the error.
+ * Walks nothing, and warns once, if @lim is invalid or a range is empty
+ * or wraps; validate first, or call dma_vec_dma_iter_init() directly to
+ * get the error.
  */
 #define dma_vec_for_each_dma_chunk(ranges, nr, lim, it)			\
 	for (struct dma_vec_dma_iter *__dv_dit =			\

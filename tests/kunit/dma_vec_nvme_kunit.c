@@ -75,6 +75,7 @@ static struct dma_vec_nvme_ctrl *dvk_ctrl(struct kunit *test,
 	if (!probe)
 		kunit_skip(test, "dma_pool_alloc: no coherent DMA memory here");
 	dma_pool_free(ctrl->pool, probe, dma);
+	ctrl->pool_block = DVK_PAGE;
 	ctrl->page_shift = 12;
 	ctrl->sgls = sgls;
 	return ctrl;

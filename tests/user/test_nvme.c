@@ -398,6 +398,7 @@ static struct dma_vec_nvme_ctrl case_ctrl(struct env *e,
 {
 	struct dma_vec_nvme_ctrl c = {
 		.pool = e->pool[ps_index(k->page_shift)],
+		.pool_block = 1UL << k->page_shift,
 		.max_transfer = k->mdts,
 		.page_shift = k->page_shift,
 		.sgls = k->sgls,
@@ -975,7 +976,7 @@ static void test_huge_range(void **state)
 	struct pci_dev *dsp[2], *ctrl, *gpu;
 	struct dma_vec_provider prov;
 	struct dma_vec_drange r[2];
-	struct dma_vec_nvme_ctrl c = { .page_shift = 16 };
+	struct dma_vec_nvme_ctrl c = { .page_shift = 16, .pool_block = SZ_64K };
 	struct nvme_oracle o = { .mps = 4 };
 	struct nvme_oracle_result res;
 	struct nvme_oracle_cmd cmd = { .write = true };

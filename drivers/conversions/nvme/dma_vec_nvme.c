@@ -34,45 +34,58 @@ static void dma_vec_nvme_page_lim(const struct dma_vec_nvme_ctrl *ctrl,
 /*
  * Count the PRP entries of a transfer and check that PRPs can express it:
  * PRP1 dword aligned, every later entry page aligned, every entry but the
- * last running to the end of its page.
+ * last running to the end of its page.  Inside a range the page cuts
+ * satisfy this by construction, so only range boundaries are checked, and
+ * a range's entries are the pages it touches: one pass over the ranges,
+ * counted in 64 bits.
  */
 static int dma_vec_nvme_count_prps(const struct dma_vec_nvme_ctrl *ctrl,
 				   const struct dma_vec_drange *ranges,
 				   unsigned int nr, unsigned int *nents)
 {
-	u64 page_mask = (1ULL << ctrl->page_shift) - 1;
-	struct dma_vec_limits lim;
-	struct dma_vec_dma_iter it;
-	unsigned int n = 0;
-	bool ends_page = true;
+	unsigned int shift = ctrl->page_shift;
+	u64 page_mask = (1ULL << shift) - 1;
+	u64 n = 0;
+	unsigned int i;
 
-	dma_vec_nvme_page_lim(ctrl, &lim);
-	dma_vec_for_each_dma_chunk(ranges, nr, &lim, &it) {
-		if (n ? (it.addr & page_mask) || !ends_page : it.addr & 3)
+	if (ranges[0].addr & 3)
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		u64 addr = ranges[i].addr, last = addr + (ranges[i].len - 1);
+
+		if (i && ((addr & page_mask) ||
+			  ((ranges[i - 1].addr + ranges[i - 1].len) & page_mask)))
 			return -EINVAL;
-		ends_page = !((it.addr + it.len) & page_mask);
-		if (n == UINT_MAX)
+		n += (last >> shift) - (addr >> shift) + 1;
+		if (n > DMA_VEC_NVME_MAX_ENTRIES)
 			return -E2BIG;
-		n++;
 	}
 	*nents = n;
 	return 0;
 }
 
+/*
+ * Count the SGL data blocks: the iterator cuts a range into blocks of
+ * max_seg bytes, except that the first one ends on a dword when the range
+ * does not start on one.  One pass over the ranges, in 64 bits.
+ */
 static int dma_vec_nvme_count_sgls(const struct dma_vec_nvme_ctrl *ctrl,
 				   const struct dma_vec_drange *ranges,
 				   unsigned int nr, unsigned int *nents)
 {
-	struct dma_vec_dma_iter it;
-	unsigned int n = 0;
+	const u64 max_seg = dma_vec_nvme_sgl_lim.max_seg;
+	u64 n = 0;
+	unsigned int i;
 
-	dma_vec_for_each_dma_chunk(ranges, nr, &dma_vec_nvme_sgl_lim, &it) {
-		if (ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD &&
-		    ((it.addr | it.len) & 3))
+	for (i = 0; i < nr; i++) {
+		u64 addr = ranges[i].addr, len = ranges[i].len, first;
+
+		if (ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD && ((addr | len) & 3))
 			return -EINVAL;
-		if (n == UINT_MAX)
+		first = len <= max_seg ? len : max_seg - (addr & 3);
+		n += 1 + DIV_ROUND_UP_ULL(len - first, max_seg);
+		if (n > DMA_VEC_NVME_MAX_ENTRIES)
 			return -E2BIG;
-		n++;
 	}
 	*nents = n;
 	return 0;
@@ -88,8 +101,10 @@ static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 				    gfp_t gfp)
 {
 	unsigned int per_page = (1U << ctrl->page_shift) / entry_size;
-	unsigned int nr = DIV_ROUND_UP(nents - 1, per_page - 1);
-	unsigned int i;
+	unsigned int nr, i;
+
+	/* nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits. */
+	nr = DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
 
 	data->pages = kmalloc_array(nr, sizeof(*data->pages), gfp);
 	if (!data->pages)
@@ -114,20 +129,29 @@ static bool dma_vec_nvme_sgl_ok(const struct dma_vec_nvme_ctrl *ctrl)
 	       ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD;
 }
 
-/* Validate the input and the transfer size; report the total length. */
+/*
+ * Validate the controller, the input and the transfer size; report the
+ * total length.  A range must end below 2^64: one that wraps would send the
+ * controller to address 0, and one ending exactly at 2^64 has an end no
+ * descriptor can hold.
+ */
 static int dma_vec_nvme_check(const struct dma_vec_nvme_ctrl *ctrl,
 			      const struct dma_vec_drange *ranges,
 			      unsigned int nr, u64 *len)
 {
-	u64 total = 0;
+	u64 total = 0, end;
 	unsigned int i;
 
-	if (!nr || ctrl->page_shift < 12 || ctrl->page_shift > 27)
+	if (!nr || !ranges || ctrl->page_shift < 12 || ctrl->page_shift > 27)
+		return -EINVAL;
+	if (!ctrl->pool || ctrl->pool_block < (1ULL << ctrl->page_shift))
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		if (!ranges[i].len ||
 		    check_add_overflow(total, ranges[i].len, &total))
 			return -EINVAL;
+		if (check_add_overflow((u64)ranges[i].addr, ranges[i].len, &end))
+			return -EOVERFLOW;
 	}
 	if (ctrl->max_transfer && total > ctrl->max_transfer)
 		return -E2BIG;
@@ -277,8 +301,11 @@ static int dma_vec_nvme_build(const struct dma_vec_nvme_ctrl *ctrl,
  *
  * Context: Any context allowed by @gfp.
  * Return: 0 on success; -EINVAL if PRPs cannot express the layout (a gap or
- * a misaligned boundary inside the transfer) or the input is invalid;
- * -E2BIG if the transfer exceeds @ctrl->max_transfer; -ENOMEM.  On error
+ * a misaligned boundary inside the transfer), the input is invalid, or
+ * @ctrl has no pool or a pool with blocks smaller than a controller page;
+ * -EOVERFLOW if a range wraps past or ends at the top of the 64-bit DMA
+ * address space; -E2BIG if the transfer exceeds @ctrl->max_transfer or
+ * needs more than DMA_VEC_NVME_MAX_ENTRIES entries; -ENOMEM.  On error
  * @dptr and @data are untouched and nothing is allocated.
  */
 int dma_vec_nvme_setup_prps(const struct dma_vec_nvme_ctrl *ctrl,
@@ -317,10 +344,12 @@ EXPORT_SYMBOL_GPL(dma_vec_nvme_setup_prps);
  *
  * Context: Any context allowed by @gfp.
  * Return: 0 on success; -EOPNOTSUPP if the controller has no SGL support;
- * -EINVAL for invalid input or, on a controller requiring dword alignment,
- * a misaligned data block; -E2BIG if the transfer exceeds
- * @ctrl->max_transfer; -ENOMEM.  On error @dptr and @data are untouched
- * and nothing is allocated.
+ * -EINVAL for invalid input (as for dma_vec_nvme_setup_prps()) or, on a
+ * controller requiring dword alignment, a misaligned data block;
+ * -EOVERFLOW if a range wraps past or ends at the top of the 64-bit DMA
+ * address space; -E2BIG if the transfer exceeds @ctrl->max_transfer or
+ * needs more than DMA_VEC_NVME_MAX_ENTRIES data blocks; -ENOMEM.  On error
+ * @dptr and @data are untouched and nothing is allocated.
  */
 int dma_vec_nvme_setup_sgls(const struct dma_vec_nvme_ctrl *ctrl,
 			    const struct dma_vec_drange *ranges,

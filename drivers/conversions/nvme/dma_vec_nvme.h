@@ -16,10 +16,20 @@ union nvme_data_ptr;
 #define DMA_VEC_NVME_SGLS	1	/* SGLs supported */
 #define DMA_VEC_NVME_SGLS_DWORD	2	/* ... with dword alignment */
 
+/*
+ * Most PRP entries or SGL data blocks one command may take: 4 GiB in 4 KiB
+ * pages (nvme-pci caps a request at 8 MiB).  Keeps descriptor page counts
+ * and sizes far from overflow when no MDTS limits the transfer.
+ */
+#define DMA_VEC_NVME_MAX_ENTRIES	0x100000U
+
 /**
  * struct dma_vec_nvme_ctrl - what the NVMe builders need of a controller
  * @pool: dma_pool of descriptor pages (PRP lists, SGL segments), each
  *	(1 << @page_shift) bytes and aligned to that size
+ * @pool_block: size of the blocks of @pool, as given to dma_pool_create()
+ *	(a dma_pool cannot be asked for it); at least 1 << @page_shift, or
+ *	the builders refuse the controller
  * @max_transfer: largest transfer in bytes (MDTS), 0 for no limit
  * @page_shift: controller memory page size, 12 + CC.MPS
  * @sgls: Identify Controller SGLS bits 1:0: 0 (no SGLs),
@@ -29,6 +39,7 @@ union nvme_data_ptr;
  */
 struct dma_vec_nvme_ctrl {
 	struct dma_pool *pool;
+	size_t pool_block;
 	u64 max_transfer;
 	unsigned int page_shift;
 	unsigned int sgls;

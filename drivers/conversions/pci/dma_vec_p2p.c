@@ -74,21 +74,33 @@ struct __dma_vec_map_link {
  * and the links of its mappings, and cannot be told from uninitialised
  * memory, so it is not checked).
  *
+ * @bus_offset must be a multiple of PAGE_SIZE: the CPU and bus views of a
+ * BAR differ by a host bridge's translation, which is at least page
+ * granular on every platform, and a page-aligned chunk of the window must
+ * stay page aligned on the bus (PRP entries, MR pages).  The window seen
+ * from the bus, @base + @bus_offset (modulo 2^64) to its last byte, must
+ * not wrap past the top of the 64-bit bus address space nor end exactly at
+ * it, or mapping it would yield DMA ranges that wrap to address 0.
+ *
  * Context: Any context; not concurrently with any other call on @prov.
- * Return: 0 on success, -EINVAL for an empty window, -EOVERFLOW if the
- * window wraps around the physical address space.  @prov is untouched on
- * error.
+ * Return: 0 on success; -EINVAL for an empty window or a @bus_offset that
+ * is not page aligned; -EOVERFLOW if the window wraps around the physical
+ * address space, or its bus addresses reach the top of the 64-bit bus
+ * address space.  @prov is untouched on error.
  */
 int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
 			  void __iomem *cpu_addr)
 {
-	u64 last;
+	u64 last, bus_end;
 
-	if (!size)
+	if (!size || offset_in_page(bus_offset))
 		return -EINVAL;
 	if (check_add_overflow((u64)base, size - 1, &last) ||
 	    last > PHYS_ADDR_MAX)
+		return -EOVERFLOW;
+	/* The bus base itself is taken modulo 2^64: only its end must fit. */
+	if (check_add_overflow((u64)base + bus_offset, size, &bus_end))
 		return -EOVERFLOW;
 
 	prov->owner = owner;
