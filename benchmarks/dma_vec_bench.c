@@ -627,7 +627,10 @@ static void dvb_per_io(struct kunit *test)
 	struct device *dev = dvb_device(test);
 	phys_addr_t base = dvb_ram_base(test, 2 * SZ_1M);
 	unsigned long loops = short_mode ? 10 : 20000;
-	struct dma_vec_nvme_ctrl ctrl = { .page_shift = 12 };
+	struct dma_vec_nvme_ctrl ctrl = {
+		.page_shift = 12,
+		.pool_block = DVB_PAGE,
+	};
 	struct dvb_prps prps = {};
 	struct scatterlist *sgl;
 	unsigned int s;
@@ -694,7 +697,10 @@ static void dvb_prp_rate(struct kunit *test)
 {
 	struct device *dev = dvb_device(test);
 	struct dma_vec_drange r = { .addr = 0x100000000ULL, .len = SZ_8M };
-	struct dma_vec_nvme_ctrl ctrl = { .page_shift = 12 };
+	struct dma_vec_nvme_ctrl ctrl = {
+		.page_shift = 12,
+		.pool_block = DVB_PAGE,
+	};
 	unsigned long loops = short_mode ? 10 : 2000;
 	size_t bytes = (SZ_8M / DVB_PAGE - 1) * sizeof(__le64);
 	struct dvb_stats *sv = dvb_stats(test), *sm = dvb_stats(test);

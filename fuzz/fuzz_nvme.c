@@ -6,7 +6,7 @@
  * threshold, the pool block size it claims) and up to 16 DMA ranges (any
  * addresses: misaligned, wrapping, ending at 2^64, huge).  Every data
  * pointer a builder returns is executed by the controller oracle
- * (tests/user/nvme_oracle.c), which reads every PRP list and SGL segment
+ * (compat/models/nvme_oracle.c), which reads every PRP list and SGL segment
  * through the simulated DMA engine and must accept it for exactly the
  * transfer length; every refusal must leave the outputs untouched and no
  * descriptor block allocated, and no range reaching 2^64 may be accepted.
@@ -17,7 +17,7 @@
 
 #include "fuzz.h"
 #include "dma_vec_nvme.h"
-#include "nvme_oracle.h"
+#include <shim/nvme_oracle.h>
 
 #define FZ_NR_PS	3
 

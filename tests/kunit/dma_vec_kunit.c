@@ -516,11 +516,14 @@ static void dvk_limits_case(struct kunit *test)
 			c->valid ? 0 : -EINVAL);
 	if (c->valid)
 		return;
-	KUNIT_EXPECT_FALSE(test, dma_vec_iter_next(&it));
-	KUNIT_EXPECT_FALSE(test, dma_vec_dma_iter_next(&dit));
-	dma_vec_for_each_chunk(&slice, &c->lim, &it)
+	/*
+	 * The loop macros on invalid limits WARN and walk nothing: rows of
+	 * the bad-input catalogue (dma_vec_badinput_cases.h), which counts
+	 * the WARNs; here only the iterators refused at init.
+	 */
+	while (dma_vec_iter_next(&it))
 		n++;
-	dma_vec_for_each_dma_chunk(&d, 1, &c->lim, &dit)
+	while (dma_vec_dma_iter_next(&dit))
 		n++;
 	KUNIT_EXPECT_EQ(test, n, 0U);
 }
