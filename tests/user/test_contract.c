@@ -14,6 +14,7 @@
 #include <linux/pci.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <shim/sim.h>
 
 #include "helpers.h"
@@ -139,6 +140,52 @@ static void test_map_live_map(void **state)
 					   GFP_KERNEL), 0);
 	dma_vec_unmap(&map);
 	dma_vec_table_release(&tbl);
+	assert_int_equal(dma_vec_provider_destroy(&prov), 0);
+}
+
+/*
+ * A host range that is not RAM (here a BAR appended without its
+ * provider, and a RAM page that runs past the end of RAM) is refused
+ * before anything is mapped: no struct page is made up for it.
+ */
+static void test_map_host_not_ram(void **state)
+{
+	struct dma_vec_provider prov = { };
+	struct dma_vec_map map = { };
+	struct dma_vec_table tbl;
+	struct machine m;
+	phys_addr_t pa;
+	void *ram;
+
+	(void)state;
+	build_machine(&m);
+	assert_int_equal(dma_vec_provider_init_pci(&prov, m.a, 0, 0, SZ_1M,
+						   NULL), 0);
+	ram = shim_ram_alloc(0x1000, &pa);
+	assert_non_null(ram);
+
+	dma_vec_table_init(&tbl);
+	assert_int_equal(dma_vec_append(&tbl, pa, 0x1000, NULL, GFP_KERNEL),
+			 0);
+	assert_int_equal(dma_vec_append(&tbl, prov.base, 0x1000, NULL,
+					GFP_KERNEL), 0);
+	assert_int_equal(dma_vec_map_table(&map, &tbl, &m.b->dev,
+					   DMA_TO_DEVICE, 0, NULL, NULL,
+					   GFP_KERNEL), -EFAULT);
+	assert_true(mem_is_zero(&map, sizeof(map)));
+	dma_vec_table_release(&tbl);
+
+	/* Starts in RAM, ends past it. */
+	dma_vec_table_init(&tbl);
+	assert_int_equal(dma_vec_append(&tbl, shim_ram_top() - 0x1000, 0x2000,
+					NULL, GFP_KERNEL), 0);
+	assert_int_equal(dma_vec_map_table(&map, &tbl, &m.b->dev,
+					   DMA_TO_DEVICE, 0, NULL, NULL,
+					   GFP_KERNEL), -EFAULT);
+	assert_true(mem_is_zero(&map, sizeof(map)));
+	dma_vec_table_release(&tbl);
+
+	shim_ram_free(ram);
 	assert_int_equal(dma_vec_provider_destroy(&prov), 0);
 }
 
@@ -370,6 +417,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_map_outlives_table),
 		T(test_map_live_map),
+		T(test_map_host_not_ram),
 		T(test_destroy_live_provider),
 		T(test_put_user_after_munmap),
 		T(test_from_user_refusals),

@@ -302,6 +302,18 @@ out:
 }
 EXPORT_SYMBOL_GPL(dma_vec_classify);
 
+/*
+ * A host range is mapped through its struct pages: refuse one whose first
+ * or last page has none (a BAR appended without its provider, a made-up
+ * address).  Two pfn_valid() per range keep the per-I/O path one pass;
+ * dma_vec_check_host_ram() checks every page when a caller wants that.
+ */
+static bool dma_vec_host_range_ok(const struct dma_vec_prange *r)
+{
+	return pfn_valid(PHYS_PFN(r->paddr)) &&
+	       pfn_valid(PHYS_PFN(r->paddr + r->len - 1));
+}
+
 /* Map one range that does not go through the two-step IOVA API. */
 static int dma_vec_map_range(struct dma_vec_map *map,
 			     const struct dma_vec_prange *r,
@@ -319,6 +331,8 @@ static int dma_vec_map_range(struct dma_vec_map *map,
 					 map->attrs);
 		break;
 	case DMA_VEC_MAP_HOST:
+		if (!dma_vec_host_range_ok(r))
+			return -EFAULT;
 		*addr = dma_map_page_attrs(map->dev,
 					   pfn_to_page(PHYS_PFN(r->paddr)),
 					   offset_in_page(r->paddr), r->len,
@@ -468,6 +482,10 @@ static int dma_vec_map_iova(struct dma_vec_map *map,
 			map->ranges[i].addr = r->paddr +
 				dma_vec_run(tbl, run)->provider->bus_offset;
 			continue;
+		}
+		if (type == DMA_VEC_MAP_HOST && !dma_vec_host_range_ok(r)) {
+			ret = -EFAULT;
+			goto err;
 		}
 		ret = dma_iova_link(map->dev, state, r->paddr, off, r->len,
 				    map->dir, map->attrs |
@@ -718,8 +736,9 @@ static bool dma_vec_map_is_live(unsigned int state)
  * Return: 0 on success; -EBUSY if @map is still mapped (with a WARN);
  * -EINVAL for an empty table or a bad direction; -EREMOTEIO if some
  * provider cannot be reached by @dev (the reason is logged); -ENODEV if a
- * provider was revoked, before or during the call; -ENOMEM; -EIO if the
- * DMA layer refused a mapping.  On error nothing is mapped, @map is
+ * provider was revoked, before or during the call; -EFAULT if a host
+ * range does not start and end in RAM with a struct page; -ENOMEM; -EIO if
+ * the DMA layer refused a mapping.  On error nothing is mapped, @map is
  * untouched and nothing is leaked.
  */
 int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
