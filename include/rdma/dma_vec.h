@@ -117,6 +117,10 @@ unsigned long dma_vec_rdma_best_page_size(const struct dma_vec_drange *ranges,
 					  unsigned int nr,
 					  unsigned long pgsz_bitmap, u64 iova);
 
+int dma_vec_rdma_fill_wrs(struct dma_vec_rdma_sge_iter *si,
+			  struct ib_rdma_wr *wrs, unsigned int nr_wrs,
+			  struct ib_sge *sges, unsigned int max_sge,
+			  u64 remote_addr, u32 rkey, bool read);
 int dma_vec_rdma_rw_init(struct dma_vec_rdma_rw_ctx *ctx,
 			 const struct dma_vec_rdma_rw_dev *dev,
 			 const struct dma_vec_drange *ranges, unsigned int nr,

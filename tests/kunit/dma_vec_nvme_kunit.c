@@ -721,3 +721,4 @@ kunit_test_suite(dma_vec_nvme_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the dma_vec NVMe data pointer builders");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

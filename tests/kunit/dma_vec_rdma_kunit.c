@@ -492,3 +492,4 @@ kunit_test_suite(dma_vec_rdma_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the dma_vec RDMA builders");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -6,5 +6,6 @@
 #define MODULE_LICENSE(s)	extern int __shim_module_info
 #define MODULE_DESCRIPTION(s)	extern int __shim_module_info
 #define MODULE_AUTHOR(s)	extern int __shim_module_info
+#define MODULE_IMPORT_NS(ns)	extern int __shim_module_info
 
 #endif /* _SHIM_LINUX_MODULE_H */

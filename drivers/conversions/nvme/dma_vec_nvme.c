@@ -4,6 +4,7 @@
  * or SGL data block descriptors in chained segments) built straight from
  * mapped DMA ranges, with no scatterlist and no per-page array.
  */
+#include <kunit/visibility.h>
 #include <linux/dma_vec.h>
 #include <linux/dmapool.h>
 #include <linux/errno.h>
@@ -325,7 +326,7 @@ int dma_vec_nvme_setup_prps(const struct dma_vec_nvme_ctrl *ctrl,
 	return dma_vec_nvme_build(ctrl, ranges, nr, false, nents, dptr, data,
 				  gfp);
 }
-EXPORT_SYMBOL_GPL(dma_vec_nvme_setup_prps);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_prps);
 
 /**
  * dma_vec_nvme_setup_sgls - build an SGL data pointer from DMA ranges
@@ -366,7 +367,7 @@ int dma_vec_nvme_setup_sgls(const struct dma_vec_nvme_ctrl *ctrl,
 		return ret;
 	return dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr, data, gfp);
 }
-EXPORT_SYMBOL_GPL(dma_vec_nvme_setup_sgls);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_sgls);
 
 /**
  * dma_vec_nvme_setup_data - build the data pointer as nvme-pci would choose
@@ -416,7 +417,7 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 	return dma_vec_nvme_build(ctrl, ranges, nr, false, nents, dptr, data,
 				  gfp);
 }
-EXPORT_SYMBOL_GPL(dma_vec_nvme_setup_data);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_data);
 
 /**
  * dma_vec_nvme_free_data - release the descriptor pages of a command
@@ -436,4 +437,4 @@ void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data)
 	kfree(data->pages);
 	memset(data, 0, sizeof(*data));
 }
-EXPORT_SYMBOL_GPL(dma_vec_nvme_free_data);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_free_data);

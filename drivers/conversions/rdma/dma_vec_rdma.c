@@ -6,6 +6,7 @@
  * job of rdma_rw_ctx_init()), built straight from mapped DMA ranges with
  * the constrained iterator: no scatterlist, no per-page array.
  */
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/bits.h>
 #include <rdma/dma_vec.h>
@@ -89,7 +90,7 @@ int dma_vec_rdma_sge_iter_init(struct dma_vec_rdma_sge_iter *si,
 	si->lkey = lkey;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dma_vec_rdma_sge_iter_init);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_sge_iter_init);
 
 /**
  * dma_vec_rdma_build_sges - fill the SGEs of the next work request
@@ -127,7 +128,7 @@ int dma_vec_rdma_build_sges(struct dma_vec_rdma_sge_iter *si,
 		*bytes = sum;
 	return n;
 }
-EXPORT_SYMBOL_GPL(dma_vec_rdma_build_sges);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_build_sges);
 
 /**
  * dma_vec_rdma_count_sges - count the SGEs of a transfer
@@ -159,7 +160,7 @@ int dma_vec_rdma_count_sges(const struct dma_vec_drange *ranges,
 	*nr_sges = n;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dma_vec_rdma_count_sges);
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_count_sges);
 
 /**
  * dma_vec_rdma_count_mr_pages - size the page list of an MR without building it
@@ -464,6 +465,50 @@ static int dma_vec_rdma_rw_init_mr(struct dma_vec_rdma_rw_ctx *ctx,
 	return 2;
 }
 
+/**
+ * dma_vec_rdma_fill_wrs - chain RDMA READ or WRITE work requests over SGEs
+ * @si: cursor over the local DMA ranges, set up by
+ *	dma_vec_rdma_sge_iter_init()
+ * @wrs: the work requests to fill, chained in order
+ * @nr_wrs: number of work requests: the SGE count of the transfer (from
+ *	dma_vec_rdma_count_sges()) divided by @max_sge, rounded up
+ * @sges: room for every SGE of the transfer
+ * @max_sge: most SGEs in one work request
+ * @remote_addr: remote address of the first byte
+ * @rkey: remote key
+ * @read: RDMA READ (remote to local) if true, else RDMA WRITE
+ *
+ * The one loop behind rdma_rw_ctx_init_dma_vec() and
+ * dma_vec_rdma_rw_init(): each work request takes the next SGEs of @si,
+ * at most @max_sge, and the remote address advances with its bytes.
+ *
+ * Context: Any context.
+ * Return: 0 on success; -EINVAL if @si ran dry before @nr_wrs work
+ * requests were filled (the counts did not match), with a WARN.
+ */
+int dma_vec_rdma_fill_wrs(struct dma_vec_rdma_sge_iter *si,
+			  struct ib_rdma_wr *wrs, unsigned int nr_wrs,
+			  struct ib_sge *sges, unsigned int max_sge,
+			  u64 remote_addr, u32 rkey, bool read)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_wrs; i++) {
+		u64 bytes;
+		int n = dma_vec_rdma_build_sges(si, sges, max_sge, &bytes);
+
+		if (WARN_ON_ONCE(n <= 0))
+			return -EINVAL;
+		dma_vec_rdma_wr_init(&wrs[i], read, sges, n, remote_addr, rkey);
+		if (i)
+			wrs[i - 1].wr.next = &wrs[i].wr;
+		remote_addr += bytes;
+		sges += n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_fill_wrs);
+
 static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
 				     const struct dma_vec_rdma_rw_dev *dev,
 				     const struct dma_vec_drange *ranges,
@@ -473,7 +518,6 @@ static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
 {
 	/* Both divisions once, outside the loop; no overflow near UINT_MAX. */
 	unsigned int nr_wrs = nr_sges / max_sge + !!(nr_sges % max_sge);
-	unsigned int i, used = 0;
 	struct dma_vec_rdma_sge_iter si;
 	struct ib_rdma_wr *wrs;
 	struct ib_sge *sges;
@@ -493,18 +537,11 @@ static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
 	if (!wrs)
 		return -ENOMEM;
 	sges = (struct ib_sge *)(wrs + nr_wrs);
-
-	for (i = 0; i < nr_wrs; i++) {
-		u64 bytes;
-		int n = dma_vec_rdma_build_sges(&si, sges + used, max_sge,
-						&bytes);
-
-		dma_vec_rdma_wr_init(&wrs[i], read, sges + used, n,
-				     remote_addr, rkey);
-		if (i)
-			wrs[i - 1].wr.next = &wrs[i].wr;
-		remote_addr += bytes;
-		used += n;
+	ret = dma_vec_rdma_fill_wrs(&si, wrs, nr_wrs, sges, max_sge,
+				    remote_addr, rkey, read);
+	if (ret) {
+		kfree(wrs);
+		return ret;
 	}
 
 	memset(ctx, 0, sizeof(*ctx));
