@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/array_size.h>
 #include <linux/bug.h>
 #include <linux/device.h>
 #include <linux/errno.h>
@@ -197,6 +198,22 @@ static void *shim_alloc_array(size_t n, size_t size, gfp_t gfp)
 	if (__builtin_mul_overflow(n, size, &bytes))
 		return NULL;
 	return shim_alloc(bytes, gfp);
+}
+
+size_t kmalloc_size_roundup(size_t size)
+{
+	static const size_t classes[] = {
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (size <= classes[i])
+			return classes[i];
+	/* The page allocator: a power of two pages. */
+	for (i = 4096; i < size; i <<= 1)
+		;
+	return i;
 }
 
 void *kmalloc(size_t size, gfp_t gfp)

@@ -84,15 +84,30 @@ void dma_vec_table_release(struct dma_vec_table *tbl)
 }
 EXPORT_SYMBOL_GPL(dma_vec_table_release);
 
-static size_t dma_vec_nr_marks(unsigned int nr)
+/*
+ * Lookup marks for a capacity of @cap ranges.  A table of at most
+ * DMA_VEC_MARK_STRIDE ranges needs none: its only mark would be marks[0],
+ * which is always 0.
+ */
+static size_t dma_vec_nr_marks(unsigned int cap)
 {
-	return ((size_t)nr + DMA_VEC_MARK_STRIDE - 1) >> DMA_VEC_MARK_SHIFT;
+	if (cap <= DMA_VEC_MARK_STRIDE)
+		return 0;
+	return ((size_t)cap + DMA_VEC_MARK_STRIDE - 1) >> DMA_VEC_MARK_SHIFT;
+}
+
+static size_t dma_vec_ranges_bytes(unsigned int cap)
+{
+	return size_add(array_size(cap, sizeof(struct dma_vec_prange)),
+			array_size(dma_vec_nr_marks(cap), sizeof(u64)));
 }
 
 /*
  * Make room for @need ranges.  The range array and its lookup marks share
  * one allocation, so growing has a single point of failure and the table
- * is untouched when it fails.
+ * is untouched when it fails.  The capacity fills what the allocator
+ * really hands out (a kmalloc bucket, whole pages beyond), so no
+ * allocation lands just over a size it then doubles.
  */
 static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 			gfp_t gfp)
@@ -106,22 +121,34 @@ static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 	if (need > DMA_VEC_MAX_RANGES)
 		return -E2BIG;
 
-	cap = max3(need, tbl->cap * 2, DMA_VEC_MARK_STRIDE);
+	cap = min(max(need, tbl->cap * 2), DMA_VEC_MAX_RANGES);
+	bytes = dma_vec_ranges_bytes(cap);
+	bytes = bytes <= KMALLOC_MAX_CACHE_SIZE ? kmalloc_size_roundup(bytes) :
+						  PAGE_ALIGN(bytes);
+	/* 16 bytes a range and a mark per 16 ranges fit 33 bytes a pair. */
+	if (bytes > DMA_VEC_MARK_STRIDE * sizeof(*ranges))
+		cap = max_t(size_t, cap, (bytes - sizeof(u64)) * 2 / 33);
+	else
+		cap = bytes / sizeof(*ranges);
 	cap = min(cap, DMA_VEC_MAX_RANGES);
-	bytes = size_add(array_size(cap, sizeof(*ranges)),
-			 array_size(dma_vec_nr_marks(cap), sizeof(u64)));
-	ranges = kvmalloc(bytes, gfp);
+	ranges = kvmalloc(dma_vec_ranges_bytes(cap), gfp);
 	if (!ranges)
 		return -ENOMEM;
 
-	if (tbl->nr) {
+	if (tbl->nr)
 		memcpy(ranges, tbl->ranges, tbl->nr * sizeof(*ranges));
-		memcpy(ranges + cap, tbl->marks,
-		       dma_vec_nr_marks(tbl->nr) * sizeof(u64));
+	if (dma_vec_nr_marks(cap)) {
+		u64 *marks = (u64 *)(ranges + cap);
+
+		/* Marks of the ranges so far; mark 0 is 0. */
+		marks[0] = 0;
+		if (tbl->marks)
+			memcpy(marks, tbl->marks,
+			       dma_vec_nr_marks(tbl->nr) * sizeof(u64));
+		tbl->marks = marks;
 	}
 	kvfree(tbl->ranges);
 	tbl->ranges = ranges;
-	tbl->marks = (u64 *)(ranges + cap);
 	tbl->cap = cap;
 	return 0;
 }
@@ -184,8 +211,7 @@ size_t dma_vec_table_bytes(const struct dma_vec_table *tbl)
 	size_t bytes = sizeof(*tbl);
 
 	if (tbl->cap)
-		bytes += tbl->cap * sizeof(*tbl->ranges) +
-			 dma_vec_nr_marks(tbl->cap) * sizeof(u64);
+		bytes += dma_vec_ranges_bytes(tbl->cap);
 	return bytes + tbl->xruns_cap * sizeof(*tbl->xruns);
 }
 EXPORT_SYMBOL_GPL(dma_vec_table_bytes);
@@ -257,7 +283,7 @@ int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 		run->provider = prov;
 		tbl->nr_runs++;
 	}
-	if (!(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
+	if (tbl->nr && !(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
 		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
 	r = &tbl->ranges[tbl->nr++];
 	r->paddr = paddr;
@@ -355,7 +381,7 @@ int dma_vec_find(const struct dma_vec_table *tbl, u64 offset, u64 *range_off)
 	if (offset >= tbl->len)
 		return -ERANGE;
 
-	/* Last mark at or below offset; marks[0] == 0 always qualifies. */
+	/* Last mark at or below offset; mark 0 (always 0) always qualifies. */
 	hi = (tbl->nr - 1) >> DMA_VEC_MARK_SHIFT;
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo + 1) / 2;
@@ -366,7 +392,7 @@ int dma_vec_find(const struct dma_vec_table *tbl, u64 offset, u64 *range_off)
 			hi = mid - 1;
 	}
 	idx = lo << DMA_VEC_MARK_SHIFT;
-	start = tbl->marks[lo];
+	start = lo ? tbl->marks[lo] : 0;
 	while (offset - start >= tbl->ranges[idx].len)
 		start += tbl->ranges[idx++].len;
 	if (range_off)

@@ -168,6 +168,25 @@ static void dvk_empty_table(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, tbl->ranges);
 }
 
+/*
+ * A one-range table costs its header and one range: no lookup marks, no
+ * rounding up to a minimum capacity.  128 GiB of contiguous BAR is such a
+ * table.
+ */
+static void dvk_one_range_table(struct kunit *test)
+{
+	struct dma_vec_table *tbl = dvk_table(test);
+
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_append(tbl, 0x100000, 0x2000000000ULL,
+						NULL, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, tbl->cap, 1U);
+	KUNIT_EXPECT_NULL(test, tbl->marks);
+	KUNIT_EXPECT_EQ(test, dma_vec_table_bytes(tbl),
+			sizeof(*tbl) + sizeof(struct dma_vec_prange));
+	KUNIT_EXPECT_LE(test, dma_vec_table_bytes(tbl), (size_t)96);
+	dvk_check_invariants(test, tbl);
+}
+
 /* Reserved capacity serves later appends without reallocating. */
 static void dvk_reserve(struct kunit *test)
 {
@@ -336,6 +355,7 @@ static struct kunit_case dma_vec_build_cases[] = {
 	KUNIT_CASE_PARAM(dvk_build_case, dvk_build_gen_params),
 	KUNIT_CASE(dvk_range_sizes),
 	KUNIT_CASE(dvk_empty_table),
+	KUNIT_CASE(dvk_one_range_table),
 	KUNIT_CASE(dvk_reserve),
 	KUNIT_CASE(dvk_many_ranges),
 	KUNIT_CASE(dvk_runs_grow),

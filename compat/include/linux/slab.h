@@ -17,6 +17,13 @@ void *kvmalloc_array(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
 void kvfree(const void *p);
 
+/*
+ * The size classes of SLUB's kmalloc caches with 4 KiB pages; larger
+ * requests go to the page allocator.
+ */
+#define KMALLOC_MAX_CACHE_SIZE	8192UL
+size_t kmalloc_size_roundup(size_t size);
+
 #define kzalloc(size, gfp)		kmalloc(size, (gfp) | __GFP_ZERO)
 #define kcalloc(n, size, gfp)		kmalloc_array(n, size, (gfp) | __GFP_ZERO)
 #define kvzalloc(size, gfp)		kvmalloc(size, (gfp) | __GFP_ZERO)
