@@ -156,4 +156,19 @@ void sim_map_error(const char *fmt, ...) __printf(1, 2);
 const char *sim_dir_name(enum dma_data_direction dir);
 const char *sim_kind_name(const struct sim_map *m);
 
+/*
+ * Host bridges known to route P2P, as in drivers/pci/p2pdma.c (6.12); the
+ * simulator's oracle (sim_pci.c) and the test double of
+ * pci_p2pdma_classify() (sim_p2pdma.c) both read this one table.
+ * @same_host_only: only between functions below the same host bridge.
+ */
+struct sim_allowed_bridge {
+	unsigned short vendor;
+	unsigned short device;
+	bool same_host_only;
+};
+
+#define SIM_NR_ALLOWED_BRIDGES	10
+extern const struct sim_allowed_bridge sim_allow_list[SIM_NR_ALLOWED_BRIDGES];
+
 #endif /* _SHIM_SIM_INTERNAL_H */

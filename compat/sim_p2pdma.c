@@ -15,6 +15,8 @@
 #include <linux/pci-p2pdma.h>
 #include <linux/pci.h>
 
+#include "sim_internal.h"
+
 /* Does @pdev redirect peer-to-peer requests upstream (ACS)? */
 static bool acs_redirects(struct pci_dev *pdev)
 {
@@ -33,23 +35,6 @@ static bool cpu_routes_p2p(void)
 	return c->x86_vendor == X86_VENDOR_AMD && c->x86 >= 0x17;
 }
 
-/* Host bridges known to route P2P; @same: only within one host bridge. */
-static const struct {
-	unsigned short vendor;
-	unsigned short device;
-	bool same;
-} allowed_bridges[] = {
-	{ PCI_VENDOR_ID_INTEL, 0x3c00, true },
-	{ PCI_VENDOR_ID_INTEL, 0x3c01, true },
-	{ PCI_VENDOR_ID_INTEL, 0x2f00, true },
-	{ PCI_VENDOR_ID_INTEL, 0x2f01, true },
-	{ PCI_VENDOR_ID_INTEL, 0x2030, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2031, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2032, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2033, false },
-	{ PCI_VENDOR_ID_INTEL, 0x2020, false },
-	{ PCI_VENDOR_ID_INTEL, 0x09a2, false },
-};
 
 /* The function standing for a host bridge: devfn 00.0 or a root port. */
 static struct pci_dev *host_bridge_function(struct pci_host_bridge *host)
@@ -71,10 +56,10 @@ static bool host_bridge_allowed(struct pci_host_bridge *host, bool same)
 
 	if (!root)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(allowed_bridges); i++)
-		if (root->vendor == allowed_bridges[i].vendor &&
-		    root->device == allowed_bridges[i].device)
-			return same || !allowed_bridges[i].same;
+	for (i = 0; i < ARRAY_SIZE(sim_allow_list); i++)
+		if (root->vendor == sim_allow_list[i].vendor &&
+		    root->device == sim_allow_list[i].device)
+			return same || !sim_allow_list[i].same_host_only;
 	return false;
 }
 

@@ -624,11 +624,7 @@ void sim_set_iova_api(bool on)
  * function on the root bus and a table of allow-listed host bridges.
  */
 
-static const struct {
-	unsigned short vendor;
-	unsigned short device;
-	bool same_host_only;
-} sim_allow_list[] = {
+const struct sim_allowed_bridge sim_allow_list[SIM_NR_ALLOWED_BRIDGES] = {
 	{ PCI_VENDOR_ID_INTEL, 0x3c00, true },
 	{ PCI_VENDOR_ID_INTEL, 0x3c01, true },
 	{ PCI_VENDOR_ID_INTEL, 0x2f00, true },

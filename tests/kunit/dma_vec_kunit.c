@@ -70,23 +70,6 @@ static void dvk_build(struct kunit *test, struct dma_vec_table *tbl,
 				    "range %u", i);
 }
 
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
-
-/* A zeroed page of RAM, freed by KUnit. */
-static struct page *dvk_page(struct kunit *test)
-{
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_free_page, page));
-	return page;
-}
-
-static u8 dvk_pattern(size_t i)
-{
-	return (u8)(i * 7 + 3);
-}
 
 static u64 dvk_rnd(u64 *s)
 {

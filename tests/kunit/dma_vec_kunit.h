@@ -11,11 +11,32 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/dma_vec.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 /* White-box checks: the lookup-mark stride private to lib/dma_vec.c. */
 #define DVK_MARK_STRIDE	16U
+
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
+
+/* A zeroed page of RAM, freed by KUnit. */
+static inline struct page *dvk_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_free_page, page));
+	return page;
+}
+
+/* The byte pattern the copy tests write and check. */
+static inline u8 dvk_pattern(size_t i)
+{
+	return (u8)(i * 7 + 3);
+}
 
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_table_release, dma_vec_table_release,
 			    struct dma_vec_table *);

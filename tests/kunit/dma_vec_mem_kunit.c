@@ -30,7 +30,6 @@
 
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
 			    struct sg_table *);
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_free_page, __free_page, struct page *);
 
 /* An sg_table freed by KUnit; the caller fills it with sg_alloc_*(). */
 static struct sg_table *dvk_sgt(struct kunit *test)
@@ -46,22 +45,6 @@ static void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
 {
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
-}
-
-/* A page freed by KUnit, zeroed. */
-static struct page *dvk_page(struct kunit *test)
-{
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_free_page, page));
-	return page;
-}
-
-static u8 dvk_pattern(size_t i)
-{
-	return (u8)(i * 7 + 3);
 }
 
 /* Large enough that kvmalloc() must fall back to vmalloc. */
