@@ -70,7 +70,6 @@ static void dvk_build(struct kunit *test, struct dma_vec_table *tbl,
 				    "range %u", i);
 }
 
-
 static u64 dvk_rnd(u64 *s)
 {
 	*s ^= *s << 13;
