@@ -106,7 +106,7 @@ done >"$tmp/touched"
 # A file several diffs modify: fine, they apply in manifest order; say so.
 awk '{ print $1 }' "$tmp/touched" | sort | uniq -d | while read -r f; do
 	log "$f is modified by several diffs, in order:" \
-		"$(awk -v f="$f" '$1 == f { printf " %s", $2 }' "$tmp/touched")"
+		"$(awk -v f="$f" '$1 == f { printf "%s%s", s, $2; s = " " }' "$tmp/touched")"
 done
 [ "$bad" -eq 0 ] || die "fix $SERIES or the diffs it names"
 
