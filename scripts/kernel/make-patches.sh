@@ -22,8 +22,11 @@
 # Before generating, the manifest is checked: every file it names exists,
 # no repository file or kernel path is listed twice, every kernel-bound
 # repository file is listed (so a new source cannot be left out
-# silently), the diffs only modify existing kernel files, and no kernel
-# file is modified by two diffs.
+# silently), and the diffs only modify existing kernel files.  Several
+# diffs may modify one kernel file (each is a patch of its own, applied
+# in manifest order, as in any kernel series); the files each diff
+# touches are listed, and a diff that does not apply on top of the
+# earlier ones is reported by name.
 set -euo pipefail
 
 # shellcheck source=scripts/kernel/common.sh
@@ -100,12 +103,11 @@ for d in "${diffs[@]}"; do
 		echo "$f $d"
 	done < <(diff_files "$REPO/$d")
 done >"$tmp/touched"
+# A file several diffs modify: fine, they apply in manifest order; say so.
 awk '{ print $1 }' "$tmp/touched" | sort | uniq -d | while read -r f; do
-	echo "error: $f is modified by more than one diff:" \
-		"$(awk -v f="$f" '$1 == f { printf " %s", $2 }' "$tmp/touched")" >&2
-	echo 1 >"$tmp/twice"
+	log "$f is modified by several diffs, in order:" \
+		"$(awk -v f="$f" '$1 == f { printf "%s%s", s, $2; s = " " }' "$tmp/touched")"
 done
-[ ! -e "$tmp/twice" ] || bad=1
 [ "$bad" -eq 0 ] || die "fix $SERIES or the diffs it names"
 
 # ---- build the series in the scratch repository --------------------------
@@ -124,10 +126,10 @@ git_p config user.email "$AUTHOR_EMAIL"
 git_p config core.autocrlf false
 git_p config commit.gpgsign false
 
-while read -r f _; do
+awk '{ print $1 }' "$tmp/touched" | sort -u | while read -r f; do
 	mkdir -p "$(dirname "$PATCH_REPO/$f")"
 	cp "$PRISTINE/$f" "$PATCH_REPO/$f"
-done <"$tmp/touched"
+done
 git_p add -A
 git_p commit -q --no-verify -m "Linux $KVER" \
 	-m "Pristine files from linux-source-$KVER that the dma_vec series modifies."
@@ -146,7 +148,7 @@ while read -r kind src dst; do
 		flush
 		cur=$src
 		git_p am -q --keep-cr "$REPO/$src" ||
-			die "$src does not apply to v$KVER"
+			die "$src does not apply to v$KVER with the diffs before it in $SERIES"
 		;;
 	new)
 		mkdir -p "$(dirname "$PATCH_REPO/$dst")"

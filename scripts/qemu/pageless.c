@@ -33,6 +33,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/nvme_ioctl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -536,6 +537,177 @@ static void case_unbind(void)
 	close(fd);
 }
 
+/*
+ * The sample's count of pins that p2p_map() handed out and importers have
+ * not released (/sys/class/misc/<name>/p2p_pins), or -1.
+ */
+static long read_pins(void)
+{
+	const char *name = strrchr(map_path, '/');
+	char path[160], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/p2p_pins",
+		 name ? name + 1 : map_path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+static void expect_no_pins(const char *what)
+{
+	long n = read_pins();
+
+	if (n == 0)
+		pass(what);
+	else
+		fail(what, "p2p_pins is %ld, expected 0", n);
+}
+
+/*
+ * The pin contract end to end: what the passthrough took from the exporter
+ * goes back through the pin, not through the VMA.  A command from the BAR,
+ * then munmap and a command from the same address, now ordinary memory:
+ * the exporter's pin count is back at zero after each, and a command on
+ * the address after munmap fails cleanly (EFAULT).
+ */
+static void case_munmap(void)
+{
+	const uint64_t disk = 0xe00000;
+	uint8_t *p = map_bar(map_fd, NULL, 0x3300000, 8 * KIB);
+	void *r;
+	int ret;
+
+	if (!p) {
+		fail("munmap", "mmap: %s", strerror(errno));
+		return;
+	}
+	fill((volatile uint32_t *)p, disk, 4 * KIB);
+	printf("BARREGION %d %llu %lu\n", 0x3300000, (unsigned long long)disk,
+	       4 * KIB);
+	ret = nvme_rw(1, p, disk, 4 * KIB);
+	printf("RESULT munmap-bar-write %s\n", ename(ret));
+	if (ret == expected_bar_result())
+		pass("munmap-bar-write");
+	else
+		fail("munmap-bar-write", "got %s, expected %s", ename(ret),
+		     ename(expected_bar_result()));
+	if (!ret)
+		printf("REGION %llu %lu\n", (unsigned long long)disk, 4 * KIB);
+	expect_no_pins("munmap-pins-after-command");
+
+	/* Ordinary memory where the BAR was: pinned as usual. */
+	munmap(p, 8 * KIB);
+	expect_no_pins("munmap-pins-after-munmap");
+	r = mmap(p, 4 * KIB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (r == MAP_FAILED) {
+		fail("munmap-ram-write", "mmap: %s", strerror(errno));
+		return;
+	}
+	fill(r, disk + 4 * KIB, 4 * KIB);
+	ret = nvme_rw(1, r, disk + 4 * KIB, 4 * KIB);
+	printf("RESULT munmap-ram-write %s\n", ename(ret));
+	if (!ret) {
+		pass("munmap-ram-write");
+		printf("REGION %llu %lu\n", (unsigned long long)disk + 4 * KIB,
+		       4 * KIB);
+	} else {
+		fail("munmap-ram-write", "got %s, expected OK", ename(ret));
+	}
+	munmap(r, 4 * KIB);
+
+	/* Nothing mapped there any more. */
+	ret = nvme_rw(1, p, disk + 8 * KIB, 4 * KIB);
+	printf("RESULT munmap-hole-write %s\n", ename(ret));
+	if (ret == -EFAULT)
+		pass("munmap-hole-write");
+	else
+		fail("munmap-hole-write", "got %s, expected EFAULT", ename(ret));
+	expect_no_pins("munmap-pins-at-end");
+}
+
+struct race {
+	uint8_t *buf;
+	int ret;
+	int done;	/* the ioctl has returned */
+};
+
+static void *race_write(void *arg)
+{
+	struct race *r = arg;
+
+	r->ret = nvme_rw(1, r->buf, 0xd00000, mdts);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * munmap racing an in-flight passthrough command: a thread writes MDTS
+ * bytes from the BAR while the main thread unmaps the buffer.  Whether
+ * munmap lands before, during or after the command cannot be controlled
+ * from user space; every outcome must be OK (the command had the memory
+ * pinned through p2p_map; EREMOTEIO where P2P is refused) or EFAULT
+ * (nothing was mapped any more), at least one must have reached the
+ * exporter, and no pin may be left over.  A command that succeeded but
+ * had not returned when munmap() had finished held the exporter's pin
+ * while its VMA went away: those are counted as "in-flight".
+ */
+static void case_race(void)
+{
+	int want = expected_bar_result(), ok = 0, efault = 0, other = 0, i;
+	int inflight = 0;
+	char res[80];
+
+	for (i = 0; i < 8; i++) {
+		struct race r = { 0 };
+		pthread_t t;
+		int unmapped_first;
+
+		r.buf = map_bar(map_fd, NULL, 0x3400000, mdts);
+		if (!r.buf) {
+			fail("race-munmap", "mmap: %s", strerror(errno));
+			return;
+		}
+		fill((volatile uint32_t *)r.buf, 0xd00000, mdts);
+		if (pthread_create(&t, NULL, race_write, &r)) {
+			fail("race-munmap", "pthread_create");
+			munmap(r.buf, mdts);
+			return;
+		}
+		usleep(200 * i);
+		munmap(r.buf, mdts);
+		unmapped_first = !__atomic_load_n(&r.done, __ATOMIC_ACQUIRE);
+		pthread_join(t, NULL);
+		if (r.ret == want) {
+			ok++;
+			inflight += unmapped_first;
+		}
+		else if (r.ret == -EFAULT)
+			efault++;
+		else
+			other++;
+	}
+	printf("BARREGION %d %d %zu\n", 0x3400000, 0xd00000, mdts);
+	if (ok && !want)
+		printf("REGION %d %zu\n", 0xd00000, mdts);
+	snprintf(res, sizeof(res), "%s:%d,in-flight:%d,EFAULT:%d,other:%d",
+		 ename(want), ok, inflight, efault, other);
+	printf("RESULT race-munmap %s\n", res);
+	if (other || !ok)
+		fail("race-munmap", "%s", res);
+	else
+		pass("race-munmap");
+	expect_no_pins("race-munmap-pins");
+}
+
 static int get_nsid(void)
 {
 	int id = ioctl(ns_fd, NVME_IOCTL_ID);
@@ -587,6 +759,9 @@ int main(int argc, char **argv)
 	if (mode != MODE_PRISTINE && bdf)
 		case_sysfs();
 	if (mode != MODE_PRISTINE) {
+		expect_no_pins("pins-after-layouts");
+		case_munmap();
+		case_race();
 		case_revoke();
 		if (bdf)
 			case_unbind();

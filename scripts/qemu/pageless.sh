@@ -11,7 +11,10 @@
 # CONFIG_SAMPLE_DMA_VEC_IVSHMEM=y.  Builds the static guest program
 # (pageless.c) and an initramfs with pageless-init in OUTDIR, then boots:
 #   pageless-patched-switch    ivshmem and B below one PCIe switch: every
-#                              transfer works, bytes checked on the host
+#                              transfer works, bytes checked on the host;
+#                              the sample's p2p_pins count is 0 after the
+#                              commands, after a munmap and after munmaps
+#                              racing in-flight commands (the pin contract)
 #   pageless-pristine-switch   the same on the pristine kernel: the BAR is
 #                              mapped through sysfs and pinning fails
 #                              (EFAULT)

@@ -16,15 +16,20 @@ PASS/FAIL lines prefixed with the run name, then the host checks:
              wrote and what B wrote back by DMA) and zeroes elsewhere
   no-memmap  patched: the sample logged that the BAR has no memmap
   p2p-unmapped
-             patched: at every revocation no p2p_map was left unreleased
-             (the sample counts them), after successes and refusals alike
+             patched: at every revocation no pin handed out by p2p_map was
+             left unreleased (the sample counts them), after successes and
+             refusals alike; the guest checks the same count
+             (/sys/class/misc/dma_vec_ivshmem0/p2p_pins) after the
+             transfers, after a munmap and after munmap races
   no-memmap-after-io
              patched, P2P working: when revoked after all transfers the
              sample counted the BAR's memmap PFNs again: still none
   counters   patched: nvme counted pageless passthrough requests
              (dma_vec_user_requests > 0) when P2P works, none when refused;
              pristine: no counters
-  reason     eremoteio: the kernel logged why P2P was refused
+  reason     eremoteio: the kernel logged why P2P was refused (read with
+             dmesg in the guest: the console runs at loglevel=4, which
+             hides the warning)
   clean      no WARNING, BUG or Oops in the kernel log
   iommu-on, no-dmar-fault
              IOMMU runs: intel-iommu is active, and no DMAR fault was logged
@@ -128,7 +133,8 @@ def main(rundirs):
             # After the transfers, revocation counts the memmap again.
             after = re.findall(r'revoked \(\d+ p2p_map users, (\d+) PFNs '
                                r'with memmap\)', kmsg)
-            # Every p2p_map was released by p2p_unmap, error paths included.
+            # Every pin p2p_map handed out was released, error paths
+            # included.
             users = re.findall(r'revoked \((\d+) p2p_map users', kmsg)
             record(run, 'host: p2p-unmapped',
                    bool(users) and all(n == '0' for n in users),

@@ -14,6 +14,10 @@
  * - The VMA's p2p_map operation tells importers (dma_vec_from_user(), e.g.
  *   NVMe passthrough) which physical ranges and which provider lie behind
  *   a user address, so they can DMA to the BAR without pinning pages.
+ *   Each call hands out a struct dma_vec_pin (a reference on the device)
+ *   that the importer releases through its callback, never through the
+ *   VMA: user space may munmap while the DMA is in flight.  The number of
+ *   pins not yet released is in /sys/class/misc/dma_vec_ivshmemN/p2p_pins.
  * - DMA_VEC_IVSHMEM_IOC_REVOKE, and unbinding the device, revoke the
  *   memory: user mappings are zapped (later CPU accesses get SIGBUS),
  *   importers are told through dma_vec_provider_revoke(), and new mmap()s
@@ -21,6 +25,7 @@
  */
 #include <linux/dma_vec.h>
 #include <linux/dma_vec_p2p.h>
+#include <linux/dma_vec_user.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/ioctl.h>
@@ -33,6 +38,7 @@
 #include <linux/pci.h>
 #include <linux/pfn.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 
 #define DVI_BAR			2
 #define DVI_NAME		"dma_vec_ivshmem"
@@ -47,14 +53,15 @@ static DEFINE_IDA(dvi_ida);
 
 /**
  * struct dvi_dev - one bound ivshmem device
- * @kref: held by the PCI binding, every open file and every p2p_map()
- *	that has not been released yet, so @prov outlives its last user
+ * @kref: held by the PCI binding, every open file and every pin that
+ *	p2p_map() handed out and the importer has not released yet, so
+ *	@prov outlives its last user
  * @prov: BAR 2 as a dma_vec provider
  * @misc: the character device
  * @lock: protects @revoked and @files
  * @revoked: the BAR was revoked: no new mmap() or p2p_map()
  * @files: open files, whose mappings revocation zaps
- * @p2p_users: p2p_map() calls not yet released by p2p_unmap()
+ * @p2p_users: pins handed out by p2p_map() and not yet released
  * @id: N of /dev/dma_vec_ivshmemN
  * @name: name of the character device
  */
@@ -81,7 +88,8 @@ static void dvi_free(struct kref *kref)
 {
 	struct dvi_dev *dvi = container_of(kref, struct dvi_dev, kref);
 
-	dma_vec_provider_destroy(&dvi->prov);
+	/* Revoked (unbind) or never mapped: no map can still be linked. */
+	WARN_ON_ONCE(dma_vec_provider_destroy(&dvi->prov));
 	ida_free(&dvi_ida, dvi->id);
 	kfree(dvi);
 }
@@ -130,14 +138,28 @@ static void dvi_revoke(struct dvi_dev *dvi)
 }
 
 /*
- * The p2p_map operation: append the BAR range behind [start, end) of @vma
- * with its provider.  This is the one place that knows the current
- * contract of vm_operations_struct.p2p_map (include/linux/mm.h): the
- * reference taken here is dropped by dvi_p2p_unmap().
+ * Release one pin handed out by dvi_p2p_map().  Called by the importer
+ * (dma_vec_put_user()) once its DMA has stopped, possibly long after user
+ * space unmapped the VMA: it uses only the cookie, never the VMA.
+ */
+static void dvi_pin_release(struct dma_vec_pin *pin)
+{
+	struct dvi_dev *dvi = pin->cookie;
+
+	atomic_dec(&dvi->p2p_users);
+	dvi_put(dvi);
+}
+
+/*
+ * The p2p_map operation (see vm_operations_struct in include/linux/mm.h):
+ * append the BAR range behind [start, end) of @vma with its provider, and
+ * pin it.  A GPU driver would look up and pin its buffer object here; the
+ * sample's whole BAR is one object, so the pin is a reference on the
+ * device, which keeps the provider alive until dvi_pin_release().
  */
 static int dvi_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end, bool write, struct dma_vec_table *tbl,
-		       gfp_t gfp)
+		       struct dma_vec_pin *pin, gfp_t gfp)
 {
 	struct dvi_dev *dvi = vma->vm_private_data;
 	phys_addr_t paddr = dvi->prov.base + (vma->vm_pgoff << PAGE_SHIFT) +
@@ -152,25 +174,34 @@ static int dvi_p2p_map(struct vm_area_struct *vma, unsigned long start,
 		if (!ret) {
 			kref_get(&dvi->kref);
 			atomic_inc(&dvi->p2p_users);
+			pin->release = dvi_pin_release;
+			pin->cookie = dvi;
 		}
 	}
 	mutex_unlock(&dvi->lock);
 	return ret;
 }
 
-static void dvi_p2p_unmap(struct vm_area_struct *vma, unsigned long start,
-			  unsigned long end)
-{
-	struct dvi_dev *dvi = vma->vm_private_data;
-
-	atomic_dec(&dvi->p2p_users);
-	dvi_put(dvi);
-}
-
 static const struct vm_operations_struct dvi_vm_ops = {
 	.p2p_map = dvi_p2p_map,
-	.p2p_unmap = dvi_p2p_unmap,
 };
+
+/* /sys/class/misc/dma_vec_ivshmemN/p2p_pins: pins not yet released. */
+static ssize_t p2p_pins_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct miscdevice *misc = dev_get_drvdata(dev);
+	struct dvi_dev *dvi = container_of(misc, struct dvi_dev, misc);
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&dvi->p2p_users));
+}
+static DEVICE_ATTR_RO(p2p_pins);
+
+static struct attribute *dvi_attrs[] = {
+	&dev_attr_p2p_pins.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(dvi);
 
 static int dvi_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -305,6 +336,7 @@ static int dvi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dvi->misc.name = dvi->name;
 	dvi->misc.fops = &dvi_fops;
 	dvi->misc.parent = &pdev->dev;
+	dvi->misc.groups = dvi_groups;
 	ret = misc_register(&dvi->misc);
 	if (ret) {
 		dvi_put(dvi);
