@@ -76,6 +76,14 @@ grep -v -E '^CONFIG_(KASAN|KASAN_VMALLOC|DEBUG_SG|DMA_API_DEBUG|PROVE_LOCKING|DE
 	"$REPO/tests/kunit/.kunitconfig" >"$kcfg/.kunitconfig"
 echo 'CONFIG_DMA_VEC_BENCH=y' >>"$kcfg/.kunitconfig"
 
+# Build with kunit.py; boot the UML kernel ourselves, since kunit.py puts
+# its own mem=1G last on the command line and the 1 GiB layouts need more.
+log "building the benchmark kernel"
+(cd "$tree" &&
+ python3 tools/testing/kunit/kunit.py build \
+	--kunitconfig="$kcfg" --build_dir="$build" --jobs="$JOBS") >&2 ||
+	die "the benchmark kernel does not build"
+
 csv=$out/bench.csv
 echo 'boot,case,layout,bytes,side,median,min,max,unit' >"$csv"
 passed=0
@@ -84,22 +92,19 @@ for boot in $(seq 1 "$boots"); do
 	log "boot $boot of $boots"
 	raw=$out/boot$boot.log
 	st=0
-	(cd "$tree" &&
-	 python3 tools/testing/kunit/kunit.py run \
-		--kunitconfig="$kcfg" --build_dir="$build" --jobs="$JOBS" \
-		--timeout=3000 --raw_output=kunit \
-		--kernel_args="mem=2560M" \
-		--kernel_args="dma_vec_bench.reps=$reps" \
-		--kernel_args="dma_vec_bench.short=$short" \
-		'dma_vec_bench') >"$raw" 2>&1 || st=$?
-	sed -n 's/.*dma_vec_bench: //p' "$raw" |
+	timeout 3000 "$build/linux" mem=2560M console=tty kunit_shutdown=halt \
+		kunit.enable=1 kunit.filter_glob=dma_vec_bench \
+		"dma_vec_bench.reps=$reps" "dma_vec_bench.short=$short" \
+		</dev/null >"$raw" 2>&1 || st=$?
+	grep 'dma_vec_bench: case=' "$raw" | sed 's/.*dma_vec_bench: //' |
 		sed -E 's/[a-z_]+=//g; s/ /,/g' |
 		sed "s/^/$boot,/" >>"$csv"
-	# One result per case: "ok N dvb_..." / "not ok N dvb_...".
-	p=$(grep -c -E '^ *ok [0-9]+ dvb_' "$raw" || true)
-	f=$(grep -c -E '^ *not ok [0-9]+ dvb_' "$raw" || true)
+	# One result per case: "ok N dvb_..." / "not ok N dvb_..."; a case
+	# skipped for want of RAM counts as failed here.
+	p=$(grep -E '^ *ok [0-9]+ dvb_' "$raw" | grep -c -v '# SKIP' || true)
+	f=$(grep -c -E '^ *not ok [0-9]+ dvb_|^ *ok [0-9]+ dvb_.*# SKIP' "$raw" || true)
 	if [ "$st" -ne 0 ] || [ "$((p + f))" -eq 0 ]; then
-		echo "FAIL boot $boot: kunit.py exit status $st, $p cases ok" >&2
+		echo "FAIL boot $boot: exit status $st, $p cases ok" >&2
 		tail -n 40 "$raw" >&2
 		f=$((f + 1))
 	fi

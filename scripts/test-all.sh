@@ -13,12 +13,15 @@
 #           KUnit under UML in a real Linux 6.12 tree (scripts/kernel/);
 #   tier 3  real devices: the patched and the unpatched kernel under QEMU
 #           with two emulated NVMe controllers doing P2P (scripts/qemu/).
+#   tier 4  benchmarks: the in-kernel benchmarks in short mode
+#           (scripts/bench.sh --short): they build and run; no timing
+#           is judged.
 # Each tier prints its own summary; the last line totals all of them.
 #   DMA_VEC_TIERS="user kernel"   select tiers (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tiers=${DMA_VEC_TIERS:-user fuzz installed kernel qemu}
+tiers=${DMA_VEC_TIERS:-user fuzz installed kernel qemu bench}
 total_pass=0
 total_fail=0
 
@@ -64,8 +67,9 @@ fi
 # "LABEL: N passed, N failed" line, and add its counts.
 run_script_tier() {
 	local label=$1 script=$2 log line p f
+	shift 2
 	log=$(mktemp)
-	"$script" 2>&1 | tee "$log"
+	"$script" "$@" 2>&1 | tee "$log"
 	line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
@@ -97,6 +101,11 @@ fi
 if [[ " $tiers " == *" qemu "* ]]; then
 	echo "=== tier 3: real devices (QEMU, emulated NVMe P2P) ==="
 	run_script_tier "qemu tier" scripts/qemu/run-tier.sh
+fi
+
+if [[ " $tiers " == *" bench "* ]]; then
+	echo "=== tier 4: benchmarks (short mode: they run, no timing is judged) ==="
+	run_script_tier "bench" scripts/bench.sh --short
 fi
 
 echo "$total_pass passed, $total_fail failed"
