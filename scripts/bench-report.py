@@ -31,7 +31,7 @@ def fmt_time(ps, unit):
     if unit == "bytes":
         return f"{int(ps)} B"
     ns = ps / 1000.0
-    suffix = unit[2:] if unit.startswith("ps/") else ""
+    suffix = unit[3:] if unit.startswith("ps/") else ""
     if ns >= 1e6:
         val = f"{ns / 1e6:.2f} ms"
     elif ns >= 1e3:
