@@ -25,10 +25,10 @@
 #                              DMA_VEC_QEMU_EPYC=0 skips it
 # and checks them with pageless_report.py, whose last line is
 #   pageless report: N passed, N failed
-#   pageless-patched-iommu     only with DMA_VEC_QEMU_IOMMU_KERNEL=<bzImage>
-#                              (ACPI and INTEL_IOMMU built in, off by
-#                              default): as epyc, with -device intel-iommu
-#                              and intel_iommu=on; no DMAR fault allowed
+#   pageless-patched-iommu     as epyc, with -device intel-iommu and
+#                              intel_iommu=on (the kernels carry ACPI and
+#                              INTEL_IOMMU, off by default); no DMAR fault
+#                              allowed; DMA_VEC_QEMU_IOMMU=0 skips it
 # Environment: DMA_VEC_QEMU_TIMEOUT (seconds per boot, default 180),
 # GEN_INIT_CPIO_C (default: the pristine tree's usr/gen_init_cpio.c).
 set -euo pipefail
@@ -124,12 +124,12 @@ if [ "$patched" != - ]; then
 	fi
 fi
 # Through a real (emulated) IOMMU: separate root ports, -cpu EPYC, so P2P
-# goes through the host bridge and is mapped through intel-iommu.  Needs a
-# kernel with ACPI and INTEL_IOMMU (off by default; see docs/qemu.md).
-# Behind a switch QEMU would translate P2P too, so the bus-address path
-# cannot run with the IOMMU on.
-if [ -n "${DMA_VEC_QEMU_IOMMU_KERNEL:-}" ]; then
-	run pageless-patched-iommu "$DMA_VEC_QEMU_IOMMU_KERNEL" rootports ok \
-		EPYC iommu
+# goes through the host bridge and is mapped through intel-iommu.  The
+# tier's kernels carry ACPI and INTEL_IOMMU, off unless intel_iommu=on
+# (kernel.config).  Behind a switch QEMU would translate P2P too, so the
+# bus-address path cannot run with the IOMMU on.
+if [ "$patched" != - ] && [ "${DMA_VEC_QEMU_IOMMU:-1}" = 1 ]; then
+	run pageless-patched-iommu "${DMA_VEC_QEMU_IOMMU_KERNEL:-$patched}" \
+		rootports ok EPYC iommu
 fi
 python3 "$here/pageless_report.py" "${rundirs[@]}"

@@ -4,7 +4,8 @@
 
   report.py RUNDIR...
 
-Each RUNDIR holds "meta" (lines key=value: name, kernel, topo, mode, cpu),
+Each RUNDIR holds "meta" (lines key=value: name, kernel, topo, mode, cpu,
+iommu),
 "console.log" (the guest's serial output) and "B.img" (the raw image that
 backed controller B's namespace).  For every run this prints the guest's
 PASS/FAIL lines prefixed with the run name, then the host checks:
@@ -18,6 +19,9 @@ PASS/FAIL lines prefixed with the run name, then the host checks:
             must fail); the pristine kernel has neither
   same-data the images of the patched and pristine runs of a topology are
             byte-identical
+  iommu-on, no-dmar-fault
+            runs through intel-iommu: the IOMMU is active, and no DMAR
+            fault was logged
 
 then a side-by-side table and "report: N passed, N failed".
 """
@@ -130,6 +134,17 @@ def main(rundirs):
         record(run, 'host: counters', ok,
                'dma_vec_requests=%s dma_vec_p2p_requests=%s, dev_info %s'
                % (req, p2p, 'seen' if msg else 'not seen'))
+
+        if meta.get('iommu', 'off') != 'off':
+            kmsg = '\n'.join(re.findall(r'^KMSG (.*)$', log, re.M))
+            on = re.search(r'DMAR: (?:IOMMU enabled|Intel\(R\) Virtualization)',
+                           kmsg) or 'iommu group' in kmsg
+            record(run, 'host: iommu-on', bool(on),
+                   'no sign of intel-iommu in the kernel log')
+            faults = re.findall(r'.*DMAR: \[DMA (?:Read|Write).*', kmsg) + \
+                re.findall(r'.*DMAR:.*[Ff]ault.*', kmsg)
+            record(run, 'host: no-dmar-fault', not faults,
+                   faults[0] if faults else '')
 
     # Same data from both kernels, per topology and CPU.
     groups = {}
