@@ -40,45 +40,9 @@ kernel returned) and "pageless report: N passed, N failed".
 import os
 import re
 import sys
-from array import array
 
-
-def pattern(off, length):
-    """The bytes pageless.c writes for disk offsets [off, off + length)."""
-    words = array('I')
-    for o in range(off, off + length, 4):
-        x = (((o >> 2) * 2654435761) & 0xffffffff) ^ 0x5a17c0de
-        words.append(x ^ (x >> 15))
-    if sys.byteorder != 'little':
-        words.byteswap()
-    return words.tobytes()
-
-
-def check_regions(path, regions):
-    """regions: (file offset, pattern disk offset, length)."""
-    try:
-        with open(path, 'rb') as f:
-            data = f.read()
-    except OSError as e:
-        return str(e)
-    covered = bytearray(len(data))
-    for off, disk, length in regions:
-        if off + length > len(data):
-            return 'region %d+%d beyond %s' % (off, length, path)
-        want = pattern(disk, length)
-        if data[off:off + length] != want:
-            bad = next(i for i in range(length) if data[off + i] != want[i])
-            return 'region %d+%d differs at byte %d' % (off, length, off + bad)
-        covered[off:off + length] = b'\1' * length
-    step = 1 << 16
-    for i in range(0, len(data), step):
-        chunk = data[i:i + step]
-        if chunk.count(0) != len(chunk):
-            for j, b in enumerate(chunk):
-                if b and not covered[i + j]:
-                    return 'unexpected data at byte %d of %s' % (
-                        i + j, os.path.basename(path))
-    return None
+# The pattern and the region check of the p2pmem report (same folder).
+from report import check_regions
 
 
 def main(rundirs):

@@ -56,25 +56,39 @@ def load(rundir):
     return meta, log
 
 
-def check_image(img, regions):
-    with open(img, 'rb') as f:
-        data = f.read()
+def check_regions(path, regions):
+    """Check a host file against the pattern: regions are (offset in the
+    file, disk offset whose pattern belongs there, length); everything
+    outside them must be zero.  Returns None, or why not."""
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError as e:
+        return str(e)
     covered = bytearray(len(data))
-    for off, length in regions:
+    for off, disk, length in regions:
         if off + length > len(data):
-            return 'region %d+%d beyond the image' % (off, length)
-        if data[off:off + length] != pattern(off, length):
-            bad = next(i for i in range(length)
-                       if data[off + i] != pattern(off + i - (i % 4), 4)[i % 4])
+            return 'region %d+%d beyond %s' % (off, length,
+                                               os.path.basename(path))
+        want = pattern(disk, length)
+        if data[off:off + length] != want:
+            bad = next(i for i in range(length) if data[off + i] != want[i])
             return 'region %d+%d differs at byte %d' % (off, length, off + bad)
         covered[off:off + length] = b'\1' * length
-    for i in range(0, len(data), 4096):
-        chunk = data[i:i + 4096]
+    step = 1 << 16
+    for i in range(0, len(data), step):
+        chunk = data[i:i + step]
         if chunk.count(0) != len(chunk):
             for j, b in enumerate(chunk):
                 if b and not covered[i + j]:
-                    return 'unexpected data at byte %d' % (i + j)
+                    return 'unexpected data at byte %d of %s' % (
+                        i + j, os.path.basename(path))
     return None
+
+
+def check_image(img, regions):
+    """B's image: each region holds the pattern of its own disk offset."""
+    return check_regions(img, [(off, off, length) for off, length in regions])
 
 
 def main(rundirs):
