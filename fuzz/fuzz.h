@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <shim/shim.h>
@@ -170,6 +171,27 @@ static inline void fz_check_table(const struct dma_vec_table *t)
 			FZ_CHECK(r->paddr >= p->base &&
 				 r->paddr + (r->len - 1) - p->base < p->size);
 	}
+}
+
+/*
+ * The two provider windows every harness attributes ranges to: 128 GiB
+ * with a non-zero bus offset, and 1 GiB right after it (contiguous, yet
+ * never merged).  Set up once per process.
+ */
+static inline struct dma_vec_provider *fz_providers(void)
+{
+	static struct dma_vec_provider prov[2];
+	static bool done;
+
+	if (done)
+		return prov;
+	done = true;
+	if (dma_vec_provider_init(&prov[0], NULL, 0, 0x80000000000ULL,
+				  0x2000000000ULL, 0x1000000000000ULL, NULL) ||
+	    dma_vec_provider_init(&prov[1], NULL, 1, 0x82000000000ULL,
+				  0x40000000ULL, 0, NULL))
+		abort();
+	return prov;
 }
 
 #endif /* DMA_VEC_FUZZ_H */

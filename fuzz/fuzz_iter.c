@@ -14,21 +14,9 @@
 
 #include "fuzz.h"
 
-static struct dma_vec_provider prov[2];
+/* The provider windows of fuzz.h, set up by the first input. */
+static struct dma_vec_provider *prov;
 
-static void init_once(void)
-{
-	static bool done;
-
-	if (done)
-		return;
-	done = true;
-	if (dma_vec_provider_init(&prov[0], NULL, 0, 0x80000000000ULL,
-				  0x2000000000ULL, 0x1000000000000ULL, NULL) ||
-	    dma_vec_provider_init(&prov[1], NULL, 1, 0x82000000000ULL,
-				  0x40000000ULL, 0, NULL))
-		abort();
-}
 
 static bool lim_valid(const struct dma_vec_limits *l)
 {
@@ -138,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t flags;
 	long live;
 
-	init_once();
+	prov = fz_providers();
 	live = fz_begin();
 	flags = fz_u8(&f);
 	l.align = flags & 1 ? fz_val(&f) : 1ULL << (fz_u8(&f) % 40);

@@ -19,23 +19,11 @@
 
 #include "fuzz.h"
 
+/* The provider windows of fuzz.h, set up by the first input. */
+static struct dma_vec_provider *prov;
+
 #define FZ_SG_MAX	16
 
-static struct dma_vec_provider prov[2];
-
-static void init_once(void)
-{
-	static bool done;
-
-	if (done)
-		return;
-	done = true;
-	if (dma_vec_provider_init(&prov[0], NULL, 0, 0x80000000000ULL,
-				  0x2000000000ULL, 0x1000000000000ULL, NULL) ||
-	    dma_vec_provider_init(&prov[1], NULL, 1, 0x82000000000ULL,
-				  0x40000000ULL, 0, NULL))
-		abort();
-}
 
 /* Walk two byte sequences (tables or slices) side by side. */
 static bool same_bytes(const struct dma_vec_slice *a,
@@ -140,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long live;
 	int ret;
 
-	init_once();
+	prov = fz_providers();
 	live = fz_begin();
 	dma_vec_table_init(&t);
 	flags = fz_u8(&f);

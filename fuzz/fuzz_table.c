@@ -13,9 +13,10 @@
 
 #include "fuzz.h"
 
-#define FZ_MAX_MODEL	4096
+/* The provider windows of fuzz.h, set up by the first input. */
+static struct dma_vec_provider *prov;
 
-static struct dma_vec_provider prov[2];
+#define FZ_MAX_MODEL	4096
 
 static struct {
 	struct dma_vec_prange r[FZ_MAX_MODEL];
@@ -24,19 +25,6 @@ static struct {
 	u64 len;
 } model, saved, cp_model;
 
-static void init_once(void)
-{
-	static bool done;
-
-	if (done)
-		return;
-	done = true;
-	if (dma_vec_provider_init(&prov[0], NULL, 0, 0x80000000000ULL,
-				  0x2000000000ULL, 0x1000000000000ULL, NULL) ||
-	    dma_vec_provider_init(&prov[1], NULL, 1, 0x82000000000ULL,
-				  0x40000000ULL, 0, NULL))
-		abort();
-}
 
 /* What dma_vec_append() must do, on the model; false if it must fail. */
 static int model_append(u64 paddr, u64 len, struct dma_vec_provider *p)
@@ -131,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long live;
 	int steps = 0;
 
-	init_once();
+	prov = fz_providers();
 	live = fz_begin();
 	dma_vec_table_init(&t);
 	memset(&model, 0, sizeof(model));

@@ -530,19 +530,6 @@ static void dvk_limits_case(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, n, 0U);
 }
 
-/* A chunk must honour the limits it was cut under. */
-static void dvk_check_chunk(struct kunit *test,
-			    const struct dma_vec_limits *lim, u64 addr,
-			    u64 len, unsigned int n)
-{
-	u64 mask = lim->seg_boundary_mask;
-
-	KUNIT_EXPECT_GT_MSG(test, len, 0ULL, "chunk %u", n);
-	KUNIT_EXPECT_LE_MSG(test, len, lim->max_seg, "chunk %u", n);
-	KUNIT_EXPECT_EQ_MSG(test, addr & ~mask, (addr + len - 1) & ~mask,
-			    "chunk %u crosses a segment boundary", n);
-}
-
 /*
  * A case lists all its chunks, or, when it has more than DVC_MAX_CHUNKS,
  * only the first two; the others are checked against the limits alone.
@@ -745,25 +732,6 @@ static struct kunit_suite dma_vec_iter_suite = {
 };
 
 /* ---- dma_vec_sg ---- */
-
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
-			    struct sg_table *);
-
-/* An sg_table freed by KUnit once filled. */
-static struct sg_table *dvk_sgt(struct kunit *test)
-{
-	struct sg_table *sgt;
-
-	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	return sgt;
-}
-
-static void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
-{
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
-}
 
 /*
  * An sg_table whose entries describe the ranges @r through struct page

@@ -13,6 +13,7 @@
 #include <linux/dma_vec.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -36,6 +37,38 @@ static inline struct page *dvk_page(struct kunit *test)
 static inline u8 dvk_pattern(size_t i)
 {
 	return (u8)(i * 7 + 3);
+}
+
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
+			    struct sg_table *);
+
+/* An sg_table freed by KUnit once filled (dvk_own_sgt()). */
+static inline struct sg_table *dvk_sgt(struct kunit *test)
+{
+	struct sg_table *sgt;
+
+	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sgt);
+	return sgt;
+}
+
+static inline void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
+{
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
+}
+
+/* A chunk must honour the limits it was cut under. */
+static inline void dvk_check_chunk(struct kunit *test,
+				   const struct dma_vec_limits *lim, u64 addr,
+				   u64 len, unsigned int n)
+{
+	u64 mask = lim->seg_boundary_mask;
+
+	KUNIT_EXPECT_GT_MSG(test, len, 0ULL, "chunk %u", n);
+	KUNIT_EXPECT_LE_MSG(test, len, lim->max_seg, "chunk %u", n);
+	KUNIT_EXPECT_EQ_MSG(test, addr & ~mask, (addr + len - 1) & ~mask,
+			    "chunk %u crosses a segment boundary", n);
 }
 
 KUNIT_DEFINE_ACTION_WRAPPER(dvk_table_release, dma_vec_table_release,

@@ -28,25 +28,6 @@
 #include "dma_vec_cases.h"
 #include "dma_vec_kunit.h"
 
-KUNIT_DEFINE_ACTION_WRAPPER(dvk_sg_free_table, sg_free_table,
-			    struct sg_table *);
-
-/* An sg_table freed by KUnit; the caller fills it with sg_alloc_*(). */
-static struct sg_table *dvk_sgt(struct kunit *test)
-{
-	struct sg_table *sgt;
-
-	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sgt);
-	return sgt;
-}
-
-static void dvk_own_sgt(struct kunit *test, struct sg_table *sgt)
-{
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, dvk_sg_free_table, sgt));
-}
-
 /* Large enough that kvmalloc() must fall back to vmalloc. */
 #define DVK_LARGE_NR	1048576U	/* 2^20 ranges, 16 MiB */
 
@@ -102,19 +83,6 @@ static void dvk_dmaengine_coexist(struct kunit *test)
 }
 
 /* ---- dma_vec_sg_pages ---- */
-
-/* A chunk must honour the limits it was cut under. */
-static void dvk_check_chunk(struct kunit *test,
-			    const struct dma_vec_limits *lim, u64 addr,
-			    u64 len, unsigned int n)
-{
-	u64 mask = lim->seg_boundary_mask;
-
-	KUNIT_EXPECT_GT_MSG(test, len, 0ULL, "chunk %u", n);
-	KUNIT_EXPECT_LE_MSG(test, len, lim->max_seg, "chunk %u", n);
-	KUNIT_EXPECT_EQ_MSG(test, addr & ~mask, (addr + len - 1) & ~mask,
-			    "chunk %u crosses a segment boundary", n);
-}
 
 /* Two kmalloc'ed buffers spanning pages, as one table of two ranges. */
 struct dvk_bufs {
