@@ -29,6 +29,7 @@
 
 struct device;
 struct sg_table;
+struct dma_vec_client;
 
 /**
  * struct dma_vec_prange - a range of CPU-physical addresses
@@ -57,6 +58,9 @@ static_assert(sizeof(struct dma_vec_drange) <= 16);
  * struct __dma_vec_p2p_state - state of the P2P layer inside a provider
  * @lock: protects @clients, @maps and @revoked
  * @clients: cached classifications, one per client device
+ * @hot: the entry of @clients last looked up, read without the lock; an
+ *	entry never changes once published and lives until the provider is
+ *	destroyed
  * @maps: links of the live mappings that use this provider
  * @bar: BAR number within the owner
  * @revoked: set by dma_vec_provider_revoke(); no new mapping is allowed
@@ -69,6 +73,7 @@ struct __dma_vec_p2p_state {
 	/* Protects clients, maps and revoked. */
 	spinlock_t lock;
 	struct list_head clients;
+	struct dma_vec_client *hot;
 	struct list_head maps;
 	int bar;
 	bool revoked;

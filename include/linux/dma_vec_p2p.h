@@ -139,6 +139,67 @@ struct dma_vec_map {
 	struct __dma_vec_revoker *revoker;
 };
 
+/**
+ * struct dma_vec_io_rec - what undoing the mapping of one piece of an I/O needs
+ * @addr: DMA address of the piece
+ * @len: length of the piece in bytes
+ * @mmio: the piece is peer memory mapped with dma_map_resource(); host
+ *	memory otherwise
+ */
+struct dma_vec_io_rec {
+	dma_addr_t addr;
+	u32 len;
+	u32 mmio;
+};
+
+/* Pieces a struct dma_vec_io records without allocating. */
+#define DMA_VEC_IO_INLINE	4
+
+/**
+ * struct dma_vec_io - one I/O mapped piece by piece, in one pass
+ * @dev: the device doing the DMA
+ * @dir: DMA direction
+ * @attrs: DMA attributes
+ * @max_map: longest piece one mapping call takes: dma_max_mapping_size()
+ *	of @dev, at most 4 GiB, in whole pages
+ * @need_unmap: unmapping a streaming mapping of @dev does something, so
+ *	the host pieces are recorded (peer pieces through the host bridge
+ *	always are)
+ * @p2p: some piece was peer memory
+ * @prov: provider of the last peer piece, or NULL
+ * @type: how @dev reaches @prov
+ * @recs: the pieces to unmap: @inl, or an allocated array
+ * @nr_recs: number of entries in @recs
+ * @cap_recs: capacity of @recs
+ * @inl: inline room for the first DMA_VEC_IO_INLINE records
+ *
+ * For a per-I/O path (a block request, an RDMA work request) that maps
+ * memory once, for the life of the I/O, straight into the device's
+ * descriptors: no table, no &struct dma_vec_map, and in the common case
+ * no allocation.  Set up with dma_vec_io_start(), map each physical range
+ * with dma_vec_io_map() as the descriptors are built, and undo it all with
+ * dma_vec_io_end() when the I/O completes or fails.  Unlike
+ * dma_vec_map_table() the mapping is not linked to its providers: the
+ * caller keeps the peer memory alive for the life of the I/O (page
+ * references, &struct dma_vec_pin), and a provider revoked before a piece
+ * is mapped makes that piece fail with -ENODEV.  Embed it in the
+ * per-I/O structure; all fields are private.
+ */
+struct dma_vec_io {
+	struct device *dev;
+	enum dma_data_direction dir;
+	unsigned long attrs;
+	u64 max_map;
+	bool need_unmap;
+	bool p2p;
+	struct dma_vec_provider *prov;
+	enum dma_vec_map_type type;
+	struct dma_vec_io_rec *recs;
+	unsigned int nr_recs;
+	unsigned int cap_recs;
+	struct dma_vec_io_rec inl[DMA_VEC_IO_INLINE];
+};
+
 int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 			  int bar, phys_addr_t base, u64 size, u64 bus_offset,
 			  void __iomem *cpu_addr);
@@ -161,5 +222,13 @@ void dma_vec_map_sync_for_cpu(const struct dma_vec_map *map);
 void dma_vec_map_sync_for_device(const struct dma_vec_map *map);
 size_t dma_vec_map_bytes(const struct dma_vec_map *map);
 void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
+
+void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
+		      enum dma_data_direction dir, unsigned long attrs,
+		      u64 max_map);
+int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
+		   struct dma_vec_provider *prov, struct dma_vec_drange *out,
+		   gfp_t gfp);
+void dma_vec_io_end(struct dma_vec_io *io);
 
 #endif /* _LINUX_DMA_VEC_P2P_H */

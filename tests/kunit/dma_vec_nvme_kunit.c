@@ -23,6 +23,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec_p2p.h>
 #include <linux/dmapool.h>
+#include <linux/gfp.h>
+#include <linux/math.h>
 #include <linux/module.h>
 #include <linux/nvme.h>
 #include <linux/sizes.h>
@@ -699,6 +701,236 @@ static void dvk_free_empty(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mem_is_zero(data, sizeof(*data)));
 }
 
+/* ---- One pass: host pages mapped straight into PRPs and SGLs ---- */
+
+#define DVK_RQ_ORDER	4	/* a block of 16 physically contiguous pages */
+
+KUNIT_DEFINE_ACTION_WRAPPER(dvk_rq_end, dma_vec_nvme_rq_end,
+			    struct dma_vec_nvme_rq *);
+
+static void dvk_free_block(void *page)
+{
+	__free_pages(page, DVK_RQ_ORDER);
+}
+
+/*
+ * The pieces of a one-pass test: a controller, its device, a block of
+ * host RAM and a request state that KUnit ends if the test does not.
+ */
+struct dvk_rq_fix {
+	struct dma_vec_nvme_ctrl *ctrl;
+	struct device *dev;
+	phys_addr_t base;
+	struct dma_vec_nvme_rq *rq;
+};
+
+static void dvk_rq_fix(struct kunit *test, struct dvk_rq_fix *f,
+		       unsigned int sgls)
+{
+	struct page *block;
+
+	f->ctrl = dvk_ctrl(test, sgls);
+	f->dev = kunit_device_register(test, "dvk_nvme_rq");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->dev);
+	block = alloc_pages(GFP_KERNEL, DVK_RQ_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_free_block, block));
+	f->base = page_to_phys(block);
+	f->rq = kunit_kzalloc(test, sizeof(*f->rq), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->rq);
+	KUNIT_ASSERT_EQ(test, 0,
+			kunit_add_action_or_reset(test, dvk_rq_end, f->rq));
+}
+
+/**
+ * struct dvk_rq_case - one request of the one-pass tests
+ * @name: description
+ * @off: offset of each range in the block
+ * @len: length of each range
+ * @nr: number of ranges
+ * @sgl: build an SGL rather than PRPs
+ * @max_map: the controller's maximum mapping size, 0 for none
+ * @nr_dma: DMA ranges expected: the ranges with the adjacent ones merged
+ */
+struct dvk_rq_case {
+	const char *name;
+	u32 off[5];
+	u32 len[5];
+	unsigned int nr;
+	bool sgl;
+	u64 max_map;
+	unsigned int nr_dma;
+};
+
+static const struct dvk_rq_case dvk_rq_cases[] = {
+	{ "PRP: one sub-page range", { 0x200 }, { 0xe00 }, 1, false, 0, 1 },
+	{ "PRP: two adjacent pages merge", { 0, 0x1000 }, { 0x1000, 0x1000 },
+	  2, false, 0, 1 },
+	{ "PRP: four scattered pages", { 0, 0x2000, 0x4000, 0x6000 },
+	  { 0x1000, 0x1000, 0x1000, 0x1000 }, 4, false, 0, 4 },
+	{ "PRP: offset start, then runs", { 0x200, 0x2000, 0x5000, 0x8000 },
+	  { 0xe00, 0x3000, 0x1000, 0x2000 }, 4, false, 0, 3 },
+	{ "PRP: 64 KiB cut at an 8 KiB mapping size", { 0 }, { 0x10000 }, 1,
+	  false, 0x2000, 1 },
+	{ "SGL: one range inline", { 0x10 }, { 0x333 }, 1, true, 0, 1 },
+	{ "SGL: four scattered pages", { 0, 0x2000, 0x4000, 0x6000 },
+	  { 0x1000, 0x1000, 0x1000, 0x1000 }, 4, true, 0, 4 },
+	{ "SGL: odd blocks, two merge", { 0x10, 0x110, 0x1000, 0x3004 },
+	  { 0x100, 0x20, 0x333, 0x8 }, 4, true, 0, 3 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(dvk_rq, dvk_rq_cases, name);
+
+/*
+ * A request of host pages through dma_vec_nvme_rq_*() gets exactly the
+ * descriptors the table builders make of its DMA ranges (the device is
+ * not behind an IOMMU: a host page's DMA address is its physical one).
+ */
+static void dvk_rq_case(struct kunit *test)
+{
+	const struct dvk_rq_case *c = test->param_value;
+	struct dma_vec_drange *want;
+	union nvme_data_ptr dptr;
+	struct dvk_rq_fix f;
+	unsigned int i, n = 0;
+	u64 len = 0;
+
+	dvk_rq_fix(test, &f, c->sgl ? DMA_VEC_NVME_SGLS : 0);
+	f.ctrl->max_map = c->max_map;
+	want = kunit_kcalloc(test, c->nr, sizeof(*want), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	for (i = 0; i < c->nr; i++) {
+		u64 pa = f.base + c->off[i];
+
+		if (n && want[n - 1].addr + want[n - 1].len == pa)
+			want[n - 1].len += c->len[i];
+		else
+			want[n++] = (struct dma_vec_drange){ pa, c->len[i] };
+		len += c->len[i];
+	}
+	KUNIT_ASSERT_EQ(test, n, c->nr_dma);
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dma_vec_nvme_rq_start(f.rq, f.ctrl, f.dev,
+					      DMA_TO_DEVICE, 0, c->sgl, len,
+					      GFP_KERNEL));
+	for (i = 0; i < c->nr; i++)
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_nvme_rq_add(f.rq, f.base + c->off[i],
+						    c->len[i], NULL));
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_finish(f.rq, &dptr));
+	if (c->sgl) {
+		dvk_check_sgls(test, want, n, &dptr, &f.rq->data,
+			       n > 1 ? 1 : 0);
+	} else {
+		unsigned int e = dvk_prp_entries(want, n, NULL, 0);
+
+		dvk_check_prps(test, want, n, &dptr, &f.rq->data,
+			       e > 2 ? DIV_ROUND_UP(e - 2, DVK_PRPS_PER_PAGE - 1)
+				     : 0);
+	}
+	dma_vec_nvme_rq_end(f.rq);
+	KUNIT_EXPECT_EQ(test, f.rq->data.nr_pages, 0U);
+	KUNIT_EXPECT_EQ(test, f.rq->io.nr_recs, 0U);
+}
+
+/*
+ * Every refusal of the one-pass path: the error, then an end that leaves
+ * nothing allocated nor mapped (the userspace run checks both).
+ */
+static void dvk_rq_errors(struct kunit *test)
+{
+	union nvme_data_ptr dptr = { }, before;
+	struct dma_vec_nvme_rq *rq;
+	struct dvk_rq_fix f;
+
+	dvk_rq_fix(test, &f, 0);
+	rq = f.rq;
+	memset(&before, 0, sizeof(before));
+
+	/* Refused at the start. */
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						    DMA_TO_DEVICE, 0, false, 0,
+						    GFP_KERNEL), -EINVAL);
+	dma_vec_nvme_rq_end(rq);
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						    DMA_TO_DEVICE, 0, true,
+						    0x1000, GFP_KERNEL),
+			-EOPNOTSUPP);
+	dma_vec_nvme_rq_end(rq);
+	f.ctrl->max_transfer = 0x2000;
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						    DMA_TO_DEVICE, 0, false,
+						    0x3000, GFP_KERNEL), -E2BIG);
+	dma_vec_nvme_rq_end(rq);
+	f.ctrl->max_transfer = 0;
+
+	/* An empty range, and one that wraps. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x1000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_add(rq, f.base, 0, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_add(rq, (phys_addr_t)-0x1000,
+						  0x2000, NULL), -EOVERFLOW);
+	dma_vec_nvme_rq_end(rq);
+
+	/* More bytes than announced, then fewer. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x1000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x2000, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
+	dma_vec_nvme_rq_end(rq);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x9000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x4000, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
+	dma_vec_nvme_rq_end(rq);
+
+	/* Layouts PRPs cannot express: an inner gap, a first odd byte. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x1800, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x800, NULL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base + 0x2000,
+						     0x1000, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
+	dma_vec_nvme_rq_end(rq);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x100, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base + 1, 0x100,
+						     NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
+	dma_vec_nvme_rq_end(rq);
+
+	/* Host memory without a struct page. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x1000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, 0xfff000000000ULL,
+						     0x1000, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EFAULT);
+	dma_vec_nvme_rq_end(rq);
+
+	KUNIT_EXPECT_TRUE(test, !memcmp(&dptr, &before, sizeof(dptr)));
+	KUNIT_EXPECT_EQ(test, rq->data.nr_pages, 0U);
+	KUNIT_EXPECT_EQ(test, rq->io.nr_recs, 0U);
+
+	/* And the state is good for the next request. */
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
+						       DMA_TO_DEVICE, 0, false,
+						       0x3000, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x3000, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), f.base);
+	KUNIT_EXPECT_EQ(test, rq->data.nr_pages, 1U);
+	dma_vec_nvme_rq_end(rq);
+}
+
 static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_prp_small),
 	KUNIT_CASE_PARAM(dvk_prp_list_case, dvk_prp_list_gen_params),
@@ -709,6 +941,8 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_sgl_errors),
 	KUNIT_CASE(dvk_data_choice),
 	KUNIT_CASE(dvk_free_empty),
+	KUNIT_CASE_PARAM(dvk_rq_case, dvk_rq_gen_params),
+	KUNIT_CASE(dvk_rq_errors),
 	{}
 };
 

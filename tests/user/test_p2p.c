@@ -832,6 +832,162 @@ static void test_bounce_and_mmio(void **state)
 	shim_ram_free(ram);
 }
 
+/*
+ * The one-pass mapping of an I/O (dma_vec_io_*): every class a client can
+ * have, host pieces cut at the mapping size and recorded beyond the inline
+ * records, every refusal; nothing stays mapped or allocated after the end.
+ */
+static void test_io_map(void **state)
+{
+	struct dma_vec_provider prov, gone;
+	struct dma_vec_drange d;
+	struct dma_vec_io io;
+	unsigned int i, c;
+	struct topo t;
+	long live;
+	struct ram r;
+
+	(void)state;
+	build_topo(&t, false);
+	provider_on(&prov, t.n[DVC_EPA]);
+	live = shim_live_objects();
+
+	/* Every client, by the class the topology gives it. */
+	for (c = 0; c < DVC_NR_NODES; c++) {
+		struct device *dev;
+		enum dma_vec_map_type type;
+		phys_addr_t pa = prov.base + 0x3000;
+		int ret;
+
+		if (!t.n[c] || dvc_nodes[c].type != DVC_NODE_EP || c == DVC_EPA)
+			continue;
+		dev = &t.n[c]->dev;
+		type = oracle_type(t.n[DVC_EPA], dev);
+		dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0, SIZE_MAX);
+		/* Twice: the second comes from the I/O's own cache. */
+		for (i = 0; i < 2; i++) {
+			shim_set_quiet_log(true);
+			ret = dma_vec_io_map(&io, pa, 0x2000, &prov, &d,
+					     GFP_KERNEL);
+			shim_set_quiet_log(false);
+			if (type == DMA_VEC_MAP_NOT_SUPPORTED) {
+				assert_int_equal(ret, -EREMOTEIO);
+				continue;
+			}
+			assert_int_equal(ret, 0);
+			assert_int_equal(d.len, 0x2000);
+			if (type == DMA_VEC_MAP_BUS_ADDR)
+				assert_int_equal(d.addr, pa + prov.bus_offset);
+		}
+		assert_int_equal(io.nr_recs,
+				 type == DMA_VEC_MAP_THRU_HOST_BRIDGE ? 2 : 0);
+		assert_int_equal(sim_live_mappings(dev), io.nr_recs);
+		assert_int_equal(io.p2p, type != DMA_VEC_MAP_NOT_SUPPORTED);
+		dma_vec_io_end(&io);
+		assert_int_equal(sim_live_mappings(dev), 0);
+	}
+
+	/* Host pieces: cut at the mapping size, recorded past the inline. */
+	ram_alloc(&r, 4 * PAGE_SIZE);
+	dma_vec_io_start(&io, &t.n[DVC_EPB]->dev, DMA_FROM_DEVICE, 0,
+			 PAGE_SIZE);
+	for (i = 0; i < 3; i++) {
+		phys_addr_t pa = r.pa[i] + 0x100;
+		u64 left = 4 * PAGE_SIZE - 0x100;
+
+		while (left) {
+			assert_int_equal(dma_vec_io_map(&io, pa, left, NULL, &d,
+							GFP_ATOMIC), 0);
+			assert_true(d.len <= PAGE_SIZE);
+			assert_int_equal((pa + d.len) % PAGE_SIZE, 0);
+			pa += d.len;
+			left -= d.len;
+		}
+	}
+	assert_int_equal(io.nr_recs, 12);
+	assert_true(io.recs != io.inl);
+	assert_int_equal(sim_live_mappings(&t.n[DVC_EPB]->dev), 12);
+	dma_vec_io_end(&io);
+	assert_int_equal(sim_live_mappings(&t.n[DVC_EPB]->dev), 0);
+
+	/* A failed record allocation leaves the piece unmapped. */
+	dma_vec_io_start(&io, &t.n[DVC_EPB]->dev, DMA_FROM_DEVICE, 0,
+			 SIZE_MAX);
+	for (i = 0; i < DMA_VEC_IO_INLINE; i++)
+		assert_int_equal(dma_vec_io_map(&io, r.pa[0] + i * PAGE_SIZE,
+						PAGE_SIZE, NULL, &d,
+						GFP_ATOMIC), 0);
+	shim_fail_nth(1);
+	assert_int_equal(dma_vec_io_map(&io, r.pa[1], PAGE_SIZE, NULL, &d,
+					GFP_ATOMIC), -ENOMEM);
+	assert_false(shim_fail_pending());
+	assert_int_equal(io.nr_recs, DMA_VEC_IO_INLINE);
+	assert_int_equal(sim_live_mappings(&t.n[DVC_EPB]->dev),
+			 DMA_VEC_IO_INLINE);
+
+	/* Refusals: nothing mapped, nothing recorded. */
+	assert_int_equal(dma_vec_io_map(&io, r.pa[0], 0, NULL, &d, GFP_ATOMIC),
+			 -EINVAL);
+	assert_int_equal(dma_vec_io_map(&io, (phys_addr_t)-PAGE_SIZE,
+					2 * PAGE_SIZE, NULL, &d, GFP_ATOMIC),
+			 -EOVERFLOW);
+	assert_int_equal(dma_vec_io_map(&io, prov.base - PAGE_SIZE,
+					2 * PAGE_SIZE, &prov, &d, GFP_ATOMIC),
+			 -ERANGE);
+	/* A BAR address passed as host memory has no struct page. */
+	assert_int_equal(dma_vec_io_map(&io, prov.base, PAGE_SIZE, NULL, &d,
+					GFP_ATOMIC), -EFAULT);
+	provider_on(&gone, t.n[DVC_EPB]);
+	dma_vec_provider_revoke(&gone);
+	assert_int_equal(dma_vec_io_map(&io, gone.base, PAGE_SIZE, &gone, &d,
+					GFP_ATOMIC), -ENODEV);
+	assert_int_equal(io.nr_recs, DMA_VEC_IO_INLINE);
+	dma_vec_io_end(&io);
+	assert_int_equal(sim_live_mappings(NULL), 0);
+	assert_int_equal(dma_vec_provider_destroy(&gone), 0);
+
+	ram_free(&r);
+	assert_int_equal(dma_vec_provider_destroy(&prov), 0);
+	assert_int_equal(shim_live_objects(), live);
+}
+
+/* A device that cannot reach the host RAM: bounced, recorded, copied back. */
+static void test_io_bounce(void **state)
+{
+	struct sim_pci_desc d32 = {
+		.type = PCI_EXP_TYPE_ENDPOINT, .devfn = 0,
+		.vendor = 0x1af4, .device = 0x1000, .dma_bits = 32,
+	};
+	struct dma_vec_drange d;
+	struct dma_vec_io io;
+	struct pci_dev *rp, *ep;
+	u8 buf[64], *ram;
+	phys_addr_t pa;
+	struct topo t;
+
+	(void)state;
+	build_topo(&t, false);
+	rp = sim_add_root_port(t.hb[DVC_HB0], PCI_DEVFN(9, 0));
+	ep = sim_add_pci(rp->subordinate, &d32);
+	ram = shim_ram_alloc(PAGE_SIZE, &pa);
+	assert_non_null(ram);
+	assert_true(pa > DMA_BIT_MASK(32));
+
+	dma_vec_io_start(&io, &ep->dev, DMA_FROM_DEVICE, 0,
+			 dma_max_mapping_size(&ep->dev));
+	assert_int_equal(dma_vec_io_map(&io, pa + 0x40, sizeof(buf), NULL, &d,
+					GFP_ATOMIC), 0);
+	assert_int_equal(sim_swiotlb_bounces(), 1);
+	assert_int_equal(io.nr_recs, 1);
+	fill(buf, sizeof(buf), 9);
+	assert_int_equal(sim_dma(&ep->dev, d.addr, buf, sizeof(buf), true), 0);
+	assert_int_equal(ram[0x40], 0);
+	dma_vec_io_end(&io);
+	assert_memory_equal(ram + 0x40, buf, sizeof(buf));
+	assert_int_equal(sim_live_mappings(NULL), 0);
+	shim_ram_free(ram);
+}
+
 static void test_dev_limits(void **state)
 {
 	struct dma_vec_limits lim;
@@ -872,6 +1028,8 @@ int main(void)
 		T(test_revoke),
 		T(test_bounce_and_mmio),
 		T(test_dev_limits),
+		T(test_io_map),
+		T(test_io_bounce),
 #undef T
 	};
 

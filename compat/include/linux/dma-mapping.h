@@ -62,6 +62,16 @@ static inline int dma_mapping_error(struct device *dev, dma_addr_t dma_addr)
 	return 0;
 }
 
+/*
+ * Whether syncs (and so unmaps) of @dev's streaming mappings do anything:
+ * always in userspace, as under CONFIG_DMA_API_DEBUG, so that every
+ * mapping is unmapped and the simulator's leak check sees each one.
+ */
+static inline bool dma_dev_need_sync(const struct device *dev)
+{
+	return true;
+}
+
 static inline int dma_set_mask_and_coherent(struct device *dev, u64 mask)
 {
 	int rc = dma_set_mask(dev, mask);

@@ -17,5 +17,6 @@
 #define max3(x, y, z)		max(max(x, y), z)
 #define min_t(type, x, y)	min((type)(x), (type)(y))
 #define max_t(type, x, y)	max((type)(x), (type)(y))
+#define clamp_t(type, v, lo, hi)	min_t(type, max_t(type, v, lo), hi)
 
 #endif /* _SHIM_LINUX_MINMAX_H */

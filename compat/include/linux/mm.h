@@ -55,12 +55,27 @@ static inline struct page *alloc_page(gfp_t gfp)
 	return pfn_to_page(pa >> PAGE_SHIFT);
 }
 
+/* 2^@order physically contiguous pages of simulated host RAM, zeroed. */
+static inline struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	phys_addr_t pa;
+
+	if (!shim_ram_alloc(PAGE_SIZE << order, &pa))
+		return NULL;
+	return pfn_to_page(pa >> PAGE_SHIFT);
+}
+
 static inline void *page_address(const struct page *page)
 {
 	return shim_ram_resolve(page_to_phys(page), NULL);
 }
 
 static inline void __free_page(struct page *page)
+{
+	shim_ram_free(page_address(page));
+}
+
+static inline void __free_pages(struct page *page, unsigned int order)
 {
 	shim_ram_free(page_address(page));
 }

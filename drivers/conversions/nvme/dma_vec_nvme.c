@@ -24,77 +24,45 @@ static const struct dma_vec_limits dma_vec_nvme_sgl_lim = {
 	.align = 4,
 };
 
-static void dma_vec_nvme_page_lim(const struct dma_vec_nvme_ctrl *ctrl,
-				  struct dma_vec_limits *lim)
-{
-	lim->max_seg = U64_MAX;
-	lim->seg_boundary_mask = (1ULL << ctrl->page_shift) - 1;
-	lim->align = 1ULL << ctrl->page_shift;
-}
-
 /*
- * Count the PRP entries of a transfer and check that PRPs can express it:
- * PRP1 dword aligned, every later entry page aligned, every entry but the
- * last running to the end of its page.  Inside a range the page cuts
- * satisfy this by construction, so only range boundaries are checked, and
- * a range's entries are the pages it touches: one pass over the ranges,
- * counted in 64 bits.
+ * Append one descriptor page from @pool; the page array is inline for the
+ * first DMA_VEC_NVME_INLINE_PAGES pages and doubles beyond.
  */
-static int dma_vec_nvme_count_prps(const struct dma_vec_nvme_ctrl *ctrl,
-				   const struct dma_vec_drange *ranges,
-				   unsigned int nr, unsigned int *nents)
+static int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
+				 struct dma_pool *pool, gfp_t gfp)
 {
-	unsigned int shift = ctrl->page_shift;
-	u64 page_mask = (1ULL << shift) - 1;
-	u64 n = 0;
-	unsigned int i;
+	struct dma_vec_nvme_page *pg;
 
-	if (ranges[0].addr & 3)
-		return -EINVAL;
-	for (i = 0; i < nr; i++) {
-		u64 addr = ranges[i].addr, last = addr + (ranges[i].len - 1);
-
-		if (i && ((addr & page_mask) ||
-			  ((ranges[i - 1].addr + ranges[i - 1].len) & page_mask)))
-			return -EINVAL;
-		n += (last >> shift) - (addr >> shift) + 1;
-		if (n > DMA_VEC_NVME_MAX_ENTRIES)
-			return -E2BIG;
+	if (!data->pages) {
+		data->pages = data->inl;
+		data->cap_pages = DMA_VEC_NVME_INLINE_PAGES;
 	}
-	*nents = n;
-	return 0;
-}
+	if (data->nr_pages == data->cap_pages) {
+		struct dma_vec_nvme_page *pages;
 
-/*
- * Count the SGL data blocks: the iterator cuts a range into blocks of
- * max_seg bytes, except that the first one ends on a dword when the range
- * does not start on one.  One pass over the ranges, in 64 bits.
- */
-static int dma_vec_nvme_count_sgls(const struct dma_vec_nvme_ctrl *ctrl,
-				   const struct dma_vec_drange *ranges,
-				   unsigned int nr, unsigned int *nents)
-{
-	const u64 max_seg = dma_vec_nvme_sgl_lim.max_seg;
-	u64 n = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++) {
-		u64 addr = ranges[i].addr, len = ranges[i].len, first;
-
-		if (ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD && ((addr | len) & 3))
-			return -EINVAL;
-		first = len <= max_seg ? len : max_seg - (addr & 3);
-		n += 1 + DIV_ROUND_UP_ULL(len - first, max_seg);
-		if (n > DMA_VEC_NVME_MAX_ENTRIES)
-			return -E2BIG;
+		pages = kmalloc_array(data->cap_pages, 2 * sizeof(*pages), gfp);
+		if (!pages)
+			return -ENOMEM;
+		memcpy(pages, data->pages, data->nr_pages * sizeof(*pages));
+		if (data->pages != data->inl)
+			kfree(data->pages);
+		data->pages = pages;
+		data->cap_pages *= 2;
 	}
-	*nents = n;
+	pg = &data->pages[data->nr_pages];
+	pg->va = dma_pool_alloc(pool, gfp, &pg->dma);
+	if (!pg->va)
+		return -ENOMEM;
+	data->pool = pool;
+	data->nr_pages++;
 	return 0;
 }
 
 /*
  * Descriptor pages for @nents entries of @entry_size bytes, where every
- * page but the last gives its last slot to the link to the next page.
+ * page but the last gives its last slot to the link to the next page; one
+ * small block when the entries fit one and the controller has a small pool.
+ * On failure nothing stays allocated.
  */
 static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 				    struct dma_vec_nvme_data *data,
@@ -102,26 +70,29 @@ static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 				    gfp_t gfp)
 {
 	unsigned int per_page = (1U << ctrl->page_shift) / entry_size;
+	struct dma_pool *pool = ctrl->pool;
 	unsigned int nr, i;
+	int ret;
 
 	/* nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits. */
 	nr = DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
-
-	data->pages = kmalloc_array(nr, sizeof(*data->pages), gfp);
-	if (!data->pages)
-		return -ENOMEM;
-	data->pool = ctrl->pool;
+	if (ctrl->small_pool && (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
+		pool = ctrl->small_pool;
 	for (i = 0; i < nr; i++) {
-		data->pages[i].va = dma_pool_alloc(ctrl->pool, gfp,
-						   &data->pages[i].dma);
-		if (!data->pages[i].va) {
-			data->nr_pages = i;
+		ret = dma_vec_nvme_add_page(data, pool, gfp);
+		if (ret) {
 			dma_vec_nvme_free_data(data);
-			return -ENOMEM;
+			return ret;
 		}
 	}
-	data->nr_pages = nr;
 	return 0;
+}
+
+/* A controller page of 4 KiB to 128 MiB, and a pool of such pages. */
+static bool dma_vec_nvme_ctrl_ok(const struct dma_vec_nvme_ctrl *ctrl)
+{
+	return ctrl->page_shift >= 12 && ctrl->page_shift <= 27 && ctrl->pool &&
+	       ctrl->pool_block >= (1ULL << ctrl->page_shift);
 }
 
 static bool dma_vec_nvme_sgl_ok(const struct dma_vec_nvme_ctrl *ctrl)
@@ -143,9 +114,7 @@ static int dma_vec_nvme_check(const struct dma_vec_nvme_ctrl *ctrl,
 	u64 total = 0, end;
 	unsigned int i;
 
-	if (!nr || !ranges || ctrl->page_shift < 12 || ctrl->page_shift > 27)
-		return -EINVAL;
-	if (!ctrl->pool || ctrl->pool_block < (1ULL << ctrl->page_shift))
+	if (!nr || !ranges || !dma_vec_nvme_ctrl_ok(ctrl))
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		if (!ranges[i].len ||
@@ -160,49 +129,6 @@ static int dma_vec_nvme_check(const struct dma_vec_nvme_ctrl *ctrl,
 	return 0;
 }
 
-static int dma_vec_nvme_fill_prps(const struct dma_vec_nvme_ctrl *ctrl,
-				  const struct dma_vec_drange *ranges,
-				  unsigned int nr, unsigned int nents,
-				  union nvme_data_ptr *dptr,
-				  struct dma_vec_nvme_data *data, gfp_t gfp)
-{
-	unsigned int per_page = (1U << ctrl->page_shift) / sizeof(__le64);
-	unsigned int page = 0, slot = 0, left = nents;
-	struct dma_vec_limits lim;
-	struct dma_vec_dma_iter it;
-	__le64 *list = NULL;
-	int ret;
-
-	if (nents > 2) {
-		ret = dma_vec_nvme_alloc_pages(ctrl, data, nents - 1,
-					       sizeof(__le64), gfp);
-		if (ret)
-			return ret;
-		list = data->pages[0].va;
-	}
-
-	dma_vec_nvme_page_lim(ctrl, &lim);
-	dma_vec_for_each_dma_chunk(ranges, nr, &lim, &it) {
-		if (left == nents) {
-			dptr->prp1 = cpu_to_le64(it.addr);
-			dptr->prp2 = list ? cpu_to_le64(data->pages[0].dma) : 0;
-		} else if (!list) {
-			dptr->prp2 = cpu_to_le64(it.addr);
-		} else {
-			/* The last slot of a full page chains to the next. */
-			if (slot == per_page - 1 && left > 1) {
-				list[slot] = cpu_to_le64(data->pages[++page].dma);
-				list = data->pages[page].va;
-				slot = 0;
-			}
-			list[slot++] = cpu_to_le64(it.addr);
-		}
-		left--;
-	}
-	data->sgl = false;
-	return 0;
-}
-
 static void dma_vec_nvme_sgl_set(struct nvme_sgl_desc *d, u64 addr, u32 len,
 				 u8 type)
 {
@@ -212,79 +138,282 @@ static void dma_vec_nvme_sgl_set(struct nvme_sgl_desc *d, u64 addr, u32 len,
 	d->type = type << 4;
 }
 
-static int dma_vec_nvme_fill_sgls(const struct dma_vec_nvme_ctrl *ctrl,
-				  const struct dma_vec_drange *ranges,
-				  unsigned int nr, unsigned int nents,
-				  union nvme_data_ptr *dptr,
-				  struct dma_vec_nvme_data *data, gfp_t gfp)
+/*
+ * Start a data pointer of @len bytes; the mapping state (@rq->io) is the
+ * caller's.  Allocates nothing.
+ */
+static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
+				const struct dma_vec_nvme_ctrl *ctrl, bool sgl,
+				u64 len, gfp_t gfp)
 {
-	unsigned int per_page = (1U << ctrl->page_shift) /
-				sizeof(struct nvme_sgl_desc);
-	unsigned int page = 0, slot = 0, left = nents;
-	struct nvme_sgl_desc *seg = NULL;
-	struct dma_vec_dma_iter it;
-	int ret;
+	rq->ctrl = ctrl;
+	memset(&rq->data, 0, sizeof(rq->data));
+	rq->plen = 0;
+	rq->pprov = NULL;
+	rq->len = len;
+	rq->done = 0;
+	rq->prev_end = 0;
+	rq->nents = 0;
+	rq->total = 0;
+	rq->slot = 0;
+	rq->page = 0;
+	rq->list = NULL;
+	rq->link = NULL;
+	rq->gfp = gfp;
+	rq->sgl = sgl;
 
-	if (nents > 1) {
-		ret = dma_vec_nvme_alloc_pages(ctrl, data, nents,
-					       sizeof(struct nvme_sgl_desc), gfp);
-		if (ret)
-			return ret;
-		seg = data->pages[0].va;
-		/* Only the last segment may hold fewer than per_page entries. */
-		dma_vec_nvme_sgl_set(&dptr->sgl, data->pages[0].dma,
-				     min(nents, per_page) * sizeof(*seg),
-				     data->nr_pages > 1 ? NVME_SGL_FMT_SEG_DESC :
-				     NVME_SGL_FMT_LAST_SEG_DESC);
-	}
-
-	dma_vec_for_each_dma_chunk(ranges, nr, &dma_vec_nvme_sgl_lim, &it) {
-		if (!seg) {
-			dma_vec_nvme_sgl_set(&dptr->sgl, it.addr, it.len,
-					     NVME_SGL_FMT_DATA_DESC);
-			break;
-		}
-		if (slot == per_page - 1 && left > 1) {
-			bool last = ++page == data->nr_pages - 1;
-
-			dma_vec_nvme_sgl_set(&seg[slot], data->pages[page].dma,
-					     min(left, per_page) * sizeof(*seg),
-					     last ? NVME_SGL_FMT_LAST_SEG_DESC :
-					     NVME_SGL_FMT_SEG_DESC);
-			seg = data->pages[page].va;
-			slot = 0;
-		}
-		dma_vec_nvme_sgl_set(&seg[slot++], it.addr, it.len,
-				     NVME_SGL_FMT_DATA_DESC);
-		left--;
-	}
-	data->sgl = true;
+	if (!len || !dma_vec_nvme_ctrl_ok(ctrl))
+		return -EINVAL;
+	if (sgl && !dma_vec_nvme_sgl_ok(ctrl))
+		return -EOPNOTSUPP;
+	if (ctrl->max_transfer && len > ctrl->max_transfer)
+		return -E2BIG;
+	if (!sgl && len > (u64)DMA_VEC_NVME_MAX_ENTRIES << ctrl->page_shift)
+		return -E2BIG;
 	return 0;
 }
 
-/* Count, then build into local copies, so that errors leave no trace. */
+/* The PRP entry for the controller page at @addr. */
+static void dma_vec_nvme_rq_put_prp(struct dma_vec_nvme_rq *rq, u64 addr)
+{
+	unsigned int per_page = (1U << rq->ctrl->page_shift) / sizeof(__le64);
+	__le64 *list = rq->list;
+
+	if (rq->total == 2) {
+		rq->dptr.prp2 = cpu_to_le64(addr);
+	} else {
+		/* The last slot of a full page chains to the next. */
+		if (rq->slot == per_page - 1 && rq->total - rq->nents > 1) {
+			list[rq->slot] =
+				cpu_to_le64(rq->data.pages[++rq->page].dma);
+			list = rq->list = rq->data.pages[rq->page].va;
+			rq->slot = 0;
+		}
+		list[rq->slot++] = cpu_to_le64(addr);
+	}
+	rq->nents++;
+}
+
+/*
+ * PRP entries for a mapped range.  The first range fixes how many entries
+ * the whole command takes (every later boundary must be on a controller
+ * page), so the list pages are allocated once, at the first range.
+ */
+static int dma_vec_nvme_rq_prps(struct dma_vec_nvme_rq *rq, u64 addr,
+				u64 len)
+{
+	unsigned int shift = rq->ctrl->page_shift;
+	u64 page_mask = (1ULL << shift) - 1;
+	u64 end, p, last;
+	int ret;
+
+	if (!rq->done) {
+		if (addr & 3)
+			return -EINVAL;
+		/* rq->len is at most 2^20 pages: no overflow. */
+		rq->total = ((addr & page_mask) + rq->len + page_mask) >> shift;
+		if (rq->total > DMA_VEC_NVME_MAX_ENTRIES)
+			return -E2BIG;
+		if (rq->total > 2) {
+			ret = dma_vec_nvme_alloc_pages(rq->ctrl, &rq->data,
+						       rq->total - 1,
+						       sizeof(__le64), rq->gfp);
+			if (ret)
+				return ret;
+			rq->list = rq->data.pages[0].va;
+		}
+		rq->dptr.prp1 = cpu_to_le64(addr);
+		rq->nents = 1;
+		p = (addr >> shift) + 1;
+	} else {
+		if ((addr & page_mask) || (rq->prev_end & page_mask))
+			return -EINVAL;
+		p = addr >> shift;
+	}
+	end = addr + len;
+	last = (end - 1) >> shift;
+	/* Cannot happen with the boundaries checked; never overrun a list. */
+	if (last + 1 - p > rq->total - rq->nents)
+		return -EINVAL;
+	for (; p <= last; p++)
+		dma_vec_nvme_rq_put_prp(rq, p << shift);
+	rq->prev_end = end;
+	return 0;
+}
+
+/* One SGL data block; a segment page is added when the current one is full. */
+static int dma_vec_nvme_rq_put_sgl(struct dma_vec_nvme_rq *rq, u64 addr,
+				   u32 len)
+{
+	unsigned int per_page = (1U << rq->ctrl->page_shift) /
+				sizeof(struct nvme_sgl_desc);
+	struct nvme_sgl_desc *seg = rq->list;
+	int ret;
+
+	if (rq->nents >= DMA_VEC_NVME_MAX_ENTRIES)
+		return -E2BIG;
+	if (!rq->nents) {
+		/* A single block goes inline. */
+		dma_vec_nvme_sgl_set(&rq->dptr.sgl, addr, len,
+				     NVME_SGL_FMT_DATA_DESC);
+		rq->nents = 1;
+		return 0;
+	}
+	if (rq->nents == 1) {
+		ret = dma_vec_nvme_add_page(&rq->data, rq->ctrl->pool, rq->gfp);
+		if (ret)
+			return ret;
+		seg = rq->list = rq->data.pages[0].va;
+		seg[0] = rq->dptr.sgl;
+		rq->slot = 1;
+		rq->link = &rq->dptr.sgl;
+	} else if (rq->slot == per_page) {
+		/* Full: its last block moves on, its slot links the next. */
+		ret = dma_vec_nvme_add_page(&rq->data, rq->ctrl->pool, rq->gfp);
+		if (ret)
+			return ret;
+		dma_vec_nvme_sgl_set(rq->link, rq->data.pages[rq->page].dma,
+				     per_page * sizeof(*seg),
+				     NVME_SGL_FMT_SEG_DESC);
+		rq->link = &seg[per_page - 1];
+		rq->list = rq->data.pages[++rq->page].va;
+		((struct nvme_sgl_desc *)rq->list)[0] = *rq->link;
+		seg = rq->list;
+		rq->slot = 1;
+	}
+	dma_vec_nvme_sgl_set(&seg[rq->slot++], addr, len,
+			     NVME_SGL_FMT_DATA_DESC);
+	rq->nents++;
+	return 0;
+}
+
+/* SGL data blocks for a mapped range, cut below 4 GiB on dwords. */
+static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
+				u64 len)
+{
+	int ret;
+
+	while (len) {
+		u64 n = dma_vec_chunk_len(addr, len, &dma_vec_nvme_sgl_lim);
+
+		if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD &&
+		    ((addr | n) & 3))
+			return -EINVAL;
+		ret = dma_vec_nvme_rq_put_sgl(rq, addr, n);
+		if (ret)
+			return ret;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Write the descriptors of a mapped DMA range.  A range may not wrap nor
+ * end at 2^64 (see dma_vec_nvme_check()), nor go beyond the length
+ * announced.
+ */
+static int dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
+{
+	u64 end;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow(addr, len, &end))
+		return -EOVERFLOW;
+	if (len > rq->len - rq->done)
+		return -EINVAL;
+	if (rq->sgl)
+		ret = dma_vec_nvme_rq_sgls(rq, addr, len);
+	else
+		ret = dma_vec_nvme_rq_prps(rq, addr, len);
+	if (ret)
+		return ret;
+	rq->done += len;
+	return 0;
+}
+
+/*
+ * Fill in what the first entries could not know: PRP2 as the second entry
+ * or the list, the segment descriptor of the last SGL segment.
+ */
+static int dma_vec_nvme_rq_close(struct dma_vec_nvme_rq *rq,
+				 union nvme_data_ptr *dptr)
+{
+	if (rq->done != rq->len)
+		return -EINVAL;
+	if (rq->sgl) {
+		if (rq->nents > 1)
+			dma_vec_nvme_sgl_set(rq->link,
+					     rq->data.pages[rq->page].dma,
+					     rq->slot * sizeof(struct nvme_sgl_desc),
+					     NVME_SGL_FMT_LAST_SEG_DESC);
+	} else if (rq->total == 1) {
+		rq->dptr.prp2 = 0;
+	} else if (rq->total > 2) {
+		rq->dptr.prp2 = cpu_to_le64(rq->data.pages[0].dma);
+	}
+	rq->data.sgl = rq->sgl;
+	*dptr = rq->dptr;
+	return 0;
+}
+
+/*
+ * Refuse a table of more SGL data blocks than a command may take before
+ * building anything: a range is cut into blocks of max_seg bytes, except
+ * that the first one ends on a dword when the range does not start on one.
+ * One pass over the ranges, in 64 bits.
+ */
+static int dma_vec_nvme_count_sgls(const struct dma_vec_nvme_ctrl *ctrl,
+				   const struct dma_vec_drange *ranges,
+				   unsigned int nr)
+{
+	const u64 max_seg = dma_vec_nvme_sgl_lim.max_seg;
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		u64 addr = ranges[i].addr, len = ranges[i].len, first;
+
+		if (ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD && ((addr | len) & 3))
+			return -EINVAL;
+		first = len <= max_seg ? len : max_seg - (addr & 3);
+		n += 1 + DIV_ROUND_UP_ULL(len - first, max_seg);
+		if (n > DMA_VEC_NVME_MAX_ENTRIES)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * Build from mapped DMA ranges with the one-pass builder; on success the
+ * descriptor pages move to @data.
+ */
 static int dma_vec_nvme_build(const struct dma_vec_nvme_ctrl *ctrl,
 			      const struct dma_vec_drange *ranges,
-			      unsigned int nr, bool sgl, unsigned int nents,
+			      unsigned int nr, bool sgl, u64 len,
 			      union nvme_data_ptr *dptr,
 			      struct dma_vec_nvme_data *data, gfp_t gfp)
 {
-	struct dma_vec_nvme_data d = { };
-	union nvme_data_ptr p = { };
-	int ret = 0;
+	struct dma_vec_nvme_rq rq;
+	unsigned int i;
+	int ret;
 
-	if (sgl)
-		ret = dma_vec_nvme_count_sgls(ctrl, ranges, nr, &nents);
-	if (sgl && !ret)
-		ret = dma_vec_nvme_fill_sgls(ctrl, ranges, nr, nents, &p, &d,
-					     gfp);
-	else if (!sgl)
-		ret = dma_vec_nvme_fill_prps(ctrl, ranges, nr, nents, &p, &d,
-					     gfp);
-	if (ret)
+	ret = dma_vec_nvme_rq_init(&rq, ctrl, sgl, len, gfp);
+	if (!ret && sgl)
+		ret = dma_vec_nvme_count_sgls(ctrl, ranges, nr);
+	for (i = 0; !ret && i < nr; i++)
+		ret = dma_vec_nvme_rq_dma(&rq, ranges[i].addr, ranges[i].len);
+	if (!ret)
+		ret = dma_vec_nvme_rq_close(&rq, dptr);
+	if (ret) {
+		dma_vec_nvme_free_data(&rq.data);
 		return ret;
-	*dptr = p;
-	*data = d;
+	}
+	*data = rq.data;
+	if (rq.data.pages == rq.data.inl)
+		data->pages = data->inl;
 	return 0;
 }
 
@@ -314,16 +443,13 @@ int dma_vec_nvme_setup_prps(const struct dma_vec_nvme_ctrl *ctrl,
 			    unsigned int nr, union nvme_data_ptr *dptr,
 			    struct dma_vec_nvme_data *data, gfp_t gfp)
 {
-	unsigned int nents;
 	u64 len;
 	int ret;
 
 	ret = dma_vec_nvme_check(ctrl, ranges, nr, &len);
-	if (!ret)
-		ret = dma_vec_nvme_count_prps(ctrl, ranges, nr, &nents);
 	if (ret)
 		return ret;
-	return dma_vec_nvme_build(ctrl, ranges, nr, false, nents, dptr, data,
+	return dma_vec_nvme_build(ctrl, ranges, nr, false, len, dptr, data,
 				  gfp);
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_prps);
@@ -365,7 +491,8 @@ int dma_vec_nvme_setup_sgls(const struct dma_vec_nvme_ctrl *ctrl,
 	ret = dma_vec_nvme_check(ctrl, ranges, nr, &len);
 	if (ret)
 		return ret;
-	return dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr, data, gfp);
+	return dma_vec_nvme_build(ctrl, ranges, nr, true, len, dptr, data,
+				  gfp);
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_sgls);
 
@@ -392,7 +519,6 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 			    struct dma_vec_nvme_data *data, gfp_t gfp)
 {
 	bool sgl_ok = dma_vec_nvme_sgl_ok(ctrl);
-	unsigned int nents = 0;
 	u64 len;
 	int ret;
 
@@ -401,21 +527,20 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 		return ret;
 	if (sgl_ok && ctrl->sgl_threshold &&
 	    DIV_ROUND_UP_ULL(len, nr) >= ctrl->sgl_threshold) {
-		ret = dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr, data,
-					 gfp);
+		ret = dma_vec_nvme_build(ctrl, ranges, nr, true, len, dptr,
+					 data, gfp);
 		/* Not dword aligned for the controller's SGLs: try PRPs. */
 		if (ret != -EINVAL)
 			return ret;
 		sgl_ok = false;
 	}
-	ret = dma_vec_nvme_count_prps(ctrl, ranges, nr, &nents);
+	ret = dma_vec_nvme_build(ctrl, ranges, nr, false, len, dptr, data,
+				 gfp);
+	/* A layout PRPs cannot express. */
 	if (ret == -EINVAL && sgl_ok)
-		return dma_vec_nvme_build(ctrl, ranges, nr, true, 0, dptr,
+		return dma_vec_nvme_build(ctrl, ranges, nr, true, len, dptr,
 					  data, gfp);
-	if (ret)
-		return ret;
-	return dma_vec_nvme_build(ctrl, ranges, nr, false, nents, dptr, data,
-				  gfp);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_data);
 
@@ -434,7 +559,148 @@ void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data)
 	for (i = 0; i < data->nr_pages; i++)
 		dma_pool_free(data->pool, data->pages[i].va,
 			      data->pages[i].dma);
-	kfree(data->pages);
+	if (data->pages != data->inl)
+		kfree(data->pages);
 	memset(data, 0, sizeof(*data));
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_free_data);
+
+/**
+ * dma_vec_nvme_rq_start - start building the data pointer of a command
+ * @rq: the per-request state (see &struct dma_vec_nvme_rq)
+ * @ctrl: the controller; must outlive the command
+ * @dev: the device doing the DMA (the controller's PCI function)
+ * @dir: DMA direction of the command
+ * @attrs: DMA attributes
+ * @sgl: build an SGL (the controller must support them); PRPs otherwise
+ * @len: bytes the command transfers: the ranges added must add up to it
+ * @gfp: allocation flags for descriptor pages and mapping records
+ *
+ * Allocates nothing.  Whatever this returns, dma_vec_nvme_rq_end() may be
+ * called on @rq, and must be once the ranges were added.
+ *
+ * Context: Any context.
+ * Return: 0; -EINVAL for a zero @len or a controller without a usable
+ * pool; -EOPNOTSUPP if @sgl is asked of a controller without SGLs;
+ * -E2BIG if @len exceeds @ctrl->max_transfer or DMA_VEC_NVME_MAX_ENTRIES
+ * controller pages.
+ */
+int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
+			  const struct dma_vec_nvme_ctrl *ctrl,
+			  struct device *dev, enum dma_data_direction dir,
+			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp)
+{
+	dma_vec_io_start(&rq->io, dev, dir, attrs,
+			 ctrl->max_map ? ctrl->max_map : U64_MAX);
+	return dma_vec_nvme_rq_init(rq, ctrl, sgl, len, gfp);
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
+
+/* Map the pending physical range and write its descriptors. */
+static int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
+{
+	struct dma_vec_drange d;
+	int ret;
+
+	while (rq->plen) {
+		ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov,
+				     &d, rq->gfp);
+		if (ret)
+			return ret;
+		ret = dma_vec_nvme_rq_dma(rq, d.addr, d.len);
+		if (ret)
+			return ret;
+		rq->paddr += d.len;
+		rq->plen -= d.len;
+	}
+	return 0;
+}
+
+/**
+ * dma_vec_nvme_rq_add - add the next physical range of a command
+ * @rq: the command, started with dma_vec_nvme_rq_start()
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ * @prov: the provider whose window holds it, or NULL for host memory
+ *
+ * A range that continues the previous one (same owner, physically
+ * contiguous) is merged with it; otherwise the previous one is mapped
+ * (dma_vec_io_map()) and its PRP entries or SGL data blocks are written.
+ *
+ * Context: Any context allowed by the allocation flags given at the start
+ * and by the DMA API.
+ * Return: 0 on success; -EINVAL if @len is zero, the ranges add up to more
+ * than announced, or PRPs cannot express the layout (a boundary inside the
+ * transfer that is not on a controller page, a first address not on a
+ * dword), or a controller needing dword-aligned SGLs gets a misaligned
+ * block; -E2BIG beyond DMA_VEC_NVME_MAX_ENTRIES entries; -EOVERFLOW if a
+ * range wraps or a DMA range ends at 2^64; an error of dma_vec_io_map().
+ * On error the command cannot be completed: end it with
+ * dma_vec_nvme_rq_end().
+ */
+int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq, phys_addr_t paddr,
+			u64 len, struct dma_vec_provider *prov)
+{
+	u64 end;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len, &end))
+		return -EOVERFLOW;
+	if (rq->plen && prov == rq->pprov && paddr == rq->paddr + rq->plen) {
+		rq->plen += len;
+		return 0;
+	}
+	if (rq->plen) {
+		int ret = dma_vec_nvme_rq_flush(rq);
+
+		if (ret)
+			return ret;
+	}
+	rq->paddr = paddr;
+	rq->plen = len;
+	rq->pprov = prov;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add);
+
+/**
+ * dma_vec_nvme_rq_finish - complete the data pointer of a command
+ * @rq: the command, its ranges added
+ * @dptr: the command's data pointer, written on success
+ *
+ * Maps and writes the last range, then fills in what the first entries
+ * could not know: PRP2 as the second entry or the list, the segment
+ * descriptor of the last SGL segment.  @rq->data.sgl tells whether the
+ * caller must set NVME_CMD_SGL_METABUF.
+ *
+ * Context: As dma_vec_nvme_rq_add().
+ * Return: 0 on success; -EINVAL if the ranges add up to less than
+ * announced; an error of dma_vec_nvme_rq_add().  On error @dptr is
+ * untouched; end the command with dma_vec_nvme_rq_end() in any case.
+ */
+int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
+			   union nvme_data_ptr *dptr)
+{
+	int ret = dma_vec_nvme_rq_flush(rq);
+
+	return ret ? ret : dma_vec_nvme_rq_close(rq, dptr);
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_finish);
+
+/**
+ * dma_vec_nvme_rq_end - release what a command's data pointer holds
+ * @rq: the command, started with dma_vec_nvme_rq_start()
+ *
+ * Frees the descriptor pages and unmaps the memory, on completion or after
+ * an error at any step.  @rq may then be started again.
+ *
+ * Context: Any context the DMA API allows unmapping in.
+ */
+void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
+{
+	dma_vec_nvme_free_data(&rq->data);
+	dma_vec_io_end(&rq->io);
+	rq->plen = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_end);

@@ -6,11 +6,13 @@
 #ifndef _NVME_DMA_VEC_NVME_H
 #define _NVME_DMA_VEC_NVME_H
 
+#include <linux/dma-direction.h>
 #include <linux/dma_vec.h>
+#include <linux/dma_vec_p2p.h>
+#include <linux/nvme.h>
 #include <linux/types.h>
 
 struct dma_pool;
-union nvme_data_ptr;
 
 /* Identify Controller SGLS bits 1:0. */
 #define DMA_VEC_NVME_SGLS	1	/* SGLs supported */
@@ -23,14 +25,24 @@ union nvme_data_ptr;
  */
 #define DMA_VEC_NVME_MAX_ENTRIES	0x100000U
 
+/* Block size of &dma_vec_nvme_ctrl.small_pool, as nvme-pci's small pool. */
+#define DMA_VEC_NVME_SMALL_BLOCK	256U
+
+/* Descriptor pages a command holds without allocating an array for them. */
+#define DMA_VEC_NVME_INLINE_PAGES	5U
+
 /**
  * struct dma_vec_nvme_ctrl - what the NVMe builders need of a controller
  * @pool: dma_pool of descriptor pages (PRP lists, SGL segments), each
  *	(1 << @page_shift) bytes and aligned to that size
+ * @small_pool: dma_pool of DMA_VEC_NVME_SMALL_BLOCK-byte blocks, aligned to
+ *	that size, for PRP lists that fit one, or NULL to always use @pool
  * @pool_block: size of the blocks of @pool, as given to dma_pool_create()
  *	(a dma_pool cannot be asked for it); at least 1 << @page_shift, or
  *	the builders refuse the controller
  * @max_transfer: largest transfer in bytes (MDTS), 0 for no limit
+ * @max_map: dma_max_mapping_size() of the controller's device, read when it
+ *	was set up, 0 for no limit (dma_vec_nvme_rq_*() only)
  * @page_shift: controller memory page size, 12 + CC.MPS
  * @sgls: Identify Controller SGLS bits 1:0: 0 (no SGLs),
  *	DMA_VEC_NVME_SGLS or DMA_VEC_NVME_SGLS_DWORD
@@ -39,8 +51,10 @@ union nvme_data_ptr;
  */
 struct dma_vec_nvme_ctrl {
 	struct dma_pool *pool;
+	struct dma_pool *small_pool;
 	size_t pool_block;
 	u64 max_transfer;
+	u64 max_map;
 	unsigned int page_shift;
 	unsigned int sgls;
 	unsigned int sgl_threshold;
@@ -59,14 +73,71 @@ struct dma_vec_nvme_page {
 /**
  * struct dma_vec_nvme_data - descriptor pages of one NVMe command
  * @pool: where the pages come from
- * @pages: the PRP list pages or SGL segments, in chain order
+ * @pages: the PRP list pages or SGL segments, in chain order: @inl, or an
+ *	allocated array
  * @nr_pages: number of pages
+ * @cap_pages: capacity of @pages
  * @sgl: the data pointer holds an SGL (set NVME_CMD_SGL_METABUF)
+ * @inl: room for the first DMA_VEC_NVME_INLINE_PAGES pages
+ *
+ * Points into itself: never copy a struct dma_vec_nvme_data that holds
+ * pages.
  */
 struct dma_vec_nvme_data {
 	struct dma_pool *pool;
 	struct dma_vec_nvme_page *pages;
 	unsigned int nr_pages;
+	unsigned int cap_pages;
+	bool sgl;
+	struct dma_vec_nvme_page inl[DMA_VEC_NVME_INLINE_PAGES];
+};
+
+/**
+ * struct dma_vec_nvme_rq - the data pointer of one command, built in one pass
+ * @ctrl: the controller
+ * @io: the mapping of the command's memory
+ * @data: the descriptor pages
+ * @dptr: the data pointer being built
+ * @link: SGL: the descriptor that names the current segment
+ * @list: the current descriptor page
+ * @paddr: start of the physical range not mapped yet
+ * @plen: its length, 0 for none
+ * @pprov: its provider
+ * @len: bytes the command transfers, announced at the start
+ * @done: bytes in descriptors so far
+ * @prev_end: DMA address just past the last range added
+ * @nents: entries written so far (PRP: PRP1 included; SGL: data blocks)
+ * @total: PRP: entries the command takes, known from the first address
+ * @slot: next free slot of @list
+ * @page: index of @list in @data.pages
+ * @gfp: allocation flags for descriptor pages and mapping records
+ * @sgl: building an SGL; a PRP list otherwise
+ *
+ * The per-I/O path of nvme-pci: the physical ranges of a request go in
+ * with dma_vec_nvme_rq_add(), are mapped by dma_vec_io_map() and written
+ * into PRP entries or SGL descriptors as they come, with no table, no
+ * mapping array and no count-then-fill pass; nothing is allocated but the
+ * descriptor pages the command needs.  Embed it in the per-request data;
+ * all fields are private.
+ */
+struct dma_vec_nvme_rq {
+	const struct dma_vec_nvme_ctrl *ctrl;
+	struct dma_vec_io io;
+	struct dma_vec_nvme_data data;
+	union nvme_data_ptr dptr;
+	struct nvme_sgl_desc *link;
+	void *list;
+	phys_addr_t paddr;
+	u64 plen;
+	struct dma_vec_provider *pprov;
+	u64 len;
+	u64 done;
+	u64 prev_end;
+	unsigned int nents;
+	unsigned int total;
+	unsigned int slot;
+	unsigned int page;
+	gfp_t gfp;
 	bool sgl;
 };
 
@@ -83,5 +154,15 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 			    unsigned int nr, union nvme_data_ptr *dptr,
 			    struct dma_vec_nvme_data *data, gfp_t gfp);
 void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data);
+
+int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
+			  const struct dma_vec_nvme_ctrl *ctrl,
+			  struct device *dev, enum dma_data_direction dir,
+			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp);
+int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq, phys_addr_t paddr,
+			u64 len, struct dma_vec_provider *prov);
+int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
+			   union nvme_data_ptr *dptr);
+void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
 
 #endif /* _NVME_DMA_VEC_NVME_H */

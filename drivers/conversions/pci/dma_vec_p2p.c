@@ -7,10 +7,12 @@
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec_p2p.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/iommu-dma.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -54,8 +56,12 @@ struct __dma_vec_map_link {
 	struct dma_vec_map *map;
 };
 
-/* Bit of &dma_vec_map.flags: a provider of the mapping was revoked. */
+/* Bits of &dma_vec_map.flags: a provider of the mapping was revoked; */
 #define DMA_VEC_MAP_REVOKED	0
+/* unmapping its host ranges does nothing (see dma_vec_need_unmap()). */
+#define DMA_VEC_MAP_NO_HOST_UNMAP	1
+
+static bool dma_vec_need_unmap(struct device *dev);
 
 /**
  * dma_vec_provider_init - describe a BAR window exporting P2P memory
@@ -111,6 +117,7 @@ int dma_vec_provider_init(struct dma_vec_provider *prov, struct device *owner,
 	prov->__p2p.bar = bar;
 	spin_lock_init(&prov->__p2p.lock);
 	INIT_LIST_HEAD(&prov->__p2p.clients);
+	prov->__p2p.hot = NULL;
 	INIT_LIST_HEAD(&prov->__p2p.maps);
 	prov->__p2p.revoked = false;
 	return 0;
@@ -142,6 +149,7 @@ int dma_vec_provider_destroy(struct dma_vec_provider *prov)
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 		return -EBUSY;
 	}
+	WRITE_ONCE(prov->__p2p.hot, NULL);
 	list_for_each_entry_safe(c, tmp, &prov->__p2p.clients, entry) {
 		list_del(&c->entry);
 		kfree(c);
@@ -236,9 +244,13 @@ static u64 dma_vec_client_key(struct pci_dev *pdev)
  * p2pdma.c logs why.  Clients and providers must be PCI functions.  The
  * answer is cached per client in the provider (a failed cache allocation
  * only costs a recomputation, and a repeated log line) and dropped with
- * the provider, so a refusal is logged once per pair.
+ * the provider, so a refusal is logged once per pair.  Cache entries never
+ * change once made, and the one looked up last is found without taking
+ * the provider's lock, so a provider serving one device classifies it
+ * lock-free on every I/O.
  *
- * Context: Any context allowed by @gfp; takes the provider's spinlock.
+ * Context: Any context allowed by @gfp; takes the provider's spinlock
+ * unless @client is the client it last answered.
  * Return: DMA_VEC_MAP_BUS_ADDR, DMA_VEC_MAP_THRU_HOST_BRIDGE or
  * DMA_VEC_MAP_NOT_SUPPORTED.
  */
@@ -264,11 +276,19 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 	}
 
 	key = dma_vec_client_key(to_pci_dev(client));
+	/* The hot path: the client asked last, without the lock. */
+	c = smp_load_acquire(&prov->__p2p.hot);
+	if (c && c->key == key) {
+		type = c->type;
+		why = c->reason;
+		goto out;
+	}
 	spin_lock_irqsave(&prov->__p2p.lock, flags);
 	list_for_each_entry(c, &prov->__p2p.clients, entry) {
 		if (c->key == key) {
 			type = c->type;
 			why = c->reason;
+			smp_store_release(&prov->__p2p.hot, c);
 			spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 			goto out;
 		}
@@ -291,8 +311,11 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 				break;
 			}
 		}
-		if (new)
+		if (new) {
 			list_add(&new->entry, &prov->__p2p.clients);
+			/* Published complete: readers of @hot take no lock. */
+			smp_store_release(&prov->__p2p.hot, new);
+		}
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 	}
 out:
@@ -315,7 +338,8 @@ static bool dma_vec_host_range_ok(const struct dma_vec_prange *r)
 }
 
 /* Map one range that does not go through the two-step IOVA API. */
-static int dma_vec_map_range(struct dma_vec_map *map,
+static int dma_vec_map_range(struct device *dev, enum dma_data_direction dir,
+			     unsigned long attrs,
 			     const struct dma_vec_prange *r,
 			     enum dma_vec_map_type type,
 			     const struct dma_vec_provider *prov,
@@ -327,22 +351,20 @@ static int dma_vec_map_range(struct dma_vec_map *map,
 		return 0;
 	case DMA_VEC_MAP_THRU_HOST_BRIDGE:
 		/* MMIO: no CPU cache maintenance, and never bounced. */
-		*addr = dma_map_resource(map->dev, r->paddr, r->len, map->dir,
-					 map->attrs);
+		*addr = dma_map_resource(dev, r->paddr, r->len, dir, attrs);
 		break;
 	case DMA_VEC_MAP_HOST:
 		if (!dma_vec_host_range_ok(r))
 			return -EFAULT;
-		*addr = dma_map_page_attrs(map->dev,
-					   pfn_to_page(PHYS_PFN(r->paddr)),
+		*addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(r->paddr)),
 					   offset_in_page(r->paddr), r->len,
-					   map->dir, map->attrs);
+					   dir, attrs);
 		break;
 	default:
 		WARN_ON_ONCE(1);
 		return -EINVAL;
 	}
-	return dma_mapping_error(map->dev, *addr) ? -EIO : 0;
+	return dma_mapping_error(dev, *addr) ? -EIO : 0;
 }
 
 static void dma_vec_unmap_range(const struct dma_vec_map *map,
@@ -364,16 +386,26 @@ static unsigned int dma_vec_map_run_end(const struct dma_vec_map *map,
 	return run + 1 < map->nr_runs ? map->run_first[run + 1] : map->nr_src;
 }
 
-/* Undo the first @nr ranges of a range-by-range mapping. */
+/*
+ * Undo the first @nr ranges of a range-by-range mapping.  Runs that need
+ * no unmapping (bus addresses; host memory where unmapping does nothing)
+ * are skipped whole.
+ */
 static void dma_vec_unmap_ranges(const struct dma_vec_map *map,
 				 unsigned int nr)
 {
-	unsigned int run = 0, i;
+	bool host = !test_bit(DMA_VEC_MAP_NO_HOST_UNMAP, &map->flags);
+	unsigned int run, i, end;
 
-	for (i = 0; i < nr; i++) {
-		while (i == dma_vec_map_run_end(map, run))
-			run++;
-		dma_vec_unmap_range(map, &map->ranges[i], map->run_types[run]);
+	for (run = 0, i = 0; i < nr; run++, i = end) {
+		enum dma_vec_map_type type = map->run_types[run];
+
+		end = min(dma_vec_map_run_end(map, run), nr);
+		if (type == DMA_VEC_MAP_BUS_ADDR ||
+		    (type == DMA_VEC_MAP_HOST && !host))
+			continue;
+		for (; i < end; i++)
+			dma_vec_unmap_range(map, &map->ranges[i], type);
 	}
 }
 
@@ -389,7 +421,8 @@ static int dma_vec_map_ranges(struct dma_vec_map *map,
 		if (i == dma_vec_run_end(tbl, run))
 			run++;
 		map->ranges[i].len = r->len;
-		ret = dma_vec_map_range(map, r, map->run_types[run],
+		ret = dma_vec_map_range(map->dev, map->dir, map->attrs, r,
+					map->run_types[run],
 					dma_vec_run(tbl, run)->provider,
 					&map->ranges[i].addr);
 		if (ret) {
@@ -806,8 +839,14 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	}
 
 	ret = dma_vec_map_iova(&m, tbl, gfp);
-	if (ret == -EOPNOTSUPP)
+	if (ret == -EOPNOTSUPP) {
+		bool need_unmap = dma_vec_need_unmap(dev);
+
 		ret = dma_vec_map_ranges(&m, tbl);
+		/* Asked again after: a first swiotlb bounce makes it count. */
+		if (!need_unmap && !dma_vec_need_unmap(dev))
+			set_bit(DMA_VEC_MAP_NO_HOST_UNMAP, &m.flags);
+	}
 	if (ret)
 		goto err_free;
 
@@ -1032,6 +1071,222 @@ void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim)
 	lim->align = 1;
 }
 EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
+
+/*
+ * Does unmapping a streaming mapping of @dev do anything?  The rule of
+ * dma_need_unmap() of later kernels, which 6.12 lacks: only dma-direct on
+ * a coherent device that has never bounced through swiotlb, and without
+ * DMA API debugging, unmaps for nothing.  A first bounce clears
+ * dma_skip_sync, so dma_vec_io_map() asks again after each mapping.
+ */
+static bool dma_vec_need_unmap(struct device *dev)
+{
+	return IS_ENABLED(CONFIG_DMA_API_DEBUG) || get_dma_ops(dev) ||
+	       use_dma_iommu(dev) || dma_dev_need_sync(dev);
+}
+
+/**
+ * dma_vec_io_start - set up the one-pass mapping of one I/O
+ * @io: the state to set up (see &struct dma_vec_io)
+ * @dev: the device that will do the DMA
+ * @dir: DMA direction
+ * @attrs: DMA attributes (DMA_ATTR_*)
+ * @max_map: dma_max_mapping_size() of @dev, read once when the device was
+ *	set up (it is too slow to ask per I/O); host ranges are mapped in
+ *	pieces of at most this many bytes, cut on page boundaries
+ *
+ * Allocates nothing and cannot fail.  Every @io that was started must be
+ * ended with dma_vec_io_end(), whatever happened in between.
+ *
+ * Context: Any context.
+ */
+void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
+		      enum dma_data_direction dir, unsigned long attrs,
+		      u64 max_map)
+{
+	io->dev = dev;
+	io->dir = dir;
+	io->attrs = attrs;
+	io->max_map = clamp_t(u64, max_map & PAGE_MASK, PAGE_SIZE,
+			      U32_MAX & PAGE_MASK);
+	io->need_unmap = dma_vec_need_unmap(dev);
+	io->p2p = false;
+	io->prov = NULL;
+	io->type = DMA_VEC_MAP_UNKNOWN;
+	io->recs = io->inl;
+	io->nr_recs = 0;
+	io->cap_recs = DMA_VEC_IO_INLINE;
+}
+EXPORT_SYMBOL_GPL(dma_vec_io_start);
+
+/* Room for one more record; the inline ones first, then doubling. */
+static int dma_vec_io_grow(struct dma_vec_io *io, gfp_t gfp)
+{
+	struct dma_vec_io_rec *recs;
+	unsigned int cap;
+
+	if (io->nr_recs < io->cap_recs)
+		return 0;
+	if (check_mul_overflow(io->cap_recs, 2U, &cap))
+		return -E2BIG;
+	recs = kmalloc_array(cap, sizeof(*recs), gfp);
+	if (!recs)
+		return -ENOMEM;
+	memcpy(recs, io->recs, io->nr_recs * sizeof(*recs));
+	if (io->recs != io->inl)
+		kfree(io->recs);
+	io->recs = recs;
+	io->cap_recs = cap;
+	return 0;
+}
+
+static void dma_vec_io_unmap_rec(const struct dma_vec_io *io,
+				 const struct dma_vec_io_rec *rec)
+{
+	if (rec->mmio)
+		dma_unmap_resource(io->dev, rec->addr, rec->len, io->dir,
+				   io->attrs);
+	else
+		dma_unmap_page_attrs(io->dev, rec->addr, rec->len, io->dir,
+				     io->attrs);
+}
+
+/* Class of @prov for the device of @io, from the last one or the cache. */
+static int dma_vec_io_type(struct dma_vec_io *io,
+			   struct dma_vec_provider *prov, gfp_t gfp)
+{
+	const char *why;
+
+	if (READ_ONCE(prov->__p2p.revoked))
+		return -ENODEV;
+	if (prov != io->prov) {
+		io->type = dma_vec_classify(prov, io->dev, gfp, &why);
+		io->prov = prov;
+		if (io->type == DMA_VEC_MAP_NOT_SUPPORTED)
+			dev_dbg(io->dev, "cannot reach P2P memory of %s: %s\n",
+				dev_name(prov->owner), why);
+	}
+	return io->type == DMA_VEC_MAP_NOT_SUPPORTED ? -EREMOTEIO : 0;
+}
+
+/**
+ * dma_vec_io_map - map the next physical range of an I/O
+ * @io: the I/O, set up by dma_vec_io_start()
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ * @prov: the provider whose window holds it, or NULL for host memory
+ * @out: filled with the DMA range of the piece mapped
+ * @gfp: allocation flags, for a classification not cached yet and for
+ *	records beyond the inline ones
+ *
+ * Maps the start of the range: all of it, or for host memory at most
+ * @io->max_map bytes, ending on a page boundary; @out->len tells how much,
+ * and the caller maps the rest with further calls.  Host memory gets a
+ * streaming mapping, peer memory below a common bridge its bus address
+ * and peer memory behind the host bridge an MMIO mapping, as with
+ * dma_vec_map_table(); the class of a provider for @io's device is looked
+ * up once per I/O and per provider, without a lock in the common case.
+ * What needs undoing is recorded in @io for dma_vec_io_end().
+ *
+ * Context: Any context allowed by @gfp and by the DMA API; an I/O path
+ * passes GFP_ATOMIC.
+ * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
+ * wraps around the physical address space; -ERANGE if it is not inside
+ * @prov's window; -ENODEV if @prov is revoked; -EREMOTEIO if @io's device
+ * cannot reach @prov (the reason is logged at debug level); -EFAULT if a
+ * host range does not start and end in RAM with a struct page; -ENOMEM;
+ * -EIO if the DMA layer refused the mapping.  On error nothing of this
+ * range is mapped, and the pieces mapped before stay recorded in @io.
+ */
+int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
+		   struct dma_vec_provider *prov, struct dma_vec_drange *out,
+		   gfp_t gfp)
+{
+	struct dma_vec_io_rec *rec;
+	struct dma_vec_prange r;
+	u64 last;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len - 1, &last) ||
+	    last > PHYS_ADDR_MAX)
+		return -EOVERFLOW;
+
+	if (prov) {
+		if (paddr < prov->base || last - prov->base >= prov->size)
+			return -ERANGE;
+		ret = dma_vec_io_type(io, prov, gfp);
+		if (ret)
+			return ret;
+		io->p2p = true;
+		if (io->type == DMA_VEC_MAP_BUS_ADDR) {
+			out->addr = paddr + prov->bus_offset;
+			out->len = len;
+			return 0;
+		}
+		/* Through the host bridge: MMIO, recorded like host memory. */
+		len = min(len, U32_MAX & PAGE_MASK);
+	} else {
+		len = min(len, io->max_map - offset_in_page(paddr));
+	}
+
+	if (prov || io->need_unmap) {
+		ret = dma_vec_io_grow(io, gfp);
+		if (ret)
+			return ret;
+	}
+	r.paddr = paddr;
+	r.len = len;
+	ret = dma_vec_map_range(io->dev, io->dir, io->attrs, &r,
+				prov ? io->type : DMA_VEC_MAP_HOST, prov,
+				&out->addr);
+	if (ret)
+		return ret;
+	out->len = len;
+	if (!prov && !io->need_unmap) {
+		/* A first swiotlb bounce may just have made unmaps count. */
+		if (!dma_vec_need_unmap(io->dev))
+			return 0;
+		io->need_unmap = true;
+		ret = dma_vec_io_grow(io, gfp);
+		if (ret) {
+			dma_unmap_page_attrs(io->dev, out->addr, len, io->dir,
+					     io->attrs);
+			return ret;
+		}
+	}
+	rec = &io->recs[io->nr_recs++];
+	rec->addr = out->addr;
+	rec->len = len;
+	rec->mmio = !!prov;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(dma_vec_io_map);
+
+/**
+ * dma_vec_io_end - undo the mapping of an I/O
+ * @io: the I/O, set up by dma_vec_io_start()
+ *
+ * Unmaps every recorded piece and frees what the records took.  @io may
+ * then be started again.
+ *
+ * Context: Any context the DMA API allows unmapping in, completion
+ * interrupts included.
+ */
+void dma_vec_io_end(struct dma_vec_io *io)
+{
+	unsigned int i;
+
+	for (i = 0; i < io->nr_recs; i++)
+		dma_vec_io_unmap_rec(io, &io->recs[i]);
+	if (io->recs != io->inl)
+		kfree(io->recs);
+	io->recs = io->inl;
+	io->nr_recs = 0;
+	io->cap_recs = DMA_VEC_IO_INLINE;
+}
+EXPORT_SYMBOL_GPL(dma_vec_io_end);
 
 /* Has every link on the provider's list gone (their unmaps are done)? */
 static bool dma_vec_provider_unlinked(struct dma_vec_provider *prov)
