@@ -17,8 +17,10 @@
 #include <linux/overflow.h>
 #include <linux/pfn.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 /* Largest scatterlist entry the export produces: page aligned, < 4 GiB. */
 #define DMA_VEC_SG_MAX_SEG	((u64)(UINT_MAX & PAGE_MASK))
@@ -103,11 +105,21 @@ static size_t dma_vec_ranges_bytes(unsigned int cap)
 }
 
 /*
+ * From this size on, a range array for a caller that may sleep comes from
+ * vmalloc in whole pages: kmalloc() (and kvmalloc(), which tries it first)
+ * hands out a power of two of pages, up to twice what was asked.  Below
+ * it, the allocation is too small for the waste to matter and kmalloc()
+ * is faster.
+ */
+#define DMA_VEC_VMALLOC_MIN	SZ_64K
+
+/*
  * Make room for @need ranges.  The range array and its lookup marks share
  * one allocation, so growing has a single point of failure and the table
  * is untouched when it fails.  The capacity fills what the allocator
- * really hands out (a kmalloc bucket, whole pages beyond), so no
- * allocation lands just over a size it then doubles.
+ * really hands out (a kmalloc bucket, a power of two of pages, or whole
+ * vmalloc pages), so no allocation lands just over a size it then doubles
+ * and dma_vec_table_bytes() reports what the table really takes.
  */
 static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 			gfp_t gfp)
@@ -115,6 +127,7 @@ static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 	struct dma_vec_prange *ranges;
 	unsigned int cap;
 	size_t bytes;
+	bool vm;
 
 	if (need <= tbl->cap)
 		return 0;
@@ -123,15 +136,21 @@ static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 
 	cap = min(max(need, tbl->cap * 2), DMA_VEC_MAX_RANGES);
 	bytes = dma_vec_ranges_bytes(cap);
-	bytes = bytes <= KMALLOC_MAX_CACHE_SIZE ? kmalloc_size_roundup(bytes) :
-						  PAGE_ALIGN(bytes);
+	vm = bytes >= DMA_VEC_VMALLOC_MIN && gfpflags_allow_blocking(gfp);
+	if (bytes <= KMALLOC_MAX_CACHE_SIZE)
+		bytes = kmalloc_size_roundup(bytes);
+	else if (vm)
+		bytes = PAGE_ALIGN(bytes);
+	else
+		bytes = PAGE_SIZE << get_order(bytes);
 	/* 16 bytes a range and a mark per 16 ranges fit 33 bytes a pair. */
 	if (bytes > DMA_VEC_MARK_STRIDE * sizeof(*ranges))
 		cap = max_t(size_t, cap, (bytes - sizeof(u64)) * 2 / 33);
 	else
 		cap = bytes / sizeof(*ranges);
 	cap = min(cap, DMA_VEC_MAX_RANGES);
-	ranges = kvmalloc(dma_vec_ranges_bytes(cap), gfp);
+	bytes = dma_vec_ranges_bytes(cap);
+	ranges = vm ? __vmalloc(bytes, gfp) : kmalloc(bytes, gfp);
 	if (!ranges)
 		return -ENOMEM;
 

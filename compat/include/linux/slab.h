@@ -24,6 +24,19 @@ void kvfree(const void *p);
 #define KMALLOC_MAX_CACHE_SIZE	8192UL
 size_t kmalloc_size_roundup(size_t size);
 
+/* Order of the smallest power-of-two number of pages holding @size bytes. */
+static inline int get_order(unsigned long size)
+{
+	int order = 0;
+
+	size = (size - 1) >> 12;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
+
 #define kzalloc(size, gfp)		kmalloc(size, (gfp) | __GFP_ZERO)
 #define kcalloc(n, size, gfp)		kmalloc_array(n, size, (gfp) | __GFP_ZERO)
 #define kvzalloc(size, gfp)		kvmalloc(size, (gfp) | __GFP_ZERO)

@@ -173,25 +173,44 @@ static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
 	return 0;
 }
 
-/* The PRP entry for the controller page at @addr. */
-static void dma_vec_nvme_rq_put_prp(struct dma_vec_nvme_rq *rq, u64 addr)
+/*
+ * The PRP entries of controller pages @p to @last (page numbers): PRP2 when
+ * the command takes two entries, else into the list, a page at a time; the
+ * last slot of a page chains to the next page when more entries follow.
+ */
+static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
+				     u64 last)
 {
 	unsigned int per_page = (1U << rq->ctrl->page_shift) / sizeof(__le64);
+	unsigned int shift = rq->ctrl->page_shift;
 	__le64 *list = rq->list;
 
 	if (rq->total == 2) {
-		rq->dptr.prp2 = cpu_to_le64(addr);
-	} else {
-		/* The last slot of a full page chains to the next. */
-		if (rq->slot == per_page - 1 && rq->total - rq->nents > 1) {
+		rq->dptr.prp2 = cpu_to_le64(p << shift);
+		rq->nents++;
+		return;
+	}
+	while (p <= last) {
+		unsigned int left = rq->total - rq->nents, room, n, k;
+
+		room = per_page - rq->slot;
+		if (left > room)
+			room--;		/* the last slot chains */
+		if (!room) {
 			list[rq->slot] =
 				cpu_to_le64(rq->data.pages[++rq->page].dma);
-			list = rq->list = rq->data.pages[rq->page].va;
+			rq->list = rq->data.pages[rq->page].va;
+			list = rq->list;
 			rq->slot = 0;
+			continue;
 		}
-		list[rq->slot++] = cpu_to_le64(addr);
+		n = min_t(u64, room, last - p + 1);
+		for (k = 0; k < n; k++)
+			list[rq->slot + k] = cpu_to_le64((p + k) << shift);
+		rq->slot += n;
+		rq->nents += n;
+		p += n;
 	}
-	rq->nents++;
 }
 
 /*
@@ -235,8 +254,8 @@ static int dma_vec_nvme_rq_prps(struct dma_vec_nvme_rq *rq, u64 addr,
 	/* Cannot happen with the boundaries checked; never overrun a list. */
 	if (last + 1 - p > rq->total - rq->nents)
 		return -EINVAL;
-	for (; p <= last; p++)
-		dma_vec_nvme_rq_put_prp(rq, p << shift);
+	if (p <= last)
+		dma_vec_nvme_rq_put_prps(rq, p, last);
 	rq->prev_end = end;
 	return 0;
 }
@@ -263,7 +282,8 @@ static int dma_vec_nvme_rq_put_sgl(struct dma_vec_nvme_rq *rq, u64 addr,
 		ret = dma_vec_nvme_add_page(&rq->data, rq->ctrl->pool, rq->gfp);
 		if (ret)
 			return ret;
-		seg = rq->list = rq->data.pages[0].va;
+		rq->list = rq->data.pages[0].va;
+		seg = rq->list;
 		seg[0] = rq->dptr.sgl;
 		rq->slot = 1;
 		rq->link = &rq->dptr.sgl;

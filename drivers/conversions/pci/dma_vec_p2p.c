@@ -288,6 +288,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		if (c->key == key) {
 			type = c->type;
 			why = c->reason;
+			/* Pairs with the acquire above: @c never changes. */
 			smp_store_release(&prov->__p2p.hot, c);
 			spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 			goto out;
@@ -313,7 +314,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		}
 		if (new) {
 			list_add(&new->entry, &prov->__p2p.clients);
-			/* Published complete: readers of @hot take no lock. */
+			/* Published complete, for the lock-free acquire. */
 			smp_store_release(&prov->__p2p.hot, new);
 		}
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
