@@ -538,39 +538,34 @@ EXPORT_SYMBOL_GPL(dma_vec_iter_init);
  * @nr: number of ranges
  * @lim: chunk limits, or NULL for whole ranges
  *
- * Allocates nothing.  Use dma_vec_dma_iter_next() to get each chunk.  The
- * ranges are checked once here (one pass, no division), so that the walk
- * itself never yields an empty chunk nor wraps to address 0.  A range may
- * end exactly at the top of the DMA address space.
+ * Allocates nothing and takes constant time.  Use dma_vec_dma_iter_next()
+ * to get each chunk.  The ranges are checked as the walk reaches them
+ * (range 0 here): the walk stops before a range that is empty or wraps
+ * around the DMA address space, after yielding every chunk of the ranges
+ * before it, and dma_vec_dma_iter_error() then returns -EINVAL or
+ * -EOVERFLOW.  So the walk never yields a 0-length chunk nor wraps to
+ * address 0.  A range may end exactly at the top of the DMA address space.
  *
  * Context: Any context.
- * Return: 0 on success; -EINVAL if @lim is not valid, a range is empty, or
- * @ranges is NULL with a non-zero @nr; -EOVERFLOW if a range wraps around
- * the DMA address space.  On error the iterator yields nothing.
+ * Return: 0 on success (even if a range is bad: see above); -EINVAL if
+ * @lim is not valid or @ranges is NULL with a non-zero @nr, in which case
+ * the iterator yields nothing.
  */
 int dma_vec_dma_iter_init(struct dma_vec_dma_iter *it,
 			  const struct dma_vec_drange *ranges, unsigned int nr,
 			  const struct dma_vec_limits *lim)
 {
-	unsigned int i;
-	u64 last;
-
 	memset(it, 0, sizeof(*it));
 	if (lim && !dma_vec_limits_valid(lim))
 		return -EINVAL;
 	if (nr && !ranges)
 		return -EINVAL;
-	for (i = 0; i < nr; i++) {
-		if (!ranges[i].len)
-			return -EINVAL;
-		if (check_add_overflow((u64)ranges[i].addr, ranges[i].len - 1,
-				       &last))
-			return -EOVERFLOW;
-	}
 
 	it->ranges = ranges;
 	it->nr = nr;
 	it->lim = lim ? *lim : dma_vec_no_limits;
+	if (nr)
+		__dma_vec_dma_iter_enter(it);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_vec_dma_iter_init);

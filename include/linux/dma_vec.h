@@ -21,6 +21,7 @@
 
 #include <linux/bug.h>
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
@@ -239,18 +240,24 @@ struct dma_vec_iter {
  * struct dma_vec_dma_iter - state of a walk over an array of DMA ranges
  * @ranges: the ranges
  * @nr: number of ranges
+ * @idx: index of the range the next chunk starts in: @nr at the end of the
+ *	walk, or the index of the bad range that stopped it
+ * @err: 0, or the error that stopped the walk at range @idx (read it with
+ *	dma_vec_dma_iter_error())
  * @lim: chunk limits
- * @idx: index of the range the next chunk starts in
- * @off: offset of the next chunk inside range @idx
+ * @next: DMA address of the next chunk
+ * @rem: bytes left in range @idx from @next; 0 once the walk is over
  * @addr: DMA address of the current chunk
  * @len: length of the current chunk
  */
 struct dma_vec_dma_iter {
 	const struct dma_vec_drange *ranges;
 	unsigned int nr;
-	struct dma_vec_limits lim;
 	unsigned int idx;
-	u64 off;
+	int err;
+	struct dma_vec_limits lim;
+	u64 next;
+	u64 rem;
 	dma_addr_t addr;
 	u64 len;
 };
@@ -421,30 +428,71 @@ static inline bool dma_vec_iter_next(struct dma_vec_iter *it)
 }
 
 /**
+ * __dma_vec_dma_iter_enter - start range @it->idx of a DMA walk
+ * @it: the iterator, with @it->idx < @it->nr
+ *
+ * If the range is empty (-EINVAL) or wraps past 2^64 (-EOVERFLOW; ending
+ * exactly at 2^64 is fine), record the error and leave @it->rem at 0, so
+ * that the walk ends here; else make it the range the next chunk starts in.
+ */
+static inline void __dma_vec_dma_iter_enter(struct dma_vec_dma_iter *it)
+{
+	const struct dma_vec_drange *r = &it->ranges[it->idx];
+
+	if (unlikely(!r->len || r->len - 1 > U64_MAX - (u64)r->addr)) {
+		it->err = r->len ? -EOVERFLOW : -EINVAL;
+		return;
+	}
+	it->next = r->addr;
+	it->rem = r->len;
+}
+
+/**
  * dma_vec_dma_iter_next - advance to the next chunk of a DMA range array
  * @it: iterator set up by dma_vec_dma_iter_init()
  *
- * On success @it->addr and @it->len describe the chunk.
+ * On success @it->addr and @it->len describe the chunk.  Each range is
+ * checked when the walk reaches it: the walk stops before a range that is
+ * empty or wraps past 2^64, and dma_vec_dma_iter_error() then tells why;
+ * so a chunk is never empty and never wraps.
  *
- * Return: true if a chunk was produced, false at the end of the array.
+ * Return: true if a chunk was produced, false at the end of the array or
+ * at a bad range.
  */
 static inline bool dma_vec_dma_iter_next(struct dma_vec_dma_iter *it)
 {
-	const struct dma_vec_drange *r;
-	u64 n;
+	u64 addr = it->next, rem = it->rem, n;
 
-	if (it->idx >= it->nr)
+	if (unlikely(!rem))
 		return false;
-	r = &it->ranges[it->idx];
-	n = dma_vec_chunk_len(r->addr + it->off, r->len - it->off, &it->lim);
-	it->addr = r->addr + it->off;
+	n = dma_vec_chunk_len(addr, rem, &it->lim);
+	it->addr = addr;
 	it->len = n;
-	it->off += n;
-	if (it->off == r->len) {
-		it->idx++;
-		it->off = 0;
-	}
+	it->next = addr + n;
+	it->rem = rem - n;
+	if (unlikely(!it->rem) && ++it->idx < it->nr)
+		__dma_vec_dma_iter_enter(it);
 	return true;
+}
+
+/**
+ * dma_vec_dma_iter_error - why a walk over DMA ranges stopped
+ * @it: iterator set up by dma_vec_dma_iter_init()
+ *
+ * The ranges are checked as the walk reaches them, not all at
+ * dma_vec_dma_iter_init(): a walk that meets an empty range or one that
+ * wraps past 2^64 stops there, after yielding every chunk of the ranges
+ * before it.  A consumer that walks ranges it has not checked itself
+ * calls this after its loop.
+ *
+ * Context: Any context.
+ * Return: 0 if the walk met no bad range (so far), -EINVAL if it stopped
+ * at an empty range, -EOVERFLOW if it stopped at a range that wraps past
+ * 2^64.
+ */
+static inline int dma_vec_dma_iter_error(const struct dma_vec_dma_iter *it)
+{
+	return it->err;
 }
 
 /**
@@ -492,8 +540,10 @@ static inline struct dma_vec_iter *dma_vec_iter_all(struct dma_vec_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  *
  * dma_vec_dma_iter_init() for use in loop headers.  Where it fails
- * (invalid @lim, an empty or wrapping range) the iterator yields nothing
- * and this warns once, as dma_vec_iter_start() does.
+ * (invalid @lim, or @ranges NULL with a non-zero @nr) the iterator yields
+ * nothing and this warns once, as dma_vec_iter_start() does.  A bad range
+ * is no init failure: the walk stops at it, and dma_vec_dma_iter_error()
+ * tells.
  *
  * Return: @it.
  */
@@ -538,9 +588,13 @@ dma_vec_dma_iter_start(struct dma_vec_dma_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  * @it: struct dma_vec_dma_iter pointer holding the current chunk
  *
- * Walks nothing, and warns once, if @lim is invalid or a range is empty
- * or wraps; validate first, or call dma_vec_dma_iter_init() directly to
- * get the error.
+ * Walks nothing, and warns once, if @lim is invalid or @ranges is NULL
+ * with a non-zero @nr; validate the limits with dma_vec_limits_valid()
+ * first, or call dma_vec_dma_iter_init() directly to get the error.  The
+ * walk stops, without a warning, before a range that is empty or wraps
+ * past 2^64, having yielded every chunk of the ranges before it: unless
+ * the ranges were checked beforehand (a mapping's are), check
+ * dma_vec_dma_iter_error() on @it after the loop.
  */
 #define dma_vec_for_each_dma_chunk(ranges, nr, lim, it)			\
 	for (struct dma_vec_dma_iter *__dv_dit =			\

@@ -596,6 +596,7 @@ static void dvk_chunk_case(struct kunit *test)
 		total += dit.len;
 		n++;
 	}
+	KUNIT_EXPECT_EQ(test, dma_vec_dma_iter_error(&dit), 0);
 	KUNIT_EXPECT_EQ(test, n, c->nr_chunks);
 	KUNIT_EXPECT_EQ(test, total, c->len);
 }
