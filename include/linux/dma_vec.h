@@ -212,13 +212,18 @@ struct dma_vec_limits {
  * struct dma_vec_iter - state of a walk over a table slice
  * @tbl: the table
  * @lim: chunk limits
- * @idx: index of the range holding the current position
+ * @idx: index of the range holding the current chunk (the step to the next
+ *	range is taken when the next chunk is asked for)
  * @run: index of the run holding range @idx
  * @next_run_first: first range of run @run + 1, or UINT_MAX
- * @off: offset of the current position inside range @idx; equal to the
- *	range length after a chunk that ends it (the step to the next range
- *	is taken when the next chunk is asked for)
- * @left: bytes left to yield
+ * @next: CPU physical address of the next chunk
+ * @rem: bytes of the walk left in range @idx from @next
+ * @left: bytes left to yield after those @rem
+ * @stride: the steady chunk length of @lim, 0 if it has none (set at init
+ *	by dma_vec_stride() of lib/dma_vec.c)
+ * @stride_mask: a chunk starting at an address with none of these bits set,
+ *	with at least @stride bytes left in its range and in the walk, is
+ *	exactly @stride bytes long
  * @paddr: CPU physical address of the current chunk
  * @len: length of the current chunk
  * @provider: owner of the current chunk, NULL for host memory
@@ -229,8 +234,11 @@ struct dma_vec_iter {
 	unsigned int idx;
 	unsigned int run;
 	unsigned int next_run_first;
-	u64 off;
+	u64 next;
+	u64 rem;
 	u64 left;
+	u64 stride;
+	u64 stride_mask;
 	phys_addr_t paddr;
 	u64 len;
 	struct dma_vec_provider *provider;
@@ -247,6 +255,11 @@ struct dma_vec_iter {
  * @lim: chunk limits
  * @next: DMA address of the next chunk
  * @rem: bytes left in range @idx from @next; 0 once the walk is over
+ * @stride: the steady chunk length of @lim, 0 if it has none (set at init
+ *	by dma_vec_stride() of lib/dma_vec.c)
+ * @stride_mask: a chunk starting at an address with none of these bits set,
+ *	with at least @stride bytes left in its range, is exactly @stride bytes
+ *	long
  * @addr: DMA address of the current chunk
  * @len: length of the current chunk
  */
@@ -258,6 +271,8 @@ struct dma_vec_dma_iter {
 	struct dma_vec_limits lim;
 	u64 next;
 	u64 rem;
+	u64 stride;
+	u64 stride_mask;
 	dma_addr_t addr;
 	u64 len;
 };
@@ -395,35 +410,40 @@ static inline u64 dma_vec_chunk_len(u64 addr, u64 len,
  * @it: iterator set up by dma_vec_iter_init()
  *
  * On success @it->paddr, @it->len and @it->provider describe the chunk.
- * Chunks never span two ranges, so never two providers.
+ * Chunks never span two ranges, so never two providers.  A chunk that
+ * starts on a steady stride of the limits (@it->stride_mask clear) with at
+ * least @it->stride bytes left is @it->stride bytes without further
+ * arithmetic; any other is cut by dma_vec_chunk_len(), with the same result.
  *
  * Return: true if a chunk was produced, false at the end of the slice.
  */
 static inline bool dma_vec_iter_next(struct dma_vec_iter *it)
 {
+	u64 addr = it->next, rem = it->rem, n = it->stride;
 	const struct dma_vec_prange *r;
-	u64 n;
 
-	if (!it->left)
-		return false;
-	r = &it->tbl->ranges[it->idx];
-	if (it->off == r->len) {
+	if (unlikely(!rem)) {
+		if (!it->left)
+			return false;
 		/* Step to the next range, and to the next run if it starts. */
-		r++;
-		it->off = 0;
-		if (++it->idx == it->next_run_first) {
+		r = &it->tbl->ranges[++it->idx];
+		if (it->idx == it->next_run_first) {
 			it->run++;
 			it->provider = dma_vec_run(it->tbl, it->run)->provider;
 			it->next_run_first = it->run + 1 < it->tbl->nr_runs ?
 				it->tbl->xruns[it->run].first : UINT_MAX;
 		}
+		addr = r->paddr;
+		rem = min(r->len, it->left);
+		it->left -= rem;
 	}
-	n = dma_vec_chunk_len(r->paddr + it->off,
-			      min(r->len - it->off, it->left), &it->lim);
-	it->paddr = r->paddr + it->off;
+	/* A stride of 0 never passes: rem <= U64_MAX. */
+	if (unlikely((addr & it->stride_mask) || rem <= n - 1))
+		n = dma_vec_chunk_len(addr, rem, &it->lim);
+	it->paddr = addr;
 	it->len = n;
-	it->left -= n;
-	it->off += n;
+	it->next = addr + n;
+	it->rem = rem - n;
 	return true;
 }
 
@@ -454,18 +474,23 @@ static inline void __dma_vec_dma_iter_enter(struct dma_vec_dma_iter *it)
  * On success @it->addr and @it->len describe the chunk.  Each range is
  * checked when the walk reaches it: the walk stops before a range that is
  * empty or wraps past 2^64, and dma_vec_dma_iter_error() then tells why;
- * so a chunk is never empty and never wraps.
+ * so a chunk is never empty and never wraps.  A chunk that starts on a
+ * steady stride of the limits (@it->stride_mask clear) with at least
+ * @it->stride bytes left in its range is @it->stride bytes without further
+ * arithmetic; any other is cut by dma_vec_chunk_len(), with the same result.
  *
  * Return: true if a chunk was produced, false at the end of the array or
  * at a bad range.
  */
 static inline bool dma_vec_dma_iter_next(struct dma_vec_dma_iter *it)
 {
-	u64 addr = it->next, rem = it->rem, n;
+	u64 addr = it->next, rem = it->rem, n = it->stride;
 
 	if (unlikely(!rem))
 		return false;
-	n = dma_vec_chunk_len(addr, rem, &it->lim);
+	/* A stride of 0 never passes: rem <= U64_MAX. */
+	if (unlikely((addr & it->stride_mask) || rem <= n - 1))
+		n = dma_vec_chunk_len(addr, rem, &it->lim);
 	it->addr = addr;
 	it->len = n;
 	it->next = addr + n;
