@@ -8,7 +8,9 @@
  * what its documentation says, yield nothing then, and otherwise yield
  * chunks that cover the input byte for byte, in order, each non-empty,
  * inside one range, never wrapping, never longer than max_seg and never
- * crossing a segment boundary, with the right provider.
+ * crossing a segment boundary, with the right provider; the DMA walk
+ * covers the ranges before the first empty or wrapping one, then stops
+ * there with the errno dma_vec_dma_iter_error() documents.
  */
 #include <linux/dma_vec_p2p.h>
 
@@ -70,14 +72,24 @@ static void walk_table(const struct dma_vec_table *t,
 	FZ_CHECK(!left);
 }
 
-static bool dranges_ok(const struct dma_vec_drange *d, unsigned int nr)
+/* Index of the first empty or wrapping range (nr if none), and its errno. */
+static unsigned int first_bad(const struct dma_vec_drange *d, unsigned int nr,
+			      int *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr; i++)
-		if (!d[i].len || d[i].addr + (d[i].len - 1) < d[i].addr)
-			return false;
-	return true;
+	*err = 0;
+	for (i = 0; i < nr; i++) {
+		if (!d[i].len) {
+			*err = -EINVAL;
+			break;
+		}
+		if (d[i].addr + (d[i].len - 1) < d[i].addr) {
+			*err = -EOVERFLOW;
+			break;
+		}
+	}
+	return i;
 }
 
 static void walk_dma(const struct dma_vec_drange *d, unsigned int nr,
@@ -86,18 +98,21 @@ static void walk_dma(const struct dma_vec_drange *d, unsigned int nr,
 	static const struct dma_vec_limits none = { U64_MAX, U64_MAX, 1 };
 	const struct dma_vec_limits *cl = use_lim ? l : &none;
 	struct dma_vec_dma_iter it;
-	unsigned int idx = 0;
+	unsigned int idx = 0, good;
 	u64 off = 0, n = 0;
 	int ret = dma_vec_dma_iter_init(&it, d, nr, use_lim ? l : NULL);
+	int err;
 
-	if ((use_lim && !lim_valid(l)) || !dranges_ok(d, nr)) {
-		FZ_CHECK(ret == -EINVAL || ret == -EOVERFLOW);
+	if (use_lim && !lim_valid(l)) {
+		FZ_CHECK(ret == -EINVAL);
 		FZ_CHECK(!dma_vec_dma_iter_next(&it));
 		return;
 	}
+	/* Bad ranges are the walk's business, not init's. */
 	FZ_CHECK(!ret);
+	good = first_bad(d, nr, &err);
 	while (dma_vec_dma_iter_next(&it)) {
-		FZ_CHECK(idx < nr);
+		FZ_CHECK(idx < good);
 		FZ_CHECK(it.addr == d[idx].addr + off);
 		FZ_CHECK(it.len <= d[idx].len - off);
 		check_chunk(cl, it.addr, it.len);
@@ -110,7 +125,12 @@ static void walk_dma(const struct dma_vec_drange *d, unsigned int nr,
 		if (++n > (1U << 16))
 			return;
 	}
-	FZ_CHECK(idx == nr && !off);
+	/* Every good range covered, then a stop for good at the bad one. */
+	FZ_CHECK(idx == good && !off);
+	FZ_CHECK(dma_vec_dma_iter_error(&it) == err);
+	FZ_CHECK(it.idx == good);
+	FZ_CHECK(!dma_vec_dma_iter_next(&it));
+	FZ_CHECK(dma_vec_dma_iter_error(&it) == err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -508,6 +508,56 @@ bool dma_vec_limits_valid(const struct dma_vec_limits *lim)
 }
 EXPORT_SYMBOL_GPL(dma_vec_limits_valid);
 
+/*
+ * dma_vec_stride - the steady chunk of a set of limits
+ * @lim: valid limits: A = @lim->align, M = @lim->max_seg, B =
+ *	@lim->seg_boundary_mask
+ * @mask: set to the stride mask
+ *
+ * Returns S and sets @mask such that dma_vec_chunk_len(a, L, lim) == S for
+ * every a with (a & *@mask) == 0 and every L >= S with a + L <= 2^64 (no
+ * range wraps), or returns 0 if the limits have no such stride.  Proof,
+ * writing n = min(L, M) and t = B - (a & B) + 1 (the bytes to the next
+ * boundary, 0 standing for 2^64):
+ *
+ * - B + 1 <= M (the boundary cuts first): S = B + 1, mask B.  a & B == 0
+ *   gives t = B + 1 = S, and L >= S with M >= S gives n >= S = t: the
+ *   answer is t = S.
+ * - B == U64_MAX and A divides M: S = M, mask A - 1.  t is 0 (a == 0) or
+ *   2^64 - a >= L >= n, so t is returned only when t == n == L == M.
+ *   Else n == M; if M == L the answer is n = M; if not, L > M and
+ *   (a + M) & ~(A - 1) is a + M (a and M multiples of A, a + M < a + L
+ *   <= 2^64), so the answer is M.
+ * - B + 1 > M and M a power of two: S = M, mask M - 1.  M divides B + 1,
+ *   so a & B is a multiple of M at most B + 1 - M: t >= M = n, and t == M
+ *   answers M.  Else as above: n == L answers M, and A divides M (both
+ *   powers of two, A <= M), so the cut at a + M answers M.
+ *
+ * Any other limits (a boundary above a max_seg that is no power of two, or
+ * no boundary and a max_seg that is not a multiple of the alignment) get
+ * S = 0, and every chunk goes through dma_vec_chunk_len().
+ */
+static u64 dma_vec_stride(const struct dma_vec_limits *lim, u64 *mask)
+{
+	u64 b = lim->seg_boundary_mask, m = lim->max_seg;
+
+	if (b < m) {
+		*mask = b;
+		return b + 1;
+	}
+	if (b == U64_MAX && !(m & (lim->align - 1))) {
+		*mask = lim->align - 1;
+		return m;
+	}
+	/* m >= 1: a power of two (is_power_of_2() takes a long). */
+	if (!(m & (m - 1))) {
+		*mask = m - 1;
+		return m;
+	}
+	*mask = U64_MAX;
+	return 0;
+}
+
 /**
  * dma_vec_iter_init - start a constrained walk over a table slice
  * @it: iterator to set up
@@ -537,10 +587,14 @@ int dma_vec_iter_init(struct dma_vec_iter *it,
 	it->tbl = tbl;
 	it->lim = lim ? *lim : dma_vec_no_limits;
 	it->idx = slice->first;
-	it->off = slice->first_off;
-	it->left = slice->len;
 	it->next_run_first = UINT_MAX;
-	if (it->left) {
+	it->stride = dma_vec_stride(&it->lim, &it->stride_mask);
+	if (slice->len) {
+		const struct dma_vec_prange *r = &tbl->ranges[it->idx];
+
+		it->next = r->paddr + slice->first_off;
+		it->rem = min(r->len - slice->first_off, slice->len);
+		it->left = slice->len - it->rem;
 		it->run = dma_vec_find_run(tbl, it->idx);
 		it->provider = dma_vec_run(tbl, it->run)->provider;
 		if (it->run + 1 < tbl->nr_runs)
@@ -557,39 +611,35 @@ EXPORT_SYMBOL_GPL(dma_vec_iter_init);
  * @nr: number of ranges
  * @lim: chunk limits, or NULL for whole ranges
  *
- * Allocates nothing.  Use dma_vec_dma_iter_next() to get each chunk.  The
- * ranges are checked once here (one pass, no division), so that the walk
- * itself never yields an empty chunk nor wraps to address 0.  A range may
- * end exactly at the top of the DMA address space.
+ * Allocates nothing and takes constant time.  Use dma_vec_dma_iter_next()
+ * to get each chunk.  The ranges are checked as the walk reaches them
+ * (range 0 here): the walk stops before a range that is empty or wraps
+ * around the DMA address space, after yielding every chunk of the ranges
+ * before it, and dma_vec_dma_iter_error() then returns -EINVAL or
+ * -EOVERFLOW.  So the walk never yields a 0-length chunk nor wraps to
+ * address 0.  A range may end exactly at the top of the DMA address space.
  *
  * Context: Any context.
- * Return: 0 on success; -EINVAL if @lim is not valid, a range is empty, or
- * @ranges is NULL with a non-zero @nr; -EOVERFLOW if a range wraps around
- * the DMA address space.  On error the iterator yields nothing.
+ * Return: 0 on success (even if a range is bad: see above); -EINVAL if
+ * @lim is not valid or @ranges is NULL with a non-zero @nr, in which case
+ * the iterator yields nothing.
  */
 int dma_vec_dma_iter_init(struct dma_vec_dma_iter *it,
 			  const struct dma_vec_drange *ranges, unsigned int nr,
 			  const struct dma_vec_limits *lim)
 {
-	unsigned int i;
-	u64 last;
-
 	memset(it, 0, sizeof(*it));
 	if (lim && !dma_vec_limits_valid(lim))
 		return -EINVAL;
 	if (nr && !ranges)
 		return -EINVAL;
-	for (i = 0; i < nr; i++) {
-		if (!ranges[i].len)
-			return -EINVAL;
-		if (check_add_overflow((u64)ranges[i].addr, ranges[i].len - 1,
-				       &last))
-			return -EOVERFLOW;
-	}
 
 	it->ranges = ranges;
 	it->nr = nr;
 	it->lim = lim ? *lim : dma_vec_no_limits;
+	it->stride = dma_vec_stride(&it->lim, &it->stride_mask);
+	if (nr)
+		__dma_vec_dma_iter_enter(it);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_vec_dma_iter_init);

@@ -21,6 +21,7 @@
 
 #include <linux/bug.h>
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
@@ -216,13 +217,18 @@ struct dma_vec_limits {
  * struct dma_vec_iter - state of a walk over a table slice
  * @tbl: the table
  * @lim: chunk limits
- * @idx: index of the range holding the current position
+ * @idx: index of the range holding the current chunk (the step to the next
+ *	range is taken when the next chunk is asked for)
  * @run: index of the run holding range @idx
  * @next_run_first: first range of run @run + 1, or UINT_MAX
- * @off: offset of the current position inside range @idx; equal to the
- *	range length after a chunk that ends it (the step to the next range
- *	is taken when the next chunk is asked for)
- * @left: bytes left to yield
+ * @next: CPU physical address of the next chunk
+ * @rem: bytes of the walk left in range @idx from @next
+ * @left: bytes left to yield after those @rem
+ * @stride: the steady chunk length of @lim, 0 if it has none (set at init
+ *	by dma_vec_stride() of lib/dma_vec.c)
+ * @stride_mask: a chunk starting at an address with none of these bits set,
+ *	with at least @stride bytes left in its range and in the walk, is
+ *	exactly @stride bytes long
  * @paddr: CPU physical address of the current chunk
  * @len: length of the current chunk
  * @provider: owner of the current chunk, NULL for host memory
@@ -233,8 +239,11 @@ struct dma_vec_iter {
 	unsigned int idx;
 	unsigned int run;
 	unsigned int next_run_first;
-	u64 off;
+	u64 next;
+	u64 rem;
 	u64 left;
+	u64 stride;
+	u64 stride_mask;
 	phys_addr_t paddr;
 	u64 len;
 	struct dma_vec_provider *provider;
@@ -244,18 +253,31 @@ struct dma_vec_iter {
  * struct dma_vec_dma_iter - state of a walk over an array of DMA ranges
  * @ranges: the ranges
  * @nr: number of ranges
+ * @idx: index of the range the next chunk starts in: @nr at the end of the
+ *	walk, or the index of the bad range that stopped it
+ * @err: 0, or the error that stopped the walk at range @idx (read it with
+ *	dma_vec_dma_iter_error())
  * @lim: chunk limits
- * @idx: index of the range the next chunk starts in
- * @off: offset of the next chunk inside range @idx
+ * @next: DMA address of the next chunk
+ * @rem: bytes left in range @idx from @next; 0 once the walk is over
+ * @stride: the steady chunk length of @lim, 0 if it has none (set at init
+ *	by dma_vec_stride() of lib/dma_vec.c)
+ * @stride_mask: a chunk starting at an address with none of these bits set,
+ *	with at least @stride bytes left in its range, is exactly @stride bytes
+ *	long
  * @addr: DMA address of the current chunk
  * @len: length of the current chunk
  */
 struct dma_vec_dma_iter {
 	const struct dma_vec_drange *ranges;
 	unsigned int nr;
-	struct dma_vec_limits lim;
 	unsigned int idx;
-	u64 off;
+	int err;
+	struct dma_vec_limits lim;
+	u64 next;
+	u64 rem;
+	u64 stride;
+	u64 stride_mask;
 	dma_addr_t addr;
 	u64 len;
 };
@@ -393,63 +415,114 @@ static inline u64 dma_vec_chunk_len(u64 addr, u64 len,
  * @it: iterator set up by dma_vec_iter_init()
  *
  * On success @it->paddr, @it->len and @it->provider describe the chunk.
- * Chunks never span two ranges, so never two providers.
+ * Chunks never span two ranges, so never two providers.  A chunk that
+ * starts on a steady stride of the limits (@it->stride_mask clear) with at
+ * least @it->stride bytes left is @it->stride bytes without further
+ * arithmetic; any other is cut by dma_vec_chunk_len(), with the same result.
  *
  * Return: true if a chunk was produced, false at the end of the slice.
  */
 static inline bool dma_vec_iter_next(struct dma_vec_iter *it)
 {
+	u64 addr = it->next, rem = it->rem, n = it->stride;
 	const struct dma_vec_prange *r;
-	u64 n;
 
-	if (!it->left)
-		return false;
-	r = &it->tbl->ranges[it->idx];
-	if (it->off == r->len) {
+	if (unlikely(!rem)) {
+		if (!it->left)
+			return false;
 		/* Step to the next range, and to the next run if it starts. */
-		r++;
-		it->off = 0;
-		if (++it->idx == it->next_run_first) {
+		r = &it->tbl->ranges[++it->idx];
+		if (it->idx == it->next_run_first) {
 			it->run++;
 			it->provider = dma_vec_run(it->tbl, it->run)->provider;
 			it->next_run_first = it->run + 1 < it->tbl->nr_runs ?
 				it->tbl->xruns[it->run].first : UINT_MAX;
 		}
+		addr = r->paddr;
+		rem = min(r->len, it->left);
+		it->left -= rem;
 	}
-	n = dma_vec_chunk_len(r->paddr + it->off,
-			      min(r->len - it->off, it->left), &it->lim);
-	it->paddr = r->paddr + it->off;
+	/* A stride of 0 never passes: rem <= U64_MAX. */
+	if (unlikely((addr & it->stride_mask) || rem <= n - 1))
+		n = dma_vec_chunk_len(addr, rem, &it->lim);
+	it->paddr = addr;
 	it->len = n;
-	it->left -= n;
-	it->off += n;
+	it->next = addr + n;
+	it->rem = rem - n;
 	return true;
+}
+
+/**
+ * __dma_vec_dma_iter_enter - start range @it->idx of a DMA walk
+ * @it: the iterator, with @it->idx < @it->nr
+ *
+ * If the range is empty (-EINVAL) or wraps past 2^64 (-EOVERFLOW; ending
+ * exactly at 2^64 is fine), record the error and leave @it->rem at 0, so
+ * that the walk ends here; else make it the range the next chunk starts in.
+ */
+static inline void __dma_vec_dma_iter_enter(struct dma_vec_dma_iter *it)
+{
+	const struct dma_vec_drange *r = &it->ranges[it->idx];
+
+	if (unlikely(!r->len || r->len - 1 > U64_MAX - (u64)r->addr)) {
+		it->err = r->len ? -EOVERFLOW : -EINVAL;
+		return;
+	}
+	it->next = r->addr;
+	it->rem = r->len;
 }
 
 /**
  * dma_vec_dma_iter_next - advance to the next chunk of a DMA range array
  * @it: iterator set up by dma_vec_dma_iter_init()
  *
- * On success @it->addr and @it->len describe the chunk.
+ * On success @it->addr and @it->len describe the chunk.  Each range is
+ * checked when the walk reaches it: the walk stops before a range that is
+ * empty or wraps past 2^64, and dma_vec_dma_iter_error() then tells why;
+ * so a chunk is never empty and never wraps.  A chunk that starts on a
+ * steady stride of the limits (@it->stride_mask clear) with at least
+ * @it->stride bytes left in its range is @it->stride bytes without further
+ * arithmetic; any other is cut by dma_vec_chunk_len(), with the same result.
  *
- * Return: true if a chunk was produced, false at the end of the array.
+ * Return: true if a chunk was produced, false at the end of the array or
+ * at a bad range.
  */
 static inline bool dma_vec_dma_iter_next(struct dma_vec_dma_iter *it)
 {
-	const struct dma_vec_drange *r;
-	u64 n;
+	u64 addr = it->next, rem = it->rem, n = it->stride;
 
-	if (it->idx >= it->nr)
+	if (unlikely(!rem))
 		return false;
-	r = &it->ranges[it->idx];
-	n = dma_vec_chunk_len(r->addr + it->off, r->len - it->off, &it->lim);
-	it->addr = r->addr + it->off;
+	/* A stride of 0 never passes: rem <= U64_MAX. */
+	if (unlikely((addr & it->stride_mask) || rem <= n - 1))
+		n = dma_vec_chunk_len(addr, rem, &it->lim);
+	it->addr = addr;
 	it->len = n;
-	it->off += n;
-	if (it->off == r->len) {
-		it->idx++;
-		it->off = 0;
-	}
+	it->next = addr + n;
+	it->rem = rem - n;
+	if (unlikely(!it->rem) && ++it->idx < it->nr)
+		__dma_vec_dma_iter_enter(it);
 	return true;
+}
+
+/**
+ * dma_vec_dma_iter_error - why a walk over DMA ranges stopped
+ * @it: iterator set up by dma_vec_dma_iter_init()
+ *
+ * The ranges are checked as the walk reaches them, not all at
+ * dma_vec_dma_iter_init(): a walk that meets an empty range or one that
+ * wraps past 2^64 stops there, after yielding every chunk of the ranges
+ * before it.  A consumer that walks ranges it has not checked itself
+ * calls this after its loop.
+ *
+ * Context: Any context.
+ * Return: 0 if the walk met no bad range (so far), -EINVAL if it stopped
+ * at an empty range, -EOVERFLOW if it stopped at a range that wraps past
+ * 2^64.
+ */
+static inline int dma_vec_dma_iter_error(const struct dma_vec_dma_iter *it)
+{
+	return it->err;
 }
 
 /**
@@ -497,8 +570,10 @@ static inline struct dma_vec_iter *dma_vec_iter_all(struct dma_vec_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  *
  * dma_vec_dma_iter_init() for use in loop headers.  Where it fails
- * (invalid @lim, an empty or wrapping range) the iterator yields nothing
- * and this warns once, as dma_vec_iter_start() does.
+ * (invalid @lim, or @ranges NULL with a non-zero @nr) the iterator yields
+ * nothing and this warns once, as dma_vec_iter_start() does.  A bad range
+ * is no init failure: the walk stops at it, and dma_vec_dma_iter_error()
+ * tells.
  *
  * Return: @it.
  */
@@ -543,9 +618,13 @@ dma_vec_dma_iter_start(struct dma_vec_dma_iter *it,
  * @lim: chunk limits, or NULL for whole ranges
  * @it: struct dma_vec_dma_iter pointer holding the current chunk
  *
- * Walks nothing, and warns once, if @lim is invalid or a range is empty
- * or wraps; validate first, or call dma_vec_dma_iter_init() directly to
- * get the error.
+ * Walks nothing, and warns once, if @lim is invalid or @ranges is NULL
+ * with a non-zero @nr; validate the limits with dma_vec_limits_valid()
+ * first, or call dma_vec_dma_iter_init() directly to get the error.  The
+ * walk stops, without a warning, before a range that is empty or wraps
+ * past 2^64, having yielded every chunk of the ranges before it: unless
+ * the ranges were checked beforehand (a mapping's are), check
+ * dma_vec_dma_iter_error() on @it after the loop.
  */
 #define dma_vec_for_each_dma_chunk(ranges, nr, lim, it)			\
 	for (struct dma_vec_dma_iter *__dv_dit =			\

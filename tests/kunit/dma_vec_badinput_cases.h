@@ -38,7 +38,12 @@
  *	(first, first_off, len), else the whole table
  * @DVB_FOR_EACH_CHUNK: dma_vec_for_each_chunk(), answers the chunk count
  * @DVB_DMA_ITER_INIT: dma_vec_dma_iter_init(@dr, @nr) (NULL if @null_arg)
- * @DVB_FOR_EACH_DMA_CHUNK: dma_vec_for_each_dma_chunk(), the chunk count
+ * @DVB_DMA_WALK: dma_vec_dma_iter_init(@dr, @nr), which must succeed, then
+ *	the walk, which must yield exactly @a chunks (none empty or wrapping)
+ *	and stay stopped, at range @b if it stopped on an error; answers
+ *	dma_vec_dma_iter_error() (DVB_WRONG_WALK if any of that fails)
+ * @DVB_FOR_EACH_DMA_CHUNK: dma_vec_for_each_dma_chunk(), checked as for
+ *	%DVB_DMA_WALK; answers dma_vec_dma_iter_error()
  * @DVB_ROLLBACK: dma_vec_rollback() with a checkpoint spoiled as @a says
  * @DVB_FROM_SGT: dma_vec_from_sgt() of the entries @dr (@addr DVB_NO_PAGE
  *	for an entry without page), provs NULL if @null_arg
@@ -64,6 +69,7 @@ enum dvb_op {
 	DVB_ITER_INIT,
 	DVB_FOR_EACH_CHUNK,
 	DVB_DMA_ITER_INIT,
+	DVB_DMA_WALK,
 	DVB_FOR_EACH_DMA_CHUNK,
 	DVB_ROLLBACK,
 	DVB_FROM_SGT,
@@ -269,25 +275,32 @@ static const struct dvb_case dvb_cases[] = {
 	  .warns = 1 },
 	{ "for_each_chunk: forged slice", DVB_FOR_EACH_CHUNK, .forged = true,
 	  .a = 7, .b = 0, .c = 0x1000, .ret = 0, .warns = 1 },
-	/* dma_vec_dma_iter_init() */
-	{ "dma_iter_init: empty range", DVB_DMA_ITER_INIT,
-	  DVB_DR1(0x10000, 0), .ret = -EINVAL },
-	{ "dma_iter_init: empty range after a good one", DVB_DMA_ITER_INIT,
-	  DVB_DR2(0x10000, 0x1000, 0x20000, 0), .ret = -EINVAL },
-	{ "dma_iter_init: range wraps past 2^64", DVB_DMA_ITER_INIT,
-	  DVB_DR1(DVB_TOP, 0x2000), .ret = -EOVERFLOW },
-	{ "dma_iter_init: length U64_MAX from address 2", DVB_DMA_ITER_INIT,
-	  DVB_DR1(2, U64_MAX), .ret = -EOVERFLOW },
+	/*
+	 * dma_vec_dma_iter_init() and the walk: ranges are checked as the
+	 * walk reaches them (init takes constant time); the chunks of the
+	 * good ranges before a bad one are yielded, then the walk stops.
+	 */
+	{ "dma_iter_next: empty range", DVB_DMA_WALK,
+	  DVB_DR1(0x10000, 0), .a = 0, .b = 0, .ret = -EINVAL },
+	{ "dma_iter_next: empty range after a good one", DVB_DMA_WALK,
+	  DVB_DR2(0x10000, 0x1000, 0x20000, 0), .a = 1, .b = 1,
+	  .ret = -EINVAL },
+	{ "dma_iter_next: range wraps past 2^64", DVB_DMA_WALK,
+	  DVB_DR1(DVB_TOP, 0x2000), .a = 0, .b = 0, .ret = -EOVERFLOW },
+	{ "dma_iter_next: length U64_MAX from address 2", DVB_DMA_WALK,
+	  DVB_DR1(2, U64_MAX), .a = 0, .b = 0, .ret = -EOVERFLOW },
 	{ "dma_iter_init: NULL ranges with nr 1", DVB_DMA_ITER_INIT,
 	  .null_arg = true, .nr = 1, .ret = -EINVAL },
 	{ "dma_iter_init: invalid limits", DVB_DMA_ITER_INIT,
 	  DVB_DR1(0x10000, 0x1000), DVB_LIM(DVB_4K, 0x3000, 1),
 	  .ret = -EINVAL },
-	{ "for_each_dma_chunk: wrapping range", DVB_FOR_EACH_DMA_CHUNK,
-	  DVB_DR1(DVB_TOP, 0x2000), .ret = 0, .warns = 1 },
+	{ "for_each_dma_chunk: wrapping range after a good one",
+	  DVB_FOR_EACH_DMA_CHUNK, DVB_DR2(0x10000, 0x2000, DVB_TOP, 0x2000),
+	  DVB_LIM(DVB_4K, U64_MAX, DVB_4K), .a = 2, .b = 1,
+	  .ret = -EOVERFLOW },
 	{ "for_each_dma_chunk: boundary mask the iterator rejects",
 	  DVB_FOR_EACH_DMA_CHUNK, DVB_DR1(0x10000, 0x1000),
-	  DVB_LIM(DVB_4K, 0x17ff, 1), .ret = 0, .warns = 1 },
+	  DVB_LIM(DVB_4K, 0x17ff, 1), .a = 0, .ret = 0, .warns = 1 },
 	/* dma_vec_rollback() */
 	{ "rollback: checkpoint of another table", DVB_ROLLBACK,
 	  .a = DVB_CP_OTHER_TABLE, .warns = 1 },
@@ -476,6 +489,8 @@ struct dvb_fix {
 #define DVB_POISON	0x5a
 /* Returned by dvb_call_core() when an out parameter was written on error. */
 #define DVB_CLOBBERED	0x7ffe
+/* Returned by dvb_call_core() when a DMA walk did not go as the row says. */
+#define DVB_WRONG_WALK	0x7ffd
 
 /* Fail the @n-th allocation from now on; each framework defines it. */
 static void dvb_fail_nth(unsigned int n);
@@ -610,6 +625,29 @@ static int dvb_copy(const struct dvb_case *c, struct dvb_fix *f,
 	return ret;
 }
 
+/*
+ * The rest of a DMA walk whose first @n chunks were seen (@bad if one was
+ * empty or wrapped): it must have yielded @c->a chunks, stay stopped, and
+ * have stopped at range @c->b if it stopped on an error.
+ */
+static int __maybe_unused dvb_dma_walk_end(const struct dvb_case *c,
+					   struct dma_vec_dma_iter *dit,
+					   u64 n, bool bad)
+{
+	int err = dma_vec_dma_iter_error(dit);
+
+	if (bad || n != c->a || dma_vec_dma_iter_next(dit) ||
+	    dma_vec_dma_iter_error(dit) != err || (err && dit->idx != c->b))
+		return DVB_WRONG_WALK;
+	return err;
+}
+
+/* A chunk a DMA walk may never yield: empty, or wrapping past 2^64. */
+static bool __maybe_unused dvb_dma_chunk_bad(const struct dma_vec_dma_iter *d)
+{
+	return !d->len || (u64)d->addr + (d->len - 1) < (u64)d->addr;
+}
+
 /**
  * dvb_call_core - make the one call of a core row
  * @c: the row, with @c->op < DVB_NR_CORE_OPS
@@ -620,8 +658,8 @@ static int dvb_copy(const struct dvb_case *c, struct dvb_fix *f,
  * framework provides dvb_fail_nth() (a no-op where allocations cannot be
  * failed on demand).
  *
- * Return: the call's answer (a count for the loop macros, 0 or 1 for
- * dma_vec_range_provider()), or DVB_CLOBBERED.
+ * Return: the call's answer (a count for dma_vec_for_each_chunk(), 0 or 1
+ * for dma_vec_range_provider()), DVB_CLOBBERED, or DVB_WRONG_WALK.
  */
 static int __maybe_unused dvb_call_core(const struct dvb_case *c,
 					struct dvb_fix *f)
@@ -632,6 +670,7 @@ static int __maybe_unused dvb_call_core(const struct dvb_case *c,
 	struct dma_vec_iter it;
 	struct sg_table sgt;
 	u64 off = U64_MAX;
+	bool bad = false;
 	int ret, n = 0;
 
 	memset(&poison, DVB_POISON, sizeof(poison));
@@ -677,10 +716,20 @@ static int __maybe_unused dvb_call_core(const struct dvb_case *c,
 					    c->nr, lim);
 		return ret && dma_vec_dma_iter_next(&dit) ? DVB_CLOBBERED :
 		       ret;
-	case DVB_FOR_EACH_DMA_CHUNK:
-		dma_vec_for_each_dma_chunk(c->dr, c->nr, lim, &dit)
+	case DVB_DMA_WALK:
+		if (dma_vec_dma_iter_init(&dit, c->dr, c->nr, lim))
+			return DVB_WRONG_WALK;
+		while (dma_vec_dma_iter_next(&dit)) {
+			bad |= dvb_dma_chunk_bad(&dit);
 			n++;
-		return n;
+		}
+		return dvb_dma_walk_end(c, &dit, n, bad);
+	case DVB_FOR_EACH_DMA_CHUNK:
+		dma_vec_for_each_dma_chunk(c->dr, c->nr, lim, &dit) {
+			bad |= dvb_dma_chunk_bad(&dit);
+			n++;
+		}
+		return dvb_dma_walk_end(c, &dit, n, bad);
 	case DVB_ROLLBACK:
 		return dvb_rollback(c, f);
 	case DVB_FROM_SGT:

@@ -596,6 +596,7 @@ static void dvk_chunk_case(struct kunit *test)
 		total += dit.len;
 		n++;
 	}
+	KUNIT_EXPECT_EQ(test, dma_vec_dma_iter_error(&dit), 0);
 	KUNIT_EXPECT_EQ(test, n, c->nr_chunks);
 	KUNIT_EXPECT_EQ(test, total, c->len);
 }
@@ -718,11 +719,282 @@ static void dvk_random_walks(struct kunit *test)
 	}
 }
 
+/*
+ * The steady-stride fast path of both iterators (issue 11) against a
+ * reference walk built from dma_vec_chunk_len() alone: edge-case limits
+ * with the stride each must get (0: every chunk through
+ * dma_vec_chunk_len()), then random ones.
+ */
+static const struct dvk_stride_case {
+	struct dma_vec_limits lim;
+	u64 stride;
+	u64 mask;
+} dvk_stride_cases[] = {
+	/* The benchmark's: 4 KiB chunks, no boundary. */
+	{ { SZ_4K_ULL, U64_MAX, SZ_4K_ULL }, SZ_4K_ULL, SZ_4K_ULL - 1 },
+	/* NVMe PRPs, MR pages: the boundary cuts. */
+	{ { U64_MAX, SZ_4K_ULL - 1, SZ_4K_ULL }, SZ_4K_ULL, SZ_4K_ULL - 1 },
+	{ { SZ_4K_ULL, SZ_4K_ULL - 1, SZ_4K_ULL }, SZ_4K_ULL, SZ_4K_ULL - 1 },
+	/* A boundary smaller than max_seg, with and without alignment. */
+	{ { 0x10000, 0xfff, 1 }, 0x1000, 0xfff },
+	{ { 0x3000, 0x1fff, 0x1000 }, 0x2000, 0x1fff },
+	{ { 0x3001, 0x1fff, 1 }, 0x2000, 0x1fff },
+	/* A device's: 64 KiB segments inside 4 GiB windows, align 1. */
+	{ { 0x10000, 0xffffffffULL, 1 }, 0x10000, 0xffff },
+	/* max_seg no power of two: a multiple of align, or not. */
+	{ { 0xfffffffcULL, U64_MAX, 4 }, 0xfffffffcULL, 3 },
+	{ { 0xfffffffcULL, U64_MAX, 8 }, 0, U64_MAX },
+	{ { 0xfffffffcULL, 0xffffffffULL, 4 }, 0, U64_MAX },
+	{ { 0x3000, 0x3fff, 0x1000 }, 0, U64_MAX },
+	{ { 0x3000, U64_MAX, 0x1000 }, 0x3000, 0xfff },
+	/* A power-of-two max_seg under a larger boundary. */
+	{ { 0x2000, 0xffff, 0x1000 }, 0x2000, 0x1fff },
+	{ { 0x2000, 0x1fff, 0x2000 }, 0x2000, 0x1fff },
+	/* align 1, tiny chunks. */
+	{ { 1, 0, 1 }, 1, 0 },
+	{ { 3, U64_MAX, 1 }, 3, 0 },
+	{ { 3, 1, 1 }, 2, 1 },
+	/* No limits at all (what NULL means). */
+	{ { U64_MAX, U64_MAX, 1 }, U64_MAX, 0 },
+	{ { U64_MAX, U64_MAX, 1ULL << 63 }, 0, U64_MAX },
+	{ { 1ULL << 63, U64_MAX, 1ULL << 63 }, 1ULL << 63, (1ULL << 63) - 1 },
+	{ { U64_MAX, (1ULL << 63) - 1, 1 }, 1ULL << 63, (1ULL << 63) - 1 },
+};
+
+/* Random valid limits, mostly regular ones. */
+static void dvk_stride_rnd_lim(u64 *seed, struct dma_vec_limits *lim)
+{
+	u64 a = 1ULL << (dvk_rnd(seed) % 20);
+
+	lim->align = a;
+	switch (dvk_rnd(seed) % 5) {
+	case 0:
+		lim->max_seg = U64_MAX;
+		break;
+	case 1:
+		lim->max_seg = a << (dvk_rnd(seed) % 20);
+		break;
+	case 2:
+		lim->max_seg = a * (1 + dvk_rnd(seed) % 100);
+		break;
+	case 3:
+		lim->max_seg = a + dvk_rnd(seed) % (a * 64);
+		break;
+	default:
+		lim->max_seg = (0xffffffffULL & ~(a - 1)) - (dvk_rnd(seed) & 1);
+		if (lim->max_seg < a)
+			lim->max_seg = a;
+		break;
+	}
+	lim->seg_boundary_mask = dvk_rnd(seed) % 3 ? U64_MAX :
+				 (a << (dvk_rnd(seed) % 30)) - 1;
+}
+
+/* Bytes a chunk of @lim is at least cut to, but at range ends. */
+static u64 dvk_stride_unit(const struct dma_vec_limits *lim)
+{
+	u64 unit = lim->max_seg & ~(lim->align - 1);
+
+	if (lim->seg_boundary_mask < unit)
+		unit = lim->seg_boundary_mask + 1;
+	return unit;
+}
+
+/* A random range for @lim, sometimes ending at 2^64 or just below. */
+static void dvk_stride_rnd_range(u64 *seed, const struct dma_vec_limits *lim,
+				 struct dma_vec_drange *d)
+{
+	u64 unit = dvk_stride_unit(lim), len, addr;
+
+	if (unit > 1ULL << 40)
+		unit = 1ULL << 40;
+	switch (dvk_rnd(seed) % 4) {
+	case 0:
+		len = 1 + dvk_rnd(seed) % 64;
+		break;
+	case 1:
+		len = unit * (1 + dvk_rnd(seed) % 8) + dvk_rnd(seed) % 3;
+		len = len > 1 ? len - 1 : 1;
+		break;
+	default:
+		len = 1 + dvk_rnd(seed) % (unit * 16);
+		break;
+	}
+	switch (dvk_rnd(seed) % 6) {
+	case 0:
+		addr = 0 - len;			/* last byte U64_MAX */
+		break;
+	case 1:
+		addr = U64_MAX - len;		/* ends at 2^64 - 1 */
+		break;
+	case 2:
+		addr = dvk_rnd(seed) % (1ULL << 24);
+		break;
+	default:
+		/* Aligned to a random power of two, often the stride's. */
+		addr = dvk_rnd(seed) & ~((1ULL << (dvk_rnd(seed) % 48)) - 1);
+		if (dvk_rnd(seed) % 4 == 0)
+			addr += dvk_rnd(seed) % 16;
+		if (addr + (len - 1) < addr)
+			addr = 0 - len;
+		break;
+	}
+	d->addr = addr;
+	d->len = len;
+}
+
+/* The DMA iterator against the reference, chunk by chunk. */
+static void dvk_stride_dma(struct kunit *test, const struct dma_vec_limits *lim,
+			   const struct dma_vec_drange *d, unsigned int nr,
+			   unsigned int tag)
+{
+	struct dma_vec_dma_iter it;
+	u64 pos = d[0].addr, left = d[0].len, want;
+	unsigned int i = 0;
+
+	KUNIT_ASSERT_EQ(test, dma_vec_dma_iter_init(&it, d, nr, lim), 0);
+	while (dma_vec_dma_iter_next(&it)) {
+		KUNIT_ASSERT_LT_MSG(test, i, nr, "walk %u", tag);
+		want = dma_vec_chunk_len(pos, left, lim);
+		if (it.addr != pos || it.len != want) {
+			KUNIT_EXPECT_EQ_MSG(test, (u64)it.addr, pos,
+					    "walk %u range %u", tag, i);
+			KUNIT_EXPECT_EQ_MSG(test, it.len, want,
+					    "walk %u range %u", tag, i);
+			return;
+		}
+		pos += want;
+		left -= want;
+		if (!left && ++i < nr) {
+			pos = d[i].addr;
+			left = d[i].len;
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, i, nr, "walk %u", tag);
+	KUNIT_EXPECT_EQ_MSG(test, dma_vec_dma_iter_error(&it), 0, "walk %u",
+			    tag);
+}
+
+/* The table iterator over a slice (@off, @len) against the reference. */
+static void dvk_stride_tbl(struct kunit *test, const struct dma_vec_limits *lim,
+			   const struct dma_vec_table *tbl, u64 off, u64 len,
+			   unsigned int tag)
+{
+	const struct dma_vec_prange *r;
+	struct dma_vec_slice s;
+	struct dma_vec_iter it;
+	u64 ro = 0, pos, left, want, done = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, dma_vec_slice(tbl, off, len, &s), 0);
+	KUNIT_ASSERT_EQ(test, dma_vec_iter_init(&it, &s, lim), 0);
+	i = len ? dma_vec_find(tbl, off, &ro) : 0;
+	r = &tbl->ranges[i];
+	pos = r->paddr + ro;
+	left = min(r->len - ro, len);
+	while (dma_vec_iter_next(&it)) {
+		KUNIT_ASSERT_LT_MSG(test, done, len, "walk %u", tag);
+		want = dma_vec_chunk_len(pos, left, lim);
+		if (it.paddr != pos || it.len != want || it.idx != i) {
+			KUNIT_EXPECT_EQ_MSG(test, (u64)it.paddr, pos,
+					    "walk %u range %u", tag, i);
+			KUNIT_EXPECT_EQ_MSG(test, it.len, want,
+					    "walk %u range %u", tag, i);
+			KUNIT_EXPECT_EQ_MSG(test, it.idx, i, "walk %u", tag);
+			return;
+		}
+		pos += want;
+		left -= want;
+		done += want;
+		if (!left && done < len) {
+			r = &tbl->ranges[++i];
+			pos = r->paddr;
+			left = min(r->len, len - done);
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, done, len, "walk %u", tag);
+}
+
+/* One round: up to three ranges, walked as DMA ranges and as a table. */
+static void dvk_stride_round(struct kunit *test, struct dma_vec_table *tbl,
+			     u64 *seed, const struct dma_vec_limits *lim,
+			     unsigned int tag)
+{
+	struct dma_vec_drange d[3];
+	unsigned int nr = 1 + dvk_rnd(seed) % 3, i;
+	u64 off, len;
+	int ret;
+
+	for (i = 0; i < nr; i++)
+		dvk_stride_rnd_range(seed, lim, &d[i]);
+	dvk_stride_dma(test, lim, d, nr, tag);
+
+	dma_vec_table_release(tbl);
+	for (i = 0; i < nr; i++) {
+		/* A table's length must fit in 64 bits: drop what does not. */
+		ret = dma_vec_append(tbl, d[i].addr, d[i].len, NULL, GFP_KERNEL);
+		if (ret) {
+			KUNIT_ASSERT_EQ(test, ret, -EOVERFLOW);
+			KUNIT_ASSERT_NE(test, i, 0U);
+			break;
+		}
+	}
+	/* The whole table, then a slice that may start mid-range. */
+	dvk_stride_tbl(test, lim, tbl, 0, dma_vec_len(tbl), tag);
+	off = dvk_rnd(seed) % dma_vec_len(tbl);
+	len = dvk_rnd(seed) % (dma_vec_len(tbl) - off + 1);
+	dvk_stride_tbl(test, lim, tbl, off, len, tag);
+}
+
+static void dvk_stride_walks(struct kunit *test)
+{
+	static const struct dma_vec_drange edge[] = {
+		{ 0, U64_MAX },			/* the whole space but a byte */
+		{ 1, U64_MAX },			/* ... ending at 2^64 */
+		{ U64_MAX, 1 },			/* the last byte */
+		{ 0 - SZ_4K_ULL, SZ_4K_ULL },	/* the last page */
+		{ U64_MAX - 0x10000, 0x10000 },	/* ending at 2^64 - 1 */
+	};
+	struct dma_vec_table *tbl = dvk_table(test);
+	u64 seed = 0x2545f4914f6cdd1dULL;
+	struct dma_vec_limits lim;
+	unsigned int i, j, round;
+
+	for (i = 0; i < ARRAY_SIZE(dvk_stride_cases); i++) {
+		const struct dvk_stride_case *c = &dvk_stride_cases[i];
+		struct dma_vec_dma_iter dit;
+
+		KUNIT_ASSERT_TRUE_MSG(test, dma_vec_limits_valid(&c->lim),
+				      "case %u", i);
+		KUNIT_ASSERT_EQ(test, dma_vec_dma_iter_init(&dit, NULL, 0,
+							    &c->lim), 0);
+		KUNIT_EXPECT_EQ_MSG(test, dit.stride, c->stride, "case %u", i);
+		if (c->stride)
+			KUNIT_EXPECT_EQ_MSG(test, dit.stride_mask, c->mask,
+					    "case %u", i);
+		/* Only the edge ranges that make short walks. */
+		for (j = 0; j < ARRAY_SIZE(edge); j++)
+			if (edge[j].len / dvk_stride_unit(&c->lim) < 4096)
+				dvk_stride_dma(test, &c->lim, &edge[j], 1,
+					       i * 1000 + j);
+		for (round = 0; round < 200; round++)
+			dvk_stride_round(test, tbl, &seed, &c->lim,
+					 i * 1000 + round);
+	}
+	for (round = 0; round < 3000; round++) {
+		dvk_stride_rnd_lim(&seed, &lim);
+		KUNIT_ASSERT_TRUE_MSG(test, dma_vec_limits_valid(&lim),
+				      "round %u", round);
+		dvk_stride_round(test, tbl, &seed, &lim, 100000 + round);
+	}
+}
+
 static struct kunit_case dma_vec_iter_cases[] = {
 	KUNIT_CASE_PARAM(dvk_limits_case, dvk_limits_gen_params),
 	KUNIT_CASE_PARAM(dvk_chunk_case, dvk_chunk_gen_params),
 	KUNIT_CASE(dvk_chunk_providers),
 	KUNIT_CASE(dvk_random_walks),
+	KUNIT_CASE(dvk_stride_walks),
 	{}
 };
 
