@@ -27,6 +27,7 @@
 #include <linux/dmapool.h>
 #include <linux/ktime.h>
 #include <linux/memblock.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nvme.h>
@@ -608,6 +609,16 @@ static int dvb_io_table(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 	return rc;
 }
 
+/*
+ * 6.12's nvme_map_data() also takes the scatterlist from a mempool for
+ * every request (mempool_alloc(dev->iod_mempool, GFP_ATOMIC)) and gives it
+ * back on completion: the "sg-6.12" side, the sequence as nvme-pci really
+ * runs it; "sg" leaves that out.
+ */
+static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
+			  mempool_t *pool, phys_addr_t base, unsigned int n,
+			  union nvme_data_ptr *dptr);
+
 static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 		     struct scatterlist *sgl, phys_addr_t base, unsigned int n,
 		     union nvme_data_ptr *dptr)
@@ -629,6 +640,43 @@ static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 	dvb_sg_prps_free(prps);
 	dma_unmap_sgtable(dev, &sgt, DMA_FROM_DEVICE, 0);
 	return rc;
+}
+
+static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
+			  mempool_t *pool, phys_addr_t base, unsigned int n,
+			  union nvme_data_ptr *dptr)
+{
+	struct scatterlist *sgl = mempool_alloc(pool, GFP_ATOMIC);
+	int rc;
+
+	if (!sgl)
+		return -ENOMEM;
+	rc = dvb_io_sg(dev, prps, sgl, base, n, dptr);
+	mempool_free(sgl, pool);
+	return rc;
+}
+
+/*
+ * The floor of any path that maps page by page on 6.12: dma_map_page() and
+ * dma_unmap_page() of each page, nothing else (no descriptors).  What
+ * dma_map_sg() does inline per entry, a per-range mapper pays as a call.
+ */
+static int dvb_io_map_floor(struct device *dev, phys_addr_t base,
+			    unsigned int n, dma_addr_t *addrs)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		phys_addr_t pa = dvb_piece_addr(DVB_4K, base, 0, k);
+
+		addrs[k] = dma_map_page(dev, pfn_to_page(PHYS_PFN(pa)), 0,
+					DVB_PAGE, DMA_FROM_DEVICE);
+		if (dma_mapping_error(dev, addrs[k]))
+			return -ENOMEM;
+	}
+	for (k = 0; k < n; k++)
+		dma_unmap_page(dev, addrs[k], DVB_PAGE, DMA_FROM_DEVICE);
+	return 0;
 }
 
 static int dvb_io_fastpath(struct device *dev, phys_addr_t base,
@@ -658,6 +706,8 @@ static void dvb_per_io(struct kunit *test)
 	};
 	struct dvb_prps prps = {};
 	struct dma_vec_nvme_rq *rq;
+	dma_addr_t *addrs;
+	mempool_t *pool;
 	struct scatterlist *sgl;
 	unsigned int s;
 	int err = 0;
@@ -669,13 +719,20 @@ static void dvb_per_io(struct kunit *test)
 	sgl = kcalloc(SZ_1M / DVB_PAGE, sizeof(*sgl), GFP_KERNEL);
 	/* Per-request state lives in the request, as nvme-pci's iod. */
 	rq = kzalloc(sizeof(*rq), GFP_KERNEL);
-	if (!ctrl.pool || !prps.small || !sgl || !rq)
+	addrs = kcalloc(SZ_1M / DVB_PAGE, sizeof(*addrs), GFP_KERNEL);
+	/* As nvme_pci_alloc_iod_mempool(), sized for the largest request. */
+	pool = mempool_create_node(1, mempool_kmalloc, mempool_kfree,
+				   (void *)(SZ_1M / DVB_PAGE *
+					    sizeof(struct scatterlist)),
+				   GFP_KERNEL, NUMA_NO_NODE);
+	if (!ctrl.pool || !prps.small || !sgl || !rq || !addrs || !pool)
 		err = -ENOMEM;
 
 	for (s = 0; !err && s < ARRAY_SIZE(sizes); s++) {
 		unsigned int n = sizes[s] / DVB_PAGE, r;
 		struct dvb_stats *sv = dvb_stats(test), *ss = dvb_stats(test);
 		struct dvb_stats *sf = dvb_stats(test), *st = dvb_stats(test);
+		struct dvb_stats *sm = dvb_stats(test), *sp = dvb_stats(test);
 		union nvme_data_ptr dptr;
 
 		for (r = 0; r < dvb_reps(); r++) {
@@ -688,6 +745,11 @@ static void dvb_per_io(struct kunit *test)
 			DVB_TIME(ss, loops, 1, err,
 				 err = dvb_io_sg(dev, &prps, sgl, base, n,
 						 &dptr));
+			DVB_TIME(sp, loops, 1, err,
+				 err = dvb_io_sg_pool(dev, &prps, pool, base, n,
+						      &dptr));
+			DVB_TIME(sm, loops, 1, err,
+				 err = dvb_io_map_floor(dev, base, n, addrs));
 			if (n == 1)
 				DVB_TIME(sf, loops, 1, err,
 					 err = dvb_io_fastpath(dev, base,
@@ -700,10 +762,15 @@ static void dvb_per_io(struct kunit *test)
 		dvb_report(test, "per-io", DVB_4K, sizes[s], "dma_vec-table", st,
 			   "ps");
 		dvb_report(test, "per-io", DVB_4K, sizes[s], "sg", ss, "ps");
+		dvb_report(test, "per-io", DVB_4K, sizes[s], "sg-6.12", sp, "ps");
+		dvb_report(test, "per-io", DVB_4K, sizes[s], "map-page-floor",
+			   sm, "ps");
 		if (n == 1)
 			dvb_report(test, "per-io", DVB_4K, sizes[s],
 				   "sg-fastpath", sf, "ps");
 	}
+	mempool_destroy(pool);
+	kfree(addrs);
 	kfree(rq);
 	kfree(sgl);
 	dma_pool_destroy(prps.small);

@@ -26,14 +26,10 @@
 
 #include <linux/array_size.h>
 #include <linux/dma_vec_p2p.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "example_util.h"
-
-#define SZ_4K		0x1000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_1G		0x40000000ULL
 
 /* The simulated GPU: BAR1 at 8 TiB, seen 16 TiB higher on the PCI bus. */
 #define GPU_BAR_BASE		0x80000000000ULL

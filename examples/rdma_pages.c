@@ -23,14 +23,12 @@
 #include <linux/dma_vec.h>
 #include <rdma/dma_vec.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <shim/sim.h>
 
 #include "example_util.h"
 
-#define SZ_4K		0x1000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_1G		0x40000000ULL
 
 /* mlx5-like MR page sizes: 4 KiB up to 2 GiB, every power of two. */
 #define MR_PGSZ_BITMAP	0xfffff000UL

@@ -9,7 +9,10 @@
 #define _LINUX_DMA_VEC_P2P_H
 
 #include <linux/dma-direction.h>
+#include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
+#include <linux/mm.h>
+#include <linux/pfn.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -40,6 +43,14 @@ struct __dma_vec_map_link;
  * takes.  After dma_vec_unmap() returns, the P2P layer never touches the
  * map again.  Lock order: a provider's lock, then a map's lock; no P2P
  * lock is held while an importer callback runs.
+ *
+ * The per-I/O mapping of &struct dma_vec_io is not linked to its
+ * providers and has no callback: it lives as long as one I/O, whose
+ * submitter keeps the peer memory alive (page references, the pins of
+ * dma_vec_from_user()) and the providers valid until dma_vec_io_end().  A
+ * revocation does not wait for it; a piece mapped after the revocation
+ * fails with -ENODEV, and an exporter that must stop DMA in flight does so
+ * through its own pins, not through the P2P layer.
  */
 
 /**
@@ -226,9 +237,63 @@ void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim);
 void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
 		      enum dma_data_direction dir, unsigned long attrs,
 		      u64 max_map);
-int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
-		   struct dma_vec_provider *prov, struct dma_vec_drange *out,
-		   gfp_t gfp);
+int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
+		     struct dma_vec_provider *prov, struct dma_vec_drange *out,
+		     gfp_t gfp);
+int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
+			gfp_t gfp);
 void dma_vec_io_end(struct dma_vec_io *io);
+
+/**
+ * dma_vec_io_map - map the next physical range of an I/O
+ * @io: the I/O, set up by dma_vec_io_start()
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ * @prov: the provider whose window holds it, or NULL for host memory
+ * @out: filled with the DMA range of the piece mapped
+ * @gfp: allocation flags, for a classification not cached yet and for
+ *	records beyond the inline ones
+ *
+ * Maps the start of the range: all of it, or for host memory at most
+ * @io->max_map bytes, ending on a page boundary; @out->len tells how much,
+ * and the caller maps the rest with further calls.  Host memory gets a
+ * streaming mapping, peer memory below a common bridge its bus address
+ * and peer memory behind the host bridge an MMIO mapping, as with
+ * dma_vec_map_table(); the class of a provider for @io's device is looked
+ * up once per I/O and per provider, without a lock in the common case.
+ * What needs undoing is recorded in @io for dma_vec_io_end().  The common
+ * case, host memory on a device whose unmaps do nothing, is inline: one
+ * dma_map_page_attrs() call and no record.
+ *
+ * Context: Any context allowed by @gfp and by the DMA API; an I/O path
+ * passes GFP_ATOMIC.
+ * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
+ * wraps around the physical address space; -ERANGE if it is not inside
+ * @prov's window; -ENODEV if @prov is revoked; -EREMOTEIO if @io's device
+ * cannot reach @prov (the reason is logged at debug level); -EFAULT if a
+ * host range does not start and end in RAM with a struct page; -ENOMEM;
+ * -EIO if the DMA layer refused the mapping.  On error nothing of this
+ * range is mapped, and the pieces mapped before stay recorded in @io.
+ */
+static inline int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr,
+				 u64 len, struct dma_vec_provider *prov,
+				 struct dma_vec_drange *out, gfp_t gfp)
+{
+	unsigned long pfn = PHYS_PFN(paddr), off = offset_in_page(paddr);
+
+	if (prov || io->need_unmap || !len || len > io->max_map - off ||
+	    !pfn_valid(pfn) ||
+	    (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(paddr + len - 1))))
+		return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
+	out->addr = dma_map_page_attrs(io->dev, pfn_to_page(pfn), off, len,
+				       io->dir, io->attrs);
+	if (dma_mapping_error(io->dev, out->addr))
+		return -EIO;
+	out->len = len;
+	/* A first swiotlb bounce makes unmapping count from now on. */
+	if (unlikely(dma_dev_need_sync(io->dev)))
+		return __dma_vec_io_record(io, out, gfp);
+	return 0;
+}
 
 #endif /* _LINUX_DMA_VEC_P2P_H */

@@ -333,7 +333,8 @@ static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
  * end at 2^64 (see dma_vec_nvme_check()), nor go beyond the length
  * announced.
  */
-static int dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
+static __always_inline int dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq,
+						u64 addr, u64 len)
 {
 	u64 end;
 	int ret;
@@ -616,8 +617,11 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
 
-/* Map the pending physical range and write its descriptors. */
-static int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
+/*
+ * Map the pending physical range and write its descriptors.  Inline, with
+ * the descriptor writer: this is the per-range path of every request.
+ */
+static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 {
 	struct dma_vec_drange d;
 	int ret;

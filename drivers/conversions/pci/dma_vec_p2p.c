@@ -1171,37 +1171,22 @@ static int dma_vec_io_type(struct dma_vec_io *io,
 }
 
 /**
- * dma_vec_io_map - map the next physical range of an I/O
- * @io: the I/O, set up by dma_vec_io_start()
+ * __dma_vec_io_map - dma_vec_io_map() beyond its inline common case
+ * @io: the I/O
  * @paddr: CPU physical address of the range
  * @len: its length in bytes
- * @prov: the provider whose window holds it, or NULL for host memory
+ * @prov: its provider, or NULL for host memory
  * @out: filled with the DMA range of the piece mapped
- * @gfp: allocation flags, for a classification not cached yet and for
- *	records beyond the inline ones
+ * @gfp: allocation flags
  *
- * Maps the start of the range: all of it, or for host memory at most
- * @io->max_map bytes, ending on a page boundary; @out->len tells how much,
- * and the caller maps the rest with further calls.  Host memory gets a
- * streaming mapping, peer memory below a common bridge its bus address
- * and peer memory behind the host bridge an MMIO mapping, as with
- * dma_vec_map_table(); the class of a provider for @io's device is looked
- * up once per I/O and per provider, without a lock in the common case.
- * What needs undoing is recorded in @io for dma_vec_io_end().
+ * Peer memory, host memory that is recorded or cut, and every error.
  *
- * Context: Any context allowed by @gfp and by the DMA API; an I/O path
- * passes GFP_ATOMIC.
- * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
- * wraps around the physical address space; -ERANGE if it is not inside
- * @prov's window; -ENODEV if @prov is revoked; -EREMOTEIO if @io's device
- * cannot reach @prov (the reason is logged at debug level); -EFAULT if a
- * host range does not start and end in RAM with a struct page; -ENOMEM;
- * -EIO if the DMA layer refused the mapping.  On error nothing of this
- * range is mapped, and the pieces mapped before stay recorded in @io.
+ * Context: As dma_vec_io_map().
+ * Return: As dma_vec_io_map().
  */
-int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
-		   struct dma_vec_provider *prov, struct dma_vec_drange *out,
-		   gfp_t gfp)
+int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
+		     struct dma_vec_provider *prov, struct dma_vec_drange *out,
+		     gfp_t gfp)
 {
 	struct dma_vec_io_rec *rec;
 	struct dma_vec_prange r;
@@ -1249,13 +1234,7 @@ int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 		/* A first swiotlb bounce may just have made unmaps count. */
 		if (!dma_vec_need_unmap(io->dev))
 			return 0;
-		io->need_unmap = true;
-		ret = dma_vec_io_grow(io, gfp);
-		if (ret) {
-			dma_unmap_page_attrs(io->dev, out->addr, len, io->dir,
-					     io->attrs);
-			return ret;
-		}
+		return __dma_vec_io_record(io, out, gfp);
 	}
 	rec = &io->recs[io->nr_recs++];
 	rec->addr = out->addr;
@@ -1263,7 +1242,38 @@ int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 	rec->mmio = !!prov;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dma_vec_io_map);
+EXPORT_SYMBOL_GPL(__dma_vec_io_map);
+
+/**
+ * __dma_vec_io_record - record a host piece once unmapping started to count
+ * @io: the I/O
+ * @d: the piece, just mapped by dma_vec_io_map()
+ * @gfp: allocation flags for the record
+ *
+ * From now on every host piece of @io is recorded.  If there is no room
+ * for the record, the piece is unmapped.
+ *
+ * Context: As dma_vec_io_map().
+ * Return: 0, or -ENOMEM with @d unmapped.
+ */
+int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
+			gfp_t gfp)
+{
+	struct dma_vec_io_rec *rec;
+
+	io->need_unmap = true;
+	if (dma_vec_io_grow(io, gfp)) {
+		dma_unmap_page_attrs(io->dev, d->addr, d->len, io->dir,
+				     io->attrs);
+		return -ENOMEM;
+	}
+	rec = &io->recs[io->nr_recs++];
+	rec->addr = d->addr;
+	rec->len = d->len;
+	rec->mmio = 0;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(__dma_vec_io_record);
 
 /**
  * dma_vec_io_end - undo the mapping of an I/O
