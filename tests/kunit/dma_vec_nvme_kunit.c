@@ -836,18 +836,44 @@ static void dvk_rq_case(struct kunit *test)
 }
 
 /*
+ * Start a request of @len bytes, add one or two ranges (@len1 0 for one),
+ * and expect dma_vec_nvme_rq_finish() to return @ret, leaving the data
+ * pointer untouched on error; then end it, with nothing left held.
+ */
+static void dvk_rq_expect(struct kunit *test, struct dvk_rq_fix *f, u64 len,
+			  phys_addr_t pa0, u64 len0, phys_addr_t pa1, u64 len1,
+			  int ret)
+{
+	union nvme_data_ptr dptr, before;
+
+	memset(&dptr, 0x5a, sizeof(dptr));
+	before = dptr;
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(f->rq, f->ctrl, f->dev,
+						       DMA_TO_DEVICE, 0, false,
+						       len, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(f->rq, pa0, len0, NULL));
+	if (len1)
+		KUNIT_EXPECT_EQ(test, 0,
+				dma_vec_nvme_rq_add(f->rq, pa1, len1, NULL));
+	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(f->rq, &dptr), ret);
+	if (ret)
+		KUNIT_EXPECT_TRUE(test, !memcmp(&dptr, &before, sizeof(dptr)));
+	dma_vec_nvme_rq_end(f->rq);
+	KUNIT_EXPECT_EQ(test, f->rq->data.nr_pages, 0U);
+	KUNIT_EXPECT_EQ(test, f->rq->io.nr_recs, 0U);
+}
+
+/*
  * Every refusal of the one-pass path: the error, then an end that leaves
  * nothing allocated nor mapped (the userspace run checks both).
  */
 static void dvk_rq_errors(struct kunit *test)
 {
-	union nvme_data_ptr dptr = { }, before;
 	struct dma_vec_nvme_rq *rq;
 	struct dvk_rq_fix f;
 
 	dvk_rq_fix(test, &f, 0);
 	rq = f.rq;
-	memset(&before, 0, sizeof(before));
 
 	/* Refused at the start. */
 	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
@@ -877,58 +903,18 @@ static void dvk_rq_errors(struct kunit *test)
 	dma_vec_nvme_rq_end(rq);
 
 	/* More bytes than announced, then fewer. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x1000, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x2000, NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
-	dma_vec_nvme_rq_end(rq);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x9000, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x4000, NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
-	dma_vec_nvme_rq_end(rq);
-
+	dvk_rq_expect(test, &f, 0x1000, f.base, 0x2000, 0, 0, -EINVAL);
+	dvk_rq_expect(test, &f, 0x9000, f.base, 0x4000, 0, 0, -EINVAL);
 	/* Layouts PRPs cannot express: an inner gap, a first odd byte. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x1800, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x800, NULL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base + 0x2000,
-						     0x1000, NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
-	dma_vec_nvme_rq_end(rq);
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x100, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base + 1, 0x100,
-						     NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EINVAL);
-	dma_vec_nvme_rq_end(rq);
-
+	dvk_rq_expect(test, &f, 0x1800, f.base, 0x800, f.base + 0x2000, 0x1000,
+		      -EINVAL);
+	dvk_rq_expect(test, &f, 0x100, f.base + 1, 0x100, 0, 0, -EINVAL);
 	/* Host memory without a struct page. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x1000, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, 0xfff000000000ULL,
-						     0x1000, NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), -EFAULT);
-	dma_vec_nvme_rq_end(rq);
-
-	KUNIT_EXPECT_TRUE(test, !memcmp(&dptr, &before, sizeof(dptr)));
-	KUNIT_EXPECT_EQ(test, rq->data.nr_pages, 0U);
-	KUNIT_EXPECT_EQ(test, rq->io.nr_recs, 0U);
+	dvk_rq_expect(test, &f, 0x1000, 0xfff000000000ULL, 0x1000, 0, 0,
+		      -EFAULT);
 
 	/* And the state is good for the next request. */
-	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(rq, f.ctrl, f.dev,
-						       DMA_TO_DEVICE, 0, false,
-						       0x3000, GFP_KERNEL));
-	KUNIT_EXPECT_EQ(test, 0, dma_vec_nvme_rq_add(rq, f.base, 0x3000, NULL));
-	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(rq, &dptr), 0);
-	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), f.base);
-	KUNIT_EXPECT_EQ(test, rq->data.nr_pages, 1U);
-	dma_vec_nvme_rq_end(rq);
+	dvk_rq_expect(test, &f, 0x3000, f.base, 0x3000, 0, 0, 0);
 }
 
 static struct kunit_case dma_vec_nvme_cases[] = {

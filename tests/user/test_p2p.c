@@ -779,27 +779,41 @@ static void test_revoke(void **state)
  * shows up on sync), a BAR above 4 GiB reached through the host bridge is
  * refused, never bounced.
  */
-static void test_bounce_and_mmio(void **state)
+/*
+ * The topology, plus a 32-bit device on a root port of its own and a page
+ * of host RAM it cannot reach (above 4 GiB): mappings of it bounce.
+ */
+static struct pci_dev *dev32_above_ram(struct topo *t, u8 **ram,
+				       phys_addr_t *pa)
 {
 	struct sim_pci_desc d32 = {
 		.type = PCI_EXP_TYPE_ENDPOINT, .devfn = 0,
 		.vendor = 0x1af4, .device = 0x1000, .dma_bits = 32,
 	};
+	struct pci_dev *rp, *ep;
+
+	build_topo(t, false);
+	rp = sim_add_root_port(t->hb[DVC_HB0], PCI_DEVFN(9, 0));
+	ep = sim_add_pci(rp->subordinate, &d32);
+	assert_non_null(ep);
+	*ram = shim_ram_alloc(PAGE_SIZE, pa);
+	assert_non_null(*ram);
+	assert_true(*pa > DMA_BIT_MASK(32));
+	return ep;
+}
+
+static void test_bounce_and_mmio(void **state)
+{
 	struct dma_vec_provider prov;
 	struct dma_vec_table tbl;
 	struct dma_vec_map m = { }, before;
-	struct pci_dev *rp, *ep;
+	struct pci_dev *ep;
 	u8 buf[64], *ram;
 	phys_addr_t pa;
 	struct topo t;
 
 	(void)state;
-	build_topo(&t, false);
-	rp = sim_add_root_port(t.hb[DVC_HB0], PCI_DEVFN(9, 0));
-	ep = sim_add_pci(rp->subordinate, &d32);
-	ram = shim_ram_alloc(PAGE_SIZE, &pa);
-	assert_non_null(ram);
-	assert_true(pa > DMA_BIT_MASK(32));
+	ep = dev32_above_ram(&t, &ram, &pa);
 
 	dma_vec_table_init(&tbl);
 	assert_int_equal(dma_vec_append(&tbl, pa + 0x40, sizeof(buf), NULL,
@@ -954,24 +968,15 @@ static void test_io_map(void **state)
 /* A device that cannot reach the host RAM: bounced, recorded, copied back. */
 static void test_io_bounce(void **state)
 {
-	struct sim_pci_desc d32 = {
-		.type = PCI_EXP_TYPE_ENDPOINT, .devfn = 0,
-		.vendor = 0x1af4, .device = 0x1000, .dma_bits = 32,
-	};
 	struct dma_vec_drange d;
 	struct dma_vec_io io;
-	struct pci_dev *rp, *ep;
+	struct pci_dev *ep;
 	u8 buf[64], *ram;
 	phys_addr_t pa;
 	struct topo t;
 
 	(void)state;
-	build_topo(&t, false);
-	rp = sim_add_root_port(t.hb[DVC_HB0], PCI_DEVFN(9, 0));
-	ep = sim_add_pci(rp->subordinate, &d32);
-	ram = shim_ram_alloc(PAGE_SIZE, &pa);
-	assert_non_null(ram);
-	assert_true(pa > DMA_BIT_MASK(32));
+	ep = dev32_above_ram(&t, &ram, &pa);
 
 	dma_vec_io_start(&io, &ep->dev, DMA_FROM_DEVICE, 0,
 			 dma_max_mapping_size(&ep->dev));

@@ -333,8 +333,8 @@ static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
  * end at 2^64 (see dma_vec_nvme_check()), nor go beyond the length
  * announced.
  */
-static __always_inline int dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq,
-						u64 addr, u64 len)
+static __always_inline int
+dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
 {
 	u64 end;
 	int ret;
