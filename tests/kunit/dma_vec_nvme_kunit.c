@@ -732,6 +732,14 @@ static void dvk_rq_fix(struct kunit *test, struct dvk_rq_fix *f,
 	f->ctrl = dvk_ctrl(test, sgls);
 	f->dev = kunit_device_register(test, "dvk_nvme_rq");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->dev);
+	/*
+	 * As nvme-pci's probe does.  In the kernel this also sets up the DMA
+	 * sync state: on a coherent machine unmapping then does nothing and
+	 * the inline path of dma_vec_io_map() records nothing, while the
+	 * userspace platform counts every unmap and records every piece.
+	 */
+	KUNIT_ASSERT_EQ(test, 0, dma_set_mask_and_coherent(f->dev,
+							   DMA_BIT_MASK(64)));
 	block = alloc_pages(GFP_KERNEL, DVK_RQ_ORDER);
 	KUNIT_ASSERT_NOT_NULL(test, block);
 	KUNIT_ASSERT_EQ(test, 0,
@@ -820,6 +828,11 @@ static void dvk_rq_case(struct kunit *test)
 				dma_vec_nvme_rq_add(f.rq, f.base + c->off[i],
 						    c->len[i], NULL));
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_finish(f.rq, &dptr));
+	/* Every piece recorded, or none: as the device's unmaps count. */
+	if (f.rq->io.need_unmap)
+		KUNIT_EXPECT_GE(test, f.rq->io.nr_recs, n);
+	else
+		KUNIT_EXPECT_EQ(test, f.rq->io.nr_recs, 0U);
 	if (c->sgl) {
 		dvk_check_sgls(test, want, n, &dptr, &f.rq->data,
 			       n > 1 ? 1 : 0);
