@@ -311,21 +311,20 @@ static int dma_vec_nvme_rq_put_sgl(struct dma_vec_nvme_rq *rq, u64 addr,
 static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
 				u64 len)
 {
+	const struct dma_vec_drange r = { .addr = addr, .len = len };
+	struct dma_vec_dma_iter it;
 	int ret;
 
-	while (len) {
-		u64 n = dma_vec_chunk_len(addr, len, &dma_vec_nvme_sgl_lim);
-
+	dma_vec_for_each_dma_chunk(&r, 1, &dma_vec_nvme_sgl_lim, &it) {
 		if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD &&
-		    ((addr | n) & 3))
+		    ((it.addr | it.len) & 3))
 			return -EINVAL;
-		ret = dma_vec_nvme_rq_put_sgl(rq, addr, n);
+		ret = dma_vec_nvme_rq_put_sgl(rq, it.addr, it.len);
 		if (ret)
 			return ret;
-		addr += n;
-		len -= n;
 	}
-	return 0;
+	/* The caller checked the range: it neither is empty nor wraps. */
+	return dma_vec_dma_iter_error(&it);
 }
 
 /*
