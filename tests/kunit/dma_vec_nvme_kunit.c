@@ -849,6 +849,111 @@ static void dvk_rq_case(struct kunit *test)
 }
 
 /*
+ * Requests of many separate pages, as a block request of 4 KiB bvecs
+ * arrives: every even page of the block in turn, so no two ranges in a
+ * row are adjacent, around the sizes where a PRP list page fills and
+ * chains; @half ends the request with half a page.  The descriptors must
+ * be exactly those of the table builder, and nothing may stay held.
+ */
+static void dvk_rq_pages(struct kunit *test, struct dvk_rq_fix *f,
+			 unsigned int nr, bool half)
+{
+	struct dma_vec_drange *want;
+	union nvme_data_ptr dptr;
+	unsigned int i, e;
+	u64 len = 0;
+
+	want = kunit_kcalloc(test, nr, sizeof(*want), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	for (i = 0; i < nr; i++) {
+		want[i].addr = f->base + (i % 8) * 2 * DVK_PAGE;
+		want[i].len = half && i == nr - 1 ? DVK_PAGE / 2 : DVK_PAGE;
+		len += want[i].len;
+	}
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(f->rq, f->ctrl, f->dev,
+						       DMA_FROM_DEVICE, 0,
+						       false, len, GFP_KERNEL));
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ_MSG(test, 0,
+				    dma_vec_nvme_rq_add(f->rq, want[i].addr,
+							want[i].len, NULL),
+				    "range %u of %u", i, nr);
+	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_finish(f->rq, &dptr));
+	e = dvk_prp_entries(want, nr, NULL, 0);
+	KUNIT_EXPECT_EQ(test, e, nr);
+	dvk_check_prps(test, want, nr, &dptr, &f->rq->data,
+		       e > 2 ? DIV_ROUND_UP(e - 2, DVK_PRPS_PER_PAGE - 1) : 0);
+	dma_vec_nvme_rq_end(f->rq);
+	KUNIT_EXPECT_EQ(test, f->rq->data.nr_pages, 0U);
+	KUNIT_EXPECT_EQ(test, f->rq->io.nr_recs, 0U);
+}
+
+static void dvk_rq_many_pages(struct kunit *test)
+{
+	static const unsigned int nrs[] = {
+		1, 2, 3, 4, 32, 33, 511, 512, 513, 514, 1024, 1025, 1026, 1030
+	};
+	struct dvk_rq_fix f;
+	unsigned int i;
+
+	dvk_rq_fix(test, &f, 0);
+	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
+		dvk_rq_pages(test, &f, nrs[i], false);
+		dvk_rq_pages(test, &f, nrs[i], true);
+	}
+}
+
+/*
+ * Inside a list of many pages, a range that ends inside a controller page
+ * before another range is refused, as is one that starts inside one; the
+ * request then ends with nothing held.
+ */
+static void dvk_rq_many_errors(struct kunit *test)
+{
+	static const struct {
+		unsigned int at;
+		u32 off, len;
+	} bad[] = {
+		{ 3, 0, DVK_PAGE / 2 },		/* ends inside a page */
+		{ 3, DVK_PAGE / 2, DVK_PAGE / 2 }, /* starts inside one */
+		{ 600, 0, DVK_PAGE - 8 },	/* the same on a second page */
+		{ 600, 8, DVK_PAGE - 8 },
+	};
+	union nvme_data_ptr dptr;
+	struct dvk_rq_fix f;
+	unsigned int b, i;
+
+	dvk_rq_fix(test, &f, 0);
+	for (b = 0; b < ARRAY_SIZE(bad); b++) {
+		unsigned int nr = bad[b].at + 8;
+		u64 len = (u64)(nr - 1) * DVK_PAGE + bad[b].len;
+		int ret = 0;
+
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_nvme_rq_start(f.rq, f.ctrl, f.dev,
+						      DMA_FROM_DEVICE, 0,
+						      false, len, GFP_KERNEL));
+		for (i = 0; !ret && i < nr; i++) {
+			phys_addr_t pa = f.base + (i % 8) * 2 * DVK_PAGE;
+
+			if (i == bad[b].at)
+				ret = dma_vec_nvme_rq_add(f.rq,
+							  pa + bad[b].off,
+							  bad[b].len, NULL);
+			else
+				ret = dma_vec_nvme_rq_add(f.rq, pa, DVK_PAGE,
+							  NULL);
+		}
+		if (!ret)
+			ret = dma_vec_nvme_rq_finish(f.rq, &dptr);
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "case %u", b);
+		dma_vec_nvme_rq_end(f.rq);
+		KUNIT_EXPECT_EQ(test, f.rq->data.nr_pages, 0U);
+		KUNIT_EXPECT_EQ(test, f.rq->io.nr_recs, 0U);
+	}
+}
+
+/*
  * Start a request of @len bytes, add one or two ranges (@len1 0 for one),
  * and expect dma_vec_nvme_rq_finish() to return @ret, leaving the data
  * pointer untouched on error; then end it, with nothing left held.
@@ -941,6 +1046,8 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_data_choice),
 	KUNIT_CASE(dvk_free_empty),
 	KUNIT_CASE_PARAM(dvk_rq_case, dvk_rq_gen_params),
+	KUNIT_CASE(dvk_rq_many_pages),
+	KUNIT_CASE(dvk_rq_many_errors),
 	KUNIT_CASE(dvk_rq_errors),
 	{}
 };

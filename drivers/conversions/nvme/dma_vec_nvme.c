@@ -5,11 +5,13 @@
  * mapped DMA ranges, with no scatterlist and no per-page array.
  */
 #include <kunit/visibility.h>
+#include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
 #include <linux/dmapool.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/math.h>
+#include <linux/mm.h>
 #include <linux/nvme.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -23,6 +25,16 @@ static const struct dma_vec_limits dma_vec_nvme_sgl_lim = {
 	.seg_boundary_mask = U64_MAX,
 	.align = 4,
 };
+
+/* An empty set of descriptor pages; the inline room is not cleared. */
+static void dma_vec_nvme_data_init(struct dma_vec_nvme_data *data)
+{
+	data->pool = NULL;
+	data->pages = NULL;
+	data->nr_pages = 0;
+	data->cap_pages = 0;
+	data->sgl = false;
+}
 
 /*
  * Append one descriptor page from @pool; the page array is inline for the
@@ -147,7 +159,7 @@ static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
 				u64 len, gfp_t gfp)
 {
 	rq->ctrl = ctrl;
-	memset(&rq->data, 0, sizeof(rq->data));
+	dma_vec_nvme_data_init(&rq->data);
 	rq->plen = 0;
 	rq->pprov = NULL;
 	rq->len = len;
@@ -617,10 +629,74 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
 
 /*
- * Map the pending physical range and write its descriptors.  Inline, with
- * the descriptor writer: this is the per-range path of every request.
+ * The common case of nvme-pci, with its state in registers: a host range
+ * of at most one CPU page, after the first range of a PRP command whose
+ * list is set up, on a device whose unmaps do nothing, with entries that
+ * fit the current list page.  It is mapped with one dma_map_page_attrs()
+ * call and its entries are written at once; the checks are those of
+ * dma_vec_io_map() and dma_vec_nvme_rq_prps().  Return: 1 to take the
+ * general path (nothing done), else what mapping the range returned.
  */
-static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
+static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
+{
+	unsigned int shift = rq->ctrl->page_shift, left, room, n;
+	unsigned long off = offset_in_page(rq->paddr);
+	u64 page_mask = (1ULL << shift) - 1;
+	struct dma_vec_drange d;
+	__le64 *list = rq->list;
+	u64 end;
+
+	if (!list || rq->sgl || rq->pprov || rq->io.need_unmap ||
+	    off + rq->plen > PAGE_SIZE || rq->plen > rq->len - rq->done ||
+	    !pfn_valid(PHYS_PFN(rq->paddr)))
+		return 1;
+	d.addr = dma_map_page_attrs(rq->io.dev,
+				    pfn_to_page(PHYS_PFN(rq->paddr)), off,
+				    rq->plen, rq->io.dir, rq->io.attrs);
+	if (dma_mapping_error(rq->io.dev, d.addr))
+		return -EIO;
+	d.len = rq->plen;
+	if (unlikely(dma_dev_need_sync(rq->io.dev))) {
+		int ret = __dma_vec_io_record(&rq->io, &d, rq->gfp);
+
+		if (ret)
+			return ret;
+	}
+	if (check_add_overflow(d.addr, d.len, &end))
+		return -EOVERFLOW;
+	if ((d.addr | rq->prev_end) & page_mask)
+		return -EINVAL;
+	n = ((d.len - 1) >> shift) + 1;
+	left = rq->total - rq->nents;
+	room = (1U << shift) / sizeof(__le64) - rq->slot;
+	if (n > (left > room ? room - 1 : room)) {
+		/* The list page is full: the general writer chains the next. */
+		int ret = dma_vec_nvme_rq_dma(rq, d.addr, d.len);
+
+		if (ret)
+			return ret;
+	} else {
+		list += rq->slot;
+		rq->slot += n;
+		rq->nents += n;
+		while (n--) {
+			*list++ = cpu_to_le64(d.addr);
+			d.addr += 1ULL << shift;
+		}
+		rq->prev_end = end;
+		rq->done += d.len;
+	}
+	rq->paddr += d.len;
+	rq->plen = 0;
+	return 0;
+}
+
+/*
+ * Map the pending physical range and write its descriptors: every case
+ * the fast path below leaves (the first range, SGLs, peer memory, ranges
+ * over a page, recorded mappings, a list page to chain, every error).
+ */
+static noinline int dma_vec_nvme_rq_flush_slow(struct dma_vec_nvme_rq *rq)
 {
 	struct dma_vec_drange d;
 	int ret;
@@ -637,6 +713,14 @@ static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 		rq->plen -= d.len;
 	}
 	return 0;
+}
+
+/* The fast path inline, the rest out of line: keeps the per-range call lean. */
+static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
+{
+	int ret = dma_vec_nvme_rq_prp_fast(rq);
+
+	return ret <= 0 ? ret : dma_vec_nvme_rq_flush_slow(rq);
 }
 
 /**
