@@ -9,7 +9,9 @@
  * in iterations and in time (DVT_STRESS_MS, default 1500 ms per case).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -620,6 +622,36 @@ static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
 #define ld_acq(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define st_rel(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
+/*
+ * Checks in worker threads.  A failed cmocka assertion longjmps to the
+ * test in the main thread and its message is only printed once the test
+ * ends, so a worker says what failed at once and aborts.
+ */
+#define t_fail(fmt, ...)						\
+	do {								\
+		fprintf(stderr, "%s:%d: " fmt "\n", __FILE__, __LINE__,	\
+			##__VA_ARGS__);					\
+		abort();						\
+	} while (0)
+#define t_check(c)							\
+	do {								\
+		if (!(c))						\
+			t_fail("%s", #c);				\
+	} while (0)
+#define t_equal(a, b)							\
+	do {								\
+		unsigned long long _a = (a), _b = (b);			\
+									\
+		if (_a != _b)						\
+			t_fail("%s: %#llx, expected %s: %#llx", #a, _a,	\
+			       #b, _b);					\
+	} while (0)
+#define t_memeq(a, b, n)						\
+	do {								\
+		if (memcmp((a), (b), (n)))				\
+			t_fail("%s differs from %s", #a, #b);		\
+	} while (0)
+
 static u64 rnd_next(u64 *s)
 {
 	*s ^= *s << 13;
@@ -751,6 +783,7 @@ static struct io_gen *io_gen_new(struct io_exp *x)
 	phys_addr_t base = pci_resource_start(x->pdev, 0);
 	struct io_gen *g;
 	unsigned long n;
+	int ret;
 
 	pthread_mutex_lock(&x->lock);
 	g = x->spare;
@@ -762,20 +795,18 @@ static struct io_gen *io_gen_new(struct io_exp *x)
 	if (!g) {
 		/* Fresh memory is garbage: init must set every field. */
 		g = malloc(sizeof(*g));
-		assert_non_null(g);
+		t_check(g);
 		memset(g, 0xa5, sizeof(*g));
 	}
 	if (n & 1)
-		assert_int_equal(dma_vec_provider_init_pci(&g->prov, x->pdev,
-							   0, 0, IO_WINDOW,
-							   NULL), 0);
+		ret = dma_vec_provider_init_pci(&g->prov, x->pdev, 0, 0,
+						IO_WINDOW, NULL);
 	else
-		assert_int_equal(dma_vec_provider_init(&g->prov,
-						       &x->pdev->dev, 0, base,
-						       IO_WINDOW,
-						       pci_bus_address(x->pdev,
-								       0) -
-						       base, NULL), 0);
+		ret = dma_vec_provider_init(&g->prov, &x->pdev->dev, 0, base,
+					    IO_WINDOW,
+					    pci_bus_address(x->pdev, 0) - base,
+					    NULL);
+	t_equal(ret, 0);
 	g->exp = x;
 	g->refs = 1;
 	g->revoking = false;
@@ -805,8 +836,8 @@ static void io_gen_put(struct io_gen *g)
 	pthread_mutex_unlock(&x->lock);
 	if (!last)
 		return;
-	assert_true(ld_acq(&g->revoked));
-	assert_int_equal(dma_vec_provider_destroy(&g->prov), 0);
+	t_check(ld_acq(&g->revoked));
+	t_equal(dma_vec_provider_destroy(&g->prov), 0);
 	pthread_mutex_lock(&x->lock);
 	/* Every other one is kept and initialised again in place. */
 	x->freed++;
@@ -961,11 +992,11 @@ static void io_dma_check(struct io_imp *imp, const struct dma_vec_drange *d,
 	u8 buf[16];
 
 	if (sim_dma(&imp->pdev->dev, d->addr, buf, n, false))
-		fail_msg("%s: %s", imp->name, sim_last_fault());
-	assert_memory_equal(buf, want, n);
+		t_fail("%s: %s", imp->name, sim_last_fault());
+	t_memeq(buf, want, n);
 	if (sim_dma(&imp->pdev->dev, d->addr + d->len - n, buf, n, false))
-		fail_msg("%s: %s", imp->name, sim_last_fault());
-	assert_memory_equal(buf, want + d->len - n, n);
+		t_fail("%s: %s", imp->name, sim_last_fault());
+	t_memeq(buf, want + d->len - n, n);
 	imp->checked++;
 }
 
@@ -1001,28 +1032,29 @@ static bool io_map_range(struct io_imp *imp, struct dma_vec_io *io,
 		if (!g) {
 			/* Host memory: cut at the mapping size, on a page. */
 			if (ret)
-				fail_msg("%s: host piece: %d", imp->name, ret);
-			assert_true(d.len && d.len <= len);
+				t_fail("%s: host piece: %d", imp->name, ret);
+			t_check(d.len && d.len <= len);
 			if (d.len < len)
-				assert_int_equal((pa + d.len) & ~PAGE_MASK, 0);
-			assert_true(d.len <= IO_MAX_MAP);
+				t_equal((pa + d.len) & ~PAGE_MASK, 0);
+			t_check(d.len <= IO_MAX_MAP);
 			(*recs)++;
 			imp->host_pieces++;
 		} else if (ret) {
 			/* -ENODEV, and only once a revocation started. */
 			if (ret != -ENODEV)
-				fail_msg("%s: peer piece: %d", imp->name, ret);
-			assert_true(ld_acq(&g->revoking));
+				t_fail("%s: peer piece: %d", imp->name, ret);
+			t_check(ld_acq(&g->revoking));
 			imp->enodev++;
 			return false;
 		}
 		if (g) {
 			/* Revoked before the call: the map must fail. */
-			assert_false(gone);
-			assert_int_equal(d.len, len);
+			if (gone)
+				t_fail("%s: mapped a revoked provider",
+				       imp->name);
+			t_equal(d.len, len);
 			if (imp->bus)
-				assert_int_equal(d.addr,
-						 pa + g->prov.bus_offset);
+				t_equal(d.addr, pa + g->prov.bus_offset);
 			else
 				(*recs)++;
 			imp->peer++;
@@ -1049,7 +1081,7 @@ static void *io_importer_fn(void *p)
 	struct dma_vec_io *io = malloc(sizeof(*io));
 	struct device *dev = &imp->pdev->dev;
 
-	assert_non_null(io);
+	t_check(io);
 	while (!io_stopped(rig)) {
 		unsigned int nr = 2 + rnd_next(&imp->seed) % 9, recs = 0, i;
 		bool stop_at_error = rnd_next(&imp->seed) & 1, ok = true;
@@ -1083,11 +1115,11 @@ static void *io_importer_fn(void *p)
 		check = recs || !(imp->ios % 32);
 		if (check) {
 			pthread_mutex_lock(&sim_lock);
-			assert_int_equal(sim_live_mappings(dev), recs);
+			t_equal(sim_live_mappings(dev), recs);
 		}
 		dma_vec_io_end(io);
 		if (check) {
-			assert_int_equal(sim_live_mappings(dev), 0);
+			t_equal(sim_live_mappings(dev), 0);
 			pthread_mutex_unlock(&sim_lock);
 		}
 		for (i = 0; i < NR_EXP; i++)
@@ -1203,18 +1235,17 @@ static void cl_lookup(struct cl_thread *t, struct dma_vec_io *io,
 
 	type = dma_vec_classify(prov, rig->client[c], GFP_KERNEL, &why);
 	if (type != rig->ref[x][c] || !why || strcmp(why, rig->why[x][c]))
-		fail_msg("provider %u, %s: %d (%s), expected %d (%s)", x,
-			 dev_name(rig->client[c]), type, why ? why : "",
-			 rig->ref[x][c], rig->why[x][c]);
+		t_fail("provider %u, %s: %d (%s), expected %d (%s)", x,
+		       dev_name(rig->client[c]), type, why ? why : "",
+		       rig->ref[x][c], rig->why[x][c]);
 	t->lookups++;
 	if (type != DMA_VEC_MAP_BUS_ADDR)
 		return;
 	pa = prov->base + (c << 12) + t->idx * 4;
 	dma_vec_io_start(io, rig->client[c], DMA_FROM_DEVICE, 0, U64_MAX);
-	assert_int_equal(dma_vec_io_map(io, pa, 0x100, prov, &d, GFP_KERNEL),
-			 0);
-	assert_int_equal(d.addr, pa + prov->bus_offset);
-	assert_int_equal(d.len, 0x100);
+	t_equal(dma_vec_io_map(io, pa, 0x100, prov, &d, GFP_KERNEL), 0);
+	t_equal(d.addr, pa + prov->bus_offset);
+	t_equal(d.len, 0x100);
 	dma_vec_io_end(io);
 	t->maps++;
 }
@@ -1226,7 +1257,7 @@ static void *cl_thread_fn(void *p)
 	struct dma_vec_io *io = malloc(sizeof(*io));
 	unsigned int pass, k, x;
 
-	assert_non_null(io);
+	t_check(io);
 	for (;;) {
 		pthread_barrier_wait(&rig->start);
 		if (ld_acq(&rig->stop))
@@ -1414,7 +1445,7 @@ static void *nv_importer_fn(void *p)
 	struct dma_vec_nvme_rq *rq = malloc(sizeof(*rq));
 	struct device *dev = &imp->pdev->dev;
 
-	assert_non_null(rq);
+	t_check(rq);
 	while (!io_stopped(rig)) {
 		struct nvme_oracle_result res;
 		struct nv_piece pc[NV_PIECES];
@@ -1441,7 +1472,7 @@ static void *nv_importer_fn(void *p)
 			pthread_mutex_lock(&sim_lock);
 		ret = dma_vec_nvme_rq_start(rq, &imp->ctrl, dev, DMA_TO_DEVICE,
 					    0, sgl, total, GFP_KERNEL);
-		assert_int_equal(ret, 0);
+		t_equal(ret, 0);
 		for (i = 0; !ret && i < nr; i++)
 			ret = dma_vec_nvme_rq_add(rq, pc[i].pa, pc[i].len,
 						  pc[i].x < 0 ? NULL :
@@ -1453,8 +1484,8 @@ static void *nv_importer_fn(void *p)
 				revoking |= ld_acq(&g[pc[i].x]->revoking);
 		if (ret) {
 			if (ret != -ENODEV)
-				fail_msg("%s: %d", imp->name, ret);
-			assert_true(revoking);
+				t_fail("%s: %d", imp->name, ret);
+			t_check(revoking);
 			imp->enodev++;
 		} else {
 			struct nvme_oracle_cmd cmd = {
@@ -1465,15 +1496,17 @@ static void *nv_importer_fn(void *p)
 				.len = total,
 			};
 
-			assert_false(gone);
-			assert_int_equal(rq->data.sgl, sgl);
+			if (gone)
+				t_fail("%s: built on a revoked provider",
+				       imp->name);
+			t_equal(rq->data.sgl, sgl);
 			if (!locked)
 				pthread_mutex_lock(&sim_lock);
 			memset(imp->media, 0, total);
 			ret = nvme_oracle_exec(&imp->o, &cmd, imp->media, &res);
 			if (ret)
-				fail_msg("%s: oracle %d: %s", imp->name, ret,
-					 res.err);
+				t_fail("%s: oracle %d: %s", imp->name, ret,
+				       res.err);
 			if (!locked)
 				pthread_mutex_unlock(&sim_lock);
 			for (i = 0, off = 0; i < nr; off += pc[i++].len)
@@ -1482,28 +1515,26 @@ static void *nv_importer_fn(void *p)
 				       rig->m.pattern[pc[i].x] +
 				       (pc[i].pa - g[pc[i].x]->prov.base),
 				       pc[i].len);
-			assert_memory_equal(imp->media, imp->want, total);
+			t_memeq(imp->media, imp->want, total);
 			/* PRP1: the first byte, where the path puts it. */
 			if (!sgl && pc[0].x >= 0 && imp->bus)
-				assert_int_equal(le64_to_cpu(dptr.prp1),
-						 pc[0].pa +
-						 g[pc[0].x]->prov.bus_offset);
+				t_equal(le64_to_cpu(dptr.prp1), pc[0].pa +
+					g[pc[0].x]->prov.bus_offset);
 			else if (!sgl && pc[0].x < 0 &&
 				 !sim_dev_has_iommu(dev))
-				assert_int_equal(le64_to_cpu(dptr.prp1),
-						 pc[0].pa);
+				t_equal(le64_to_cpu(dptr.prp1), pc[0].pa);
 			imp->cmds++;
 		}
 		dma_vec_nvme_rq_end(rq);
-		assert_int_equal(shim_dma_pool_in_use(imp->pool), 0);
+		t_equal(shim_dma_pool_in_use(imp->pool), 0);
 		if (locked) {
-			assert_int_equal(sim_live_mappings(dev),
-					 shim_dma_pool_pages(imp->pool));
+			t_equal(sim_live_mappings(dev),
+				shim_dma_pool_pages(imp->pool));
 			pthread_mutex_unlock(&sim_lock);
 		} else {
 			/* Never grown: the pool mapped nothing meanwhile. */
-			assert_int_equal(shim_dma_pool_pages(imp->pool),
-					 imp->pool_pages);
+			t_equal(shim_dma_pool_pages(imp->pool),
+				imp->pool_pages);
 		}
 		for (i = 0; i < NR_EXP; i++)
 			io_gen_put(g[i]);
