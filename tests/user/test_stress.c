@@ -1362,10 +1362,9 @@ static void test_classify_cold_race(void **state)
 		/* One cache entry per (provider, client) pair. */
 		assert_int_equal(shim_live_objects() - live,
 				 NR_EXP * CL_CLIENTS);
-		/* p2pdma.c logs a refusal per classification it makes. */
+		/* A refusal is logged once per pair, however lookups race. */
 		logs = shim_log_count(SHIM_LOG_WARN) - logs;
-		assert_true(logs >= NR_EXP);
-		if (logs > NR_EXP)
+		if (logs != NR_EXP)
 			multi_log++;
 		for (x = 0; x < NR_EXP; x++) {
 			int ret = dma_vec_provider_destroy(&rig->prov[x]);
@@ -1386,8 +1385,9 @@ static void test_classify_cold_race(void **state)
 	pthread_barrier_destroy(&rig->done);
 	print_message("%lu rounds, %lu classifications, %lu maps\n", rounds,
 		      lookups, maps);
-	print_message("%lu rounds logged a refusal twice for a pair\n",
+	print_message("%lu rounds logged a refusal other than once per pair\n",
 		      multi_log);
+	assert_int_equal(multi_log, 0);
 	assert_true(rounds > 0);
 	free_iomach(m);
 	free(rig);

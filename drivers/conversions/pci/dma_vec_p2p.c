@@ -211,7 +211,7 @@ static enum dma_vec_map_type dma_vec_calc_type(struct pci_dev *provider,
 					       struct pci_dev *client,
 					       const char **reason)
 {
-	switch (pci_p2pdma_classify(provider, &client->dev, true)) {
+	switch (pci_p2pdma_classify(provider, &client->dev, false)) {
 	case PCI_P2PDMA_MAP_BUS_ADDR:
 		*reason = "common upstream bridge without ACS redirect";
 		return DMA_VEC_MAP_BUS_ADDR;
@@ -244,7 +244,8 @@ static u64 dma_vec_client_key(struct pci_dev *pdev)
  * p2pdma.c logs why.  Clients and providers must be PCI functions.  The
  * answer is cached per client in the provider (a failed cache allocation
  * only costs a recomputation, and a repeated log line) and dropped with
- * the provider, so a refusal is logged once per pair.  Cache entries never
+ * the provider.  A refusal is logged once per pair, by the lookup whose
+ * entry was cached, even when first lookups of the pair race.  Cache entries never
  * change once made, and the one looked up last is found without taking
  * the provider's lock, so a provider serving one device classifies it
  * lock-free on every I/O.
@@ -262,6 +263,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 	enum dma_vec_map_type type;
 	unsigned long flags;
 	const char *why;
+	bool first;
 	u64 key;
 
 	if (!prov->owner || !dev_is_pci(prov->owner)) {
@@ -298,6 +300,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 
 	type = dma_vec_calc_type(to_pci_dev(prov->owner), to_pci_dev(client),
 				 &why);
+	first = true;
 	new = kmalloc(sizeof(*new), gfp);
 	if (new) {
 		new->key = key;
@@ -309,6 +312,7 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 			if (c->key == key) {
 				kfree(new);
 				new = NULL;
+				first = false;
 				break;
 			}
 		}
@@ -319,6 +323,9 @@ enum dma_vec_map_type dma_vec_classify(struct dma_vec_provider *prov,
 		}
 		spin_unlock_irqrestore(&prov->__p2p.lock, flags);
 	}
+	/* p2pdma.c says why, once: from the lookup that made the entry. */
+	if (first && type == DMA_VEC_MAP_NOT_SUPPORTED)
+		pci_p2pdma_classify(to_pci_dev(prov->owner), client, true);
 out:
 	if (reason)
 		*reason = why;
