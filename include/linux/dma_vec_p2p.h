@@ -8,6 +8,7 @@
 #ifndef _LINUX_DMA_VEC_P2P_H
 #define _LINUX_DMA_VEC_P2P_H
 
+#include <linux/compiler.h>
 #include <linux/dma-direction.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
@@ -262,8 +263,9 @@ void dma_vec_io_end(struct dma_vec_io *io);
  * dma_vec_map_table(); the class of a provider for @io's device is looked
  * up once per I/O and per provider, without a lock in the common case.
  * What needs undoing is recorded in @io for dma_vec_io_end().  The common
- * case, host memory on a device whose unmaps do nothing, is inline: one
- * dma_map_page_attrs() call and no record.
+ * cases are inline: host memory on a device whose unmaps do nothing (one
+ * dma_map_page_attrs() call and no record), and peer memory of the
+ * provider classified last when that gives a bus address (an addition).
  *
  * Context: Any context allowed by @gfp and by the DMA API; an I/O path
  * passes GFP_ATOMIC.
@@ -281,7 +283,18 @@ static inline int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr,
 {
 	unsigned long pfn = PHYS_PFN(paddr), off = offset_in_page(paddr);
 
-	if (prov || io->need_unmap || !len || len > io->max_map - off ||
+	if (prov) {
+		/* Below a common bridge with the last provider: bus address. */
+		if (prov != io->prov || io->type != DMA_VEC_MAP_BUS_ADDR ||
+		    !len || paddr < prov->base || len > prov->size ||
+		    paddr - prov->base > prov->size - len ||
+		    READ_ONCE(prov->__p2p.revoked))
+			return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
+		out->addr = paddr + prov->bus_offset;
+		out->len = len;
+		return 0;
+	}
+	if (io->need_unmap || !len || len > io->max_map - off ||
 	    !pfn_valid(pfn) ||
 	    (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(paddr + len - 1))))
 		return __dma_vec_io_map(io, paddr, len, prov, out, gfp);

@@ -629,66 +629,54 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
 
 /*
- * The common case of nvme-pci, with its state in registers: a host range
- * of at most one CPU page, after the first range of a PRP command whose
- * list is set up, on a device whose unmaps do nothing, with entries that
- * fit the current list page.  It is mapped with one dma_map_page_attrs()
- * call and its entries are written at once; the checks are those of
- * dma_vec_io_map() and dma_vec_nvme_rq_prps().  Return: 1 to take the
- * general path (nothing done), else what mapping the range returned.
+ * The common case of nvme-pci, with its state in registers: a range after
+ * the first one of a PRP command whose list is set up.  It is mapped by
+ * the inline cases of dma_vec_io_map() (host memory on a device whose
+ * unmaps do nothing, peer memory at its bus address) and its entries are
+ * written straight into the current list page; the checks are those of
+ * dma_vec_nvme_rq_dma().  Return: 1 to take the general path for what is
+ * left of the range, else 0 or the error.
  */
 static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 {
 	unsigned int shift = rq->ctrl->page_shift, left, room, n;
-	unsigned long off = offset_in_page(rq->paddr);
-	u64 page_mask = (1ULL << shift) - 1;
 	struct dma_vec_drange d;
 	__le64 *list = rq->list;
 	u64 end;
+	int ret;
 
-	if (!list || rq->sgl || rq->pprov || rq->io.need_unmap ||
-	    off + rq->plen > PAGE_SIZE || rq->plen > rq->len - rq->done ||
-	    !pfn_valid(PHYS_PFN(rq->paddr)))
+	if (!list || rq->sgl || rq->plen > rq->len - rq->done)
 		return 1;
-	d.addr = dma_map_page_attrs(rq->io.dev,
-				    pfn_to_page(PHYS_PFN(rq->paddr)), off,
-				    rq->plen, rq->io.dir, rq->io.attrs);
-	if (dma_mapping_error(rq->io.dev, d.addr))
-		return -EIO;
-	d.len = rq->plen;
-	if (unlikely(dma_dev_need_sync(rq->io.dev))) {
-		int ret = __dma_vec_io_record(&rq->io, &d, rq->gfp);
-
-		if (ret)
-			return ret;
-	}
+	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
+			     rq->gfp);
+	if (ret)
+		return ret;
 	if (check_add_overflow(d.addr, d.len, &end))
 		return -EOVERFLOW;
-	if ((d.addr | rq->prev_end) & page_mask)
+	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
 		return -EINVAL;
 	n = ((d.len - 1) >> shift) + 1;
 	left = rq->total - rq->nents;
 	room = (1U << shift) / sizeof(__le64) - rq->slot;
 	if (n > (left > room ? room - 1 : room)) {
-		/* The list page is full: the general writer chains the next. */
-		int ret = dma_vec_nvme_rq_dma(rq, d.addr, d.len);
-
+		/* The list page fills: the general writer chains the next. */
+		ret = dma_vec_nvme_rq_prps(rq, d.addr, d.len);
 		if (ret)
 			return ret;
 	} else {
 		list += rq->slot;
 		rq->slot += n;
 		rq->nents += n;
+		rq->prev_end = end;
 		while (n--) {
 			*list++ = cpu_to_le64(d.addr);
 			d.addr += 1ULL << shift;
 		}
-		rq->prev_end = end;
-		rq->done += d.len;
 	}
+	rq->done += d.len;
 	rq->paddr += d.len;
-	rq->plen = 0;
-	return 0;
+	rq->plen -= d.len;
+	return rq->plen ? 1 : 0;
 }
 
 /*
