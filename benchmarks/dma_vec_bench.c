@@ -21,6 +21,7 @@
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/bvec.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
 #include <linux/dma_vec_p2p.h>
@@ -31,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nvme.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -303,13 +305,51 @@ static void dvb_memory(struct kunit *test)
 }
 
 /*
+ * The floor of the dma_vec side's memory: allocate what its table and its
+ * mapping took in the last run, from the same allocator (vmalloc or
+ * kmalloc), write each page once, free.  Under UML a fresh vmalloc page
+ * costs a host mapping and a fault, far more than on hardware; this side
+ * shows how much of the dma_vec side that is.
+ */
+struct dvb_allocs {
+	size_t bytes[2];
+	bool vm[2];
+};
+
+static void dvb_note_alloc(struct dvb_allocs *a, unsigned int i,
+			   const void *p)
+{
+	a->bytes[i] = dvb_alloc_size(p);
+	a->vm[i] = is_vmalloc_addr(p);
+}
+
+static int dvb_bulk_alloc_floor(const struct dvb_allocs *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a->bytes); i++) {
+		char *p = a->vm[i] ? vmalloc(a->bytes[i]) :
+				     kmalloc(a->bytes[i], GFP_KERNEL);
+		size_t off;
+
+		if (!p)
+			return -ENOMEM;
+		for (off = 0; off < a->bytes[i]; off += PAGE_SIZE)
+			WRITE_ONCE(p[off], 1);
+		kvfree(p);
+	}
+	return 0;
+}
+
+/*
  * (b) Build + map + walk + unmap + free of 1 GiB of host memory, against
  * sg_alloc_table_from_pages_segment() + dma_map_sgtable() + for_each_sg.
  * The page array the scatterlist side starts from is made beforehand and
  * not counted; the table side starts from the physical addresses.
  */
 static int dvb_bulk_dma_vec(struct device *dev, enum dvb_layout l,
-			    phys_addr_t base, u64 total, u64 *sum)
+			    phys_addr_t base, u64 total, u64 *sum,
+			    struct dvb_allocs *allocs)
 {
 	struct dma_vec_map map = {};
 	struct dma_vec_dma_iter it;
@@ -327,6 +367,8 @@ static int dvb_bulk_dma_vec(struct device *dev, enum dvb_layout l,
 		dma_vec_for_each_dma_chunk(map.ranges, map.nr, NULL, &it)
 			bytes += it.len;
 		*sum += bytes;
+		dvb_note_alloc(allocs, 0, tbl.ranges);
+		dvb_note_alloc(allocs, 1, map.ranges);
 		dma_vec_unmap(&map);
 	}
 	dma_vec_table_release(&tbl);
@@ -368,6 +410,8 @@ static void dvb_bulk(struct kunit *test)
 	for (l = DVB_CONTIG; l <= DVB_4K; l++) {
 		struct page **pages = dvb_pages(test, l, base, total);
 		struct dvb_stats *sv = dvb_stats(test), *ss = dvb_stats(test);
+		struct dvb_stats *sa = dvb_stats(test);
+		struct dvb_allocs allocs = {};
 		unsigned int r;
 		u64 sum = 0;
 		int err = 0;
@@ -375,15 +419,18 @@ static void dvb_bulk(struct kunit *test)
 		for (r = 0; r < dvb_reps(); r++) {
 			DVB_TIME(sv, 1, 1, err,
 				 err = dvb_bulk_dma_vec(dev, l, base, total,
-							&sum));
+							&sum, &allocs));
 			DVB_TIME(ss, 1, 1, err,
 				 err = dvb_bulk_sg(dev, pages, total, &sum));
+			DVB_TIME(sa, 1, 1, err,
+				 err = dvb_bulk_alloc_floor(&allocs));
 		}
 		kvfree(pages);
 		KUNIT_ASSERT_EQ(test, err, 0);
 		KUNIT_EXPECT_EQ(test, sum, 2 * (u64)dvb_reps() * total);
 		dvb_report(test, "bulk", l, total, "dma_vec", sv, "ps");
 		dvb_report(test, "bulk", l, total, "sg", ss, "ps");
+		dvb_report(test, "bulk", l, total, "alloc-floor", sa, "ps");
 	}
 }
 
@@ -562,7 +609,7 @@ static void dvb_sg_prps_free(struct dvb_prps *p)
  * release) is kept as "dma_vec-table" to show what the one pass gained.
  */
 static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
-			  struct dma_vec_nvme_rq *rq, phys_addr_t base,
+			  struct dma_vec_nvme_rq *rq, const struct bio_vec *bv,
 			  unsigned int n, union nvme_data_ptr *dptr)
 {
 	unsigned int k;
@@ -571,9 +618,15 @@ static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 	rc = dma_vec_nvme_rq_start(rq, ctrl, dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
-	for (k = 0; !rc && k < n; k++)
-		rc = dma_vec_nvme_rq_add(rq, dvb_piece_addr(DVB_4K, base, 0, k),
-					 DVB_PAGE, NULL);
+	/* As nvme_dma_vec_add_bvec() of the converted nvme-pci. */
+	for (k = 0; !rc && k < n; k++) {
+		if (is_pci_p2pdma_page(bv[k].bv_page)) {
+			rc = -EREMOTEIO;	/* host pages only here */
+			break;
+		}
+		rc = dma_vec_nvme_rq_add(rq, bvec_phys(&bv[k]), bv[k].bv_len,
+					 NULL);
+	}
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
 	dma_vec_nvme_rq_end(rq);
@@ -616,23 +669,49 @@ static int dvb_io_table(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
  * runs it; "sg" leaves that out.
  */
 static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
-			  mempool_t *pool, phys_addr_t base, unsigned int n,
-			  union nvme_data_ptr *dptr);
+			  mempool_t *pool, const struct bio_vec *bv,
+			  unsigned int n, union nvme_data_ptr *dptr);
+
+/*
+ * The fill of 6.12's __blk_bios_map_sg() for bvecs that each fit a page:
+ * blk_next_sg() (unmark the end, step) and sg_set_page() per bvec, the
+ * end marked after the last.  Bvecs of one bio are not merged there (they
+ * were when the pages were added), and these are of one bio.
+ */
+static unsigned int dvb_map_sg(const struct bio_vec *bv, unsigned int n,
+			       struct scatterlist *sgl)
+{
+	struct scatterlist *sg = NULL;
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		if (WARN_ON_ONCE(bv[k].bv_offset + bv[k].bv_len > PAGE_SIZE))
+			return 0;
+		if (sg) {
+			sg_unmark_end(sg);
+			sg = sg_next(sg);
+		} else {
+			sg = sgl;
+		}
+		sg_set_page(sg, bv[k].bv_page, bv[k].bv_len, bv[k].bv_offset);
+	}
+	if (sg)
+		sg_mark_end(sg);
+	return n;
+}
 
 static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
-		     struct scatterlist *sgl, phys_addr_t base, unsigned int n,
-		     union nvme_data_ptr *dptr)
+		     struct scatterlist *sgl, const struct bio_vec *bv,
+		     unsigned int n, union nvme_data_ptr *dptr)
 {
-	struct sg_table sgt = { .sgl = sgl, .orig_nents = n };
-	unsigned int k;
+	struct sg_table sgt = { .sgl = sgl };
 	int rc;
 
+	/* nvme_map_data(): sg_init_table(), blk_rq_map_sg(), map. */
 	sg_init_table(sgl, n);
-	for (k = 0; k < n; k++)
-		sg_set_page(&sgl[k],
-			    pfn_to_page(PHYS_PFN(dvb_piece_addr(DVB_4K, base,
-								0, k))),
-			    DVB_PAGE, 0);
+	sgt.orig_nents = dvb_map_sg(bv, n, sgl);
+	if (!sgt.orig_nents)
+		return -EIO;
 	rc = dma_map_sgtable(dev, &sgt, DMA_FROM_DEVICE, DMA_ATTR_NO_WARN);
 	if (rc)
 		return rc;
@@ -643,15 +722,15 @@ static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 }
 
 static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
-			  mempool_t *pool, phys_addr_t base, unsigned int n,
-			  union nvme_data_ptr *dptr)
+			  mempool_t *pool, const struct bio_vec *bv,
+			  unsigned int n, union nvme_data_ptr *dptr)
 {
 	struct scatterlist *sgl = mempool_alloc(pool, GFP_ATOMIC);
 	int rc;
 
 	if (!sgl)
 		return -ENOMEM;
-	rc = dvb_io_sg(dev, prps, sgl, base, n, dptr);
+	rc = dvb_io_sg(dev, prps, sgl, bv, n, dptr);
 	mempool_free(sgl, pool);
 	return rc;
 }
@@ -706,6 +785,7 @@ static void dvb_per_io(struct kunit *test)
 	};
 	struct dvb_prps prps = {};
 	struct dma_vec_nvme_rq *rq;
+	struct bio_vec *bv;
 	dma_addr_t *addrs;
 	mempool_t *pool;
 	struct scatterlist *sgl;
@@ -720,13 +800,21 @@ static void dvb_per_io(struct kunit *test)
 	/* Per-request state lives in the request, as nvme-pci's iod. */
 	rq = kzalloc(sizeof(*rq), GFP_KERNEL);
 	addrs = kcalloc(SZ_1M / DVB_PAGE, sizeof(*addrs), GFP_KERNEL);
+	/* The request's bvecs, one per page, as both sides get them. */
+	bv = kcalloc(SZ_1M / DVB_PAGE, sizeof(*bv), GFP_KERNEL);
 	/* As nvme_pci_alloc_iod_mempool(), sized for the largest request. */
 	pool = mempool_create_node(1, mempool_kmalloc, mempool_kfree,
 				   (void *)(SZ_1M / DVB_PAGE *
 					    sizeof(struct scatterlist)),
 				   GFP_KERNEL, NUMA_NO_NODE);
-	if (!ctrl.pool || !prps.small || !sgl || !rq || !addrs || !pool)
+	if (!ctrl.pool || !prps.small || !sgl || !rq || !addrs || !bv ||
+	    !pool)
 		err = -ENOMEM;
+	for (s = 0; !err && s < SZ_1M / DVB_PAGE; s++)
+		bvec_set_page(&bv[s],
+			      pfn_to_page(PHYS_PFN(dvb_piece_addr(DVB_4K, base,
+								  0, s))),
+			      DVB_PAGE, 0);
 
 	for (s = 0; !err && s < ARRAY_SIZE(sizes); s++) {
 		unsigned int n = sizes[s] / DVB_PAGE, r;
@@ -737,16 +825,16 @@ static void dvb_per_io(struct kunit *test)
 
 		for (r = 0; r < dvb_reps(); r++) {
 			DVB_TIME(sv, loops, 1, err,
-				 err = dvb_io_dma_vec(dev, &ctrl, rq, base, n,
+				 err = dvb_io_dma_vec(dev, &ctrl, rq, bv, n,
 						      &dptr));
 			DVB_TIME(st, loops, 1, err,
 				 err = dvb_io_table(dev, &ctrl, base, n,
 						    &dptr));
 			DVB_TIME(ss, loops, 1, err,
-				 err = dvb_io_sg(dev, &prps, sgl, base, n,
+				 err = dvb_io_sg(dev, &prps, sgl, bv, n,
 						 &dptr));
 			DVB_TIME(sp, loops, 1, err,
-				 err = dvb_io_sg_pool(dev, &prps, pool, base, n,
+				 err = dvb_io_sg_pool(dev, &prps, pool, bv, n,
 						      &dptr));
 			DVB_TIME(sm, loops, 1, err,
 				 err = dvb_io_map_floor(dev, base, n, addrs));
@@ -770,6 +858,7 @@ static void dvb_per_io(struct kunit *test)
 				   "sg-fastpath", sf, "ps");
 	}
 	mempool_destroy(pool);
+	kfree(bv);
 	kfree(addrs);
 	kfree(rq);
 	kfree(sgl);

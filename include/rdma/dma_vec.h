@@ -66,14 +66,18 @@ struct dma_vec_rdma_rw_dev {
 /**
  * struct dma_vec_rdma_rw_ctx - RDMA READ or WRITE work requests of one transfer
  * @wrs: the RDMA work requests, chained through wr.next; NULL when @mr is
- *	used (then @mr_wr is the only one)
- * @sges: SGEs of @wrs, shared allocation with @wrs
+ *	used (then @mr_wr is the only one); @mr_wr for a single SGE
+ * @sges: SGEs of @wrs, shared allocation with @wrs (@mr_sge for a single
+ *	SGE)
  * @nr_wrs: number of RDMA work requests
  * @nr_sges: number of SGEs in @sges
  * @mr: the registered MR, or NULL
  * @reg_wr: the IB_WR_REG_MR work request of @mr, chained before @mr_wr
- * @mr_wr: the single RDMA work request through @mr
+ * @mr_wr: the single RDMA work request through @mr, or of a transfer of
+ *	one SGE
  * @mr_sge: its SGE
+ *
+ * Points into itself when it holds a single SGE: never copy a context.
  *
  * Made by dma_vec_rdma_rw_init(), undone by dma_vec_rdma_rw_destroy(); post
  * the chain from dma_vec_rdma_rw_first_wr().

@@ -367,6 +367,47 @@ static void dvk_rw_sges(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ctx.wrs);
 }
 
+/*
+ * A transfer of one SGE keeps its work request in the context (nothing is
+ * allocated: the work request and its SGE are the context's own), the
+ * chain is one WRITE or READ with the right SGE, and destroying is safe.
+ */
+static void dvk_rw_single(struct kunit *test)
+{
+	static const struct dma_vec_drange r = { 0x20000, 0x800 };
+	struct dma_vec_rdma_rw_dev dev = {
+		.lim = dvk_sge_lim, .max_sge = 4, .max_sge_rd = 1, .lkey = 0x42,
+	};
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct ib_send_wr *wr;
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		KUNIT_ASSERT_EQ(test,
+				dma_vec_rdma_rw_init(&ctx, &dev, &r, 1, 0x5000,
+						     0x77,
+						     dir ? DMA_FROM_DEVICE :
+							   DMA_TO_DEVICE,
+						     GFP_KERNEL), 1);
+		KUNIT_EXPECT_PTR_EQ(test, ctx.wrs, &ctx.mr_wr);
+		KUNIT_EXPECT_NULL(test, ctx.mr);
+		wr = dma_vec_rdma_rw_first_wr(&ctx);
+		KUNIT_EXPECT_EQ(test, wr->opcode,
+				dir ? IB_WR_RDMA_READ : IB_WR_RDMA_WRITE);
+		KUNIT_EXPECT_NULL(test, wr->next);
+		KUNIT_ASSERT_EQ(test, wr->num_sge, 1);
+		KUNIT_EXPECT_PTR_EQ(test, wr->sg_list, &ctx.mr_sge);
+		KUNIT_EXPECT_EQ(test, wr->sg_list[0].addr, r.addr);
+		KUNIT_EXPECT_EQ(test, wr->sg_list[0].length, r.len);
+		KUNIT_EXPECT_EQ(test, wr->sg_list[0].lkey, 0x42);
+		KUNIT_EXPECT_EQ(test, rdma_wr(wr)->remote_addr, 0x5000);
+		KUNIT_EXPECT_EQ(test, rdma_wr(wr)->rkey, 0x77);
+		dma_vec_rdma_rw_destroy(&ctx);
+		KUNIT_EXPECT_NULL(test, ctx.wrs);
+		dma_vec_rdma_rw_destroy(&ctx);
+	}
+}
+
 /* Bad requests leave the context untouched. */
 static void dvk_rw_errors(struct kunit *test)
 {
@@ -478,6 +519,7 @@ static struct kunit_case dma_vec_rdma_cases[] = {
 	KUNIT_CASE(dvk_mr_klms),
 	KUNIT_CASE_PARAM(dvk_best_page_size, dvk_pgsz_gen_params),
 	KUNIT_CASE(dvk_rw_sges),
+	KUNIT_CASE(dvk_rw_single),
 	KUNIT_CASE(dvk_rw_errors),
 	KUNIT_CASE(dvk_rw_mr),
 	{}

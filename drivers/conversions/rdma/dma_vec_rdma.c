@@ -533,6 +533,25 @@ static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
 	ret = dma_vec_rdma_sge_iter_init(&si, ranges, nr, &dev->lim, dev->lkey);
 	if (ret)
 		return ret;
+	if (nr_sges == 1) {
+		/* One SGE: in the context, allocating nothing. */
+		struct ib_rdma_wr wr;
+		struct ib_sge sge;
+
+		ret = dma_vec_rdma_fill_wrs(&si, &wr, 1, &sge, 1, remote_addr,
+					    rkey, read);
+		if (ret)
+			return ret;
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->mr_wr = wr;
+		ctx->mr_sge = sge;
+		ctx->mr_wr.wr.sg_list = &ctx->mr_sge;
+		ctx->wrs = &ctx->mr_wr;
+		ctx->sges = &ctx->mr_sge;
+		ctx->nr_wrs = 1;
+		ctx->nr_sges = 1;
+		return 1;
+	}
 	wrs = kmalloc(size, gfp);
 	if (!wrs)
 		return -ENOMEM;
@@ -572,7 +591,9 @@ static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
  * @dev->mr_sge_threshold SGEs and fits the MR.  Otherwise chains as many
  * RDMA work requests as needed, each with at most @dev->max_sge (WRITE) or
  * @dev->max_sge_rd (READ) SGEs, the remote address advancing with the
- * bytes of each.  The MR path allocates nothing.  The caller invalidates
+ * bytes of each.  The MR path and a transfer of one SGE allocate nothing
+ * (the work request lives in @ctx, as rdma_rw_ctx_init() keeps a single
+ * SGE in its context).  The caller invalidates
  * a used MR before registering it again.
  *
  * Context: Any context allowed by @gfp and @dev->set_page.
@@ -636,7 +657,8 @@ EXPORT_SYMBOL_GPL(dma_vec_rdma_rw_init);
  */
 void dma_vec_rdma_rw_destroy(struct dma_vec_rdma_rw_ctx *ctx)
 {
-	kfree(ctx->wrs);
+	if (ctx->wrs != &ctx->mr_wr)
+		kfree(ctx->wrs);
 	memset(ctx, 0, sizeof(*ctx));
 }
 EXPORT_SYMBOL_GPL(dma_vec_rdma_rw_destroy);
