@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Per-size table of the P2P per-I/O benchmark (scripts/qemu/bench-p2p.sh).
+
+Usage: bench_p2p_report.py BENCH.CSV
+
+Reads the CSV of bench-p2p.sh (the columns of scripts/bench.sh; times in
+picoseconds per I/O) and prints, for each case and I/O size, every side's
+median (the median over boots of each boot's median over repetitions), its
+spread (the smallest and largest repetition of any boot) and the ratio of
+each dma_vec side to sg-6.12, with the goal of issue 11 for P2P memory
+(dma_vec at least 2x faster: a ratio of at most 0.5).
+"""
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+SIDES = ("dma_vec", "dma_vec-phys", "sg-6.12", "sg-fastpath")
+
+
+def ns(ps):
+    return f"{ps / 1000:.0f}"
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    med = defaultdict(list)
+    lo = {}
+    hi = {}
+    with open(sys.argv[1], newline="") as f:
+        for r in csv.DictReader(f):
+            key = (r["case"], int(r["bytes"]), r["side"])
+            med[key].append(int(r["median"]))
+            lo[key] = min(lo.get(key, int(r["min"])), int(r["min"]))
+            hi[key] = max(hi.get(key, int(r["max"])), int(r["max"]))
+    if not med:
+        print("no measurements")
+        return 1
+    boots = max(len(v) for v in med.values())
+    agg = {k: statistics.median(v) for k, v in med.items()}
+
+    print(f"ns per I/O: median over {boots} boot(s) of the per-boot median; "
+          "spread: fastest .. slowest repetition")
+    print()
+    print("| case | size | side | median ns | spread ns | / sg-6.12 | 2x goal |")
+    print("|---|---|---|---|---|---|---|")
+    for case in sorted({k[0] for k in agg}):
+        for size in sorted({k[1] for k in agg if k[0] == case}):
+            ref = agg.get((case, size, "sg-6.12"))
+            for side in SIDES:
+                key = (case, size, side)
+                if key not in agg:
+                    continue
+                ratio = goal = "-"
+                if ref and side != "sg-6.12":
+                    r = agg[key] / ref
+                    ratio = f"{r:.2f}x"
+                    if case.endswith("p2p") and side.startswith("dma_vec"):
+                        goal = "met" if r <= 0.5 else "not met"
+                print(f"| {case} | {size // 1024} KiB | {side} | {ns(agg[key])} | "
+                      f"{ns(lo[key])} .. {ns(hi[key])} | {ratio} | {goal} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
