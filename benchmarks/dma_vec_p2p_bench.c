@@ -88,7 +88,7 @@ MODULE_PARM_DESC(target_ms, "Least guest time of one measurement, in ms");
 #define DPB_MAX_PAGES	(DPB_MAX_IO / DPB_PAGE)
 /* Every other page of the area: no two pages of an I/O are adjacent. */
 #define DPB_AREA	(2 * DPB_MAX_IO)
-#define DPB_MAX_LOOPS	(1UL << 24)
+#define DPB_MAX_LOOPS	SZ_16M
 
 static const u32 dpb_sizes[] = { SZ_4K, SZ_16K, SZ_128K, SZ_1M };
 
@@ -253,6 +253,7 @@ static struct dma_vec_provider *dpb_provider(struct dpb_ctx *c,
 					     phys_addr_t paddr, u64 len)
 {
 	struct pci_dev *pdev = pci_p2pdma_page_provider(page);
+	/* Pairs with the release in dpb_p2p(): the entry is complete. */
 	struct dpb_hot *hot = smp_load_acquire(&c->hot);
 
 	if (pdev && hot && hot->pdev == pdev && paddr >= hot->prov.base &&
@@ -640,6 +641,7 @@ static void dpb_p2p(struct dpb_ctx *c, struct pci_dev *provider)
 		dpb_failed++;
 	} else {
 		c->prov = &hot->prov;
+		/* Published complete, as nvme-pci publishes its entries. */
 		smp_store_release(&c->hot, hot);
 		c->expect_p2p = true;
 		dpb_case(c, "per-io-p2p");

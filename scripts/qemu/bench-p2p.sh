@@ -8,7 +8,7 @@
 #
 # --short   one boot, every case and side once with ten I/Os (what CI
 #           would run to prove the benchmark works; no timing is judged)
-# --boots   separate boots of the guest (default 3); the report gives the
+# --boots   separate boots of the guest (default 5); the report gives the
 #           median over boots of each boot's median
 # --reps    repetitions per measurement inside one boot (default 15)
 # --out     where bench.csv, bench.md and the boot logs go (default
@@ -40,7 +40,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../kernel/common.sh"
 
 short=0
-boots=3
+boots=5
 reps=15
 out=$CACHE/qemu-bench-results
 while [ $# -gt 0 ]; do
