@@ -32,7 +32,8 @@
 # counts as one failure.  Exits non-zero on any failure.
 # Environment: DMA_VEC_CACHE (see scripts/kernel/common.sh),
 # DMA_VEC_QEMU_BENCH_TIMEOUT (seconds per boot; default 120 with --short,
-# 900 otherwise).
+# 900 otherwise), DMA_VEC_QEMU_BENCH_APPEND (more guest kernel parameters,
+# e.g. "mitigations=off" or "dma_vec_p2p_bench.target_ms=50").
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -145,7 +146,7 @@ for boot in $(seq 1 "$boots"); do
 	timeout "$qemu_timeout" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
 		-cpu qemu64 -nographic -no-reboot -nic none \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$reps dma_vec_p2p_bench.short=$short" \
+		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$reps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
 		-drive "file=$QCACHE/B.img,if=none,id=dB,format=raw" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device x3130-upstream,id=up1,bus=rp1 \
