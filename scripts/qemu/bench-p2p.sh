@@ -9,9 +9,11 @@
 # --short   one boot, every case and side once with ten I/Os (what CI
 #           would run to prove the benchmark works; no timing is judged)
 # --boots   separate boots of the guest (default 5); the report gives the
-#           median over boots of each boot's median
+#           median over boots of each boot's median; then one more boot
+#           with -icount shift=0 counts guest instructions per I/O
 # --reps    repetitions per measurement inside one boot (default 15)
-# --out     where bench.csv, bench.md and the boot logs go (default
+# --out     where bench.csv, icount.csv, bench.md, summary.md and the boot
+#           logs go (default
 #           .cache/qemu-bench-results)
 #
 # Builds the bench kernel (build-kernel.sh bench: the patched kernel of the
@@ -23,7 +25,8 @@
 # PCIe switch, so B reaches A's CMB at its bus address.  The guest times,
 # per NVMe I/O of 4 KiB pages, the dma_vec request path against 6.12's
 # scatterlist path on A's CMB and on host memory, for B.
-# Every measurement line becomes a CSV row (the columns of scripts/bench.sh);
+# Every measurement line becomes a CSV row (the columns of scripts/bench.sh;
+# the boot column names the boot, "icount" for the instruction count);
 # scripts/bench-report.py and bench_p2p_report.py make the tables.
 # The last line is
 #   qemu bench: N passed, N failed
@@ -33,7 +36,8 @@
 # Environment: DMA_VEC_CACHE (see scripts/kernel/common.sh),
 # DMA_VEC_QEMU_BENCH_TIMEOUT (seconds per boot; default 120 with --short,
 # 900 otherwise), DMA_VEC_QEMU_BENCH_APPEND (more guest kernel parameters,
-# e.g. "mitigations=off" or "dma_vec_p2p_bench.target_ms=50").
+# e.g. "mitigations=off" or "dma_vec_p2p_bench.target_ms=50"),
+# DMA_VEC_QEMU_BENCH_QEMU (more QEMU options for the timed boots).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -133,20 +137,21 @@ else
 	echo "$initrd up to date"
 fi
 
-printf '\n==== %s\n' "boots"
-csv=$out/bench.csv
-echo 'boot,case,layout,bytes,side,median,min,max,unit' >"$csv"
-for boot in $(seq 1 "$boots"); do
-	log=$out/boot$boot.log
+# boot NAME CSV REPS [QEMU-OPTION...]: boot the guest once, add its
+# measurements to CSV (as boot NAME) and its results to the counts.
+boot() {
+	local name=$1 csv=$2 nreps=$3 log st t done_line p f
+	shift 3
+	log=$out/boot-$name.log
 	truncate -s 16M "$QCACHE/B.img"
 	t=$SECONDS
 	st=0
 	# QEMU option lists are comma-separated words.
-	# shellcheck disable=SC2054
+	# shellcheck disable=SC2054,SC2086
 	timeout "$qemu_timeout" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
-		-cpu qemu64 -nographic -no-reboot -nic none \
+		"$@" -cpu qemu64 -nographic -no-reboot -nic none \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$reps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
+		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$nreps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
 		-drive "file=$QCACHE/B.img,if=none,id=dB,format=raw" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device x3130-upstream,id=up1,bus=rp1 \
@@ -156,11 +161,11 @@ for boot in $(seq 1 "$boots"); do
 		-device nvme,id=nvmeB,serial=dataB,drive=dB,bus=dn2 \
 		</dev/null >"$log" 2>&1 || st=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
-	echo "boot $boot of $boots: qemu exit $st after $((SECONDS - t)) s"
+	echo "boot $name: qemu exit $st after $((SECONDS - t)) s"
 	grep '^BENCH dma_vec_p2p_bench: case=' "$log" |
 		sed 's/^BENCH dma_vec_p2p_bench: //' |
 		sed -E 's/[a-z_]+=//g; s/ /,/g' |
-		sed "s/^/$boot,/" >>"$csv" || true
+		sed "s/^/$name,/" >>"$csv" || true
 	grep -E '^BENCH .*(info (start|case|p2pmem|took)|FAIL)' "$log" |
 		sed 's/^BENCH dma_vec_p2p_bench: /    /' || true
 	done_line=$(sed -n 's/^BENCH dma_vec_p2p_bench: done //p' "$log")
@@ -168,17 +173,43 @@ for boot in $(seq 1 "$boots"); do
 	f=$(echo "$done_line" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
 	if [ "$st" -ne 0 ] || [ -z "$p" ] || [ -z "$f" ] ||
 	   grep -q '^KMSG ' "$log"; then
-		fail "boot $boot: qemu exit $st, ${done_line:-no result line}"
+		fail "boot $name: qemu exit $st, ${done_line:-no result line}"
 		sed 's/^/    | /' "$log" | tail -n 60
 	fi
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
+}
+
+header='boot,case,layout,bytes,side,median,min,max,unit'
+printf '\n==== %s\n' "boots (TCG, guest time)"
+csv=$out/bench.csv
+echo "$header" >"$csv"
+for b in $(seq 1 "$boots"); do
+	# Word splitting of the extra QEMU options is wanted.
+	# shellcheck disable=SC2086
+	boot "$b" "$csv" "$reps" ${DMA_VEC_QEMU_BENCH_QEMU:-}
 done
+
+# One more boot with -icount shift=0: the guest clock advances 1 ns per
+# guest instruction, so every "ns" of that run is one instruction
+# executed, whatever the host is doing; deterministic, so one boot and
+# three repetitions suffice.
+printf '\n==== %s\n' "boot (TCG -icount: guest instructions)"
+icsv=$out/icount.csv
+echo "$header" >"$icsv"
+boot icount "$icsv" 3 -icount shift=0,align=off,sleep=off
 
 printf '\n==== %s\n' "results"
 python3 "$REPO/scripts/bench-report.py" "$csv" "$out" >"$out/bench.md" ||
 	fail "bench-report.py"
-python3 "$here/bench_p2p_report.py" "$csv" | tee "$out/summary.md" ||
-	fail "bench_p2p_report.py"
-echo "CSV: $csv; tables: $out/bench.md, $out/summary.md"
+{
+	echo "Guest time under TCG:"
+	echo
+	python3 "$here/bench_p2p_report.py" "$csv"
+	echo
+	echo "Guest instructions (-icount shift=0: 1 ns = 1 instruction):"
+	echo
+	python3 "$here/bench_p2p_report.py" --insn "$icsv"
+} | tee "$out/summary.md" || fail "bench_p2p_report.py"
+echo "CSV: $csv, $icsv; tables: $out/bench.md, $out/summary.md"
 finish

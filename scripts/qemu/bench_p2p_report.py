@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """Per-size table of the P2P per-I/O benchmark (scripts/qemu/bench-p2p.sh).
 
-Usage: bench_p2p_report.py BENCH.CSV
+Usage: bench_p2p_report.py [--insn] BENCH.CSV
+
+--insn: the CSV of a boot under -icount shift=0, where a guest nanosecond
+is one guest instruction: values are shown as instructions per I/O.
 
 Reads the CSV of bench-p2p.sh (the columns of scripts/bench.sh; times in
 picoseconds per I/O) and prints, for each case and I/O size, every side's
@@ -27,13 +30,18 @@ def ns(ps):
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    insn = args[:1] == ["--insn"]
+    if insn:
+        args = args[1:]
+    if len(args) != 1:
         sys.exit(__doc__)
+    unit = "instructions" if insn else "ns"
     med = defaultdict(list)
     per_boot = {}
     lo = {}
     hi = {}
-    with open(sys.argv[1], newline="") as f:
+    with open(args[0], newline="") as f:
         for r in csv.DictReader(f):
             key = (r["case"], int(r["bytes"]), r["side"])
             med[key].append(int(r["median"]))
@@ -46,10 +54,10 @@ def main():
     boots = max(len(v) for v in med.values())
     agg = {k: statistics.median(v) for k, v in med.items()}
 
-    print(f"ns per I/O: median over {boots} boot(s) of the per-boot median; "
-          "spread: fastest .. slowest repetition")
+    print(f"{unit} per I/O: median over {boots} boot(s) of the per-boot median; "
+          "spread: smallest .. largest repetition")
     print()
-    print("| case | size | side | median ns | spread ns | / sg-6.12 | per-boot ratios | 2x goal |")
+    print(f"| case | size | side | median {unit} | spread | / sg-6.12 | per-boot ratios | 2x goal |")
     print("|---|---|---|---|---|---|---|---|")
     for case in sorted({k[0] for k in agg}):
         for size in sorted({k[1] for k in agg if k[0] == case}):
