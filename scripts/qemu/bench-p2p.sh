@@ -149,7 +149,7 @@ boot() {
 	# QEMU option lists are comma-separated words.
 	# shellcheck disable=SC2054,SC2086
 	timeout "$qemu_timeout" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
-		"$@" -cpu qemu64 -nographic -no-reboot -nic none \
+		-cpu qemu64 "$@" -nographic -no-reboot -nic none \
 		-kernel "$image" -initrd "$initrd" \
 		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$nreps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
 		-drive "file=$QCACHE/B.img,if=none,id=dB,format=raw" \
