@@ -59,7 +59,9 @@ def main():
            for k, v in rows.items()}
     # The scatterlist side each dma_vec measurement is compared with.
     ref_side = {"memory": "sg", "bulk": "sg", "iter": "sg", "per-io": "sg-6.12",
-                "prp-build": "memset", "provider-repr": None}
+                "prp-build": "memset", "provider-repr": None,
+                # scripts/qemu/bench-p2p.sh
+                "per-io-p2p": "sg-6.12", "per-io-host": "sg-6.12"}
 
     print("| case | layout | size | dma_vec | spread | other side | its median | dma_vec / other |")
     print("|---|---|---|---|---|---|---|---|")

@@ -7,6 +7,11 @@
 #                              copy of it with the series applied (generated
 #                              first into .cache/series/ by
 #                              scripts/kernel/make-patches.sh)
+#   build-kernel.sh bench      from .cache/linux-qemu-bench: the patched
+#                              tree plus the P2P benchmark, never part of
+#                              the series (benchmarks/qemu-bench.patch and
+#                              benchmarks/dma_vec_p2p_bench.c), configured
+#                              with scripts/qemu/bench.config on top
 # into a cached build directory .cache/qemu-kbuild-<kind>, from
 # "make ARCH=x86_64 tinyconfig" plus scripts/qemu/kernel.config.  Prints the
 # path of the bzImage on stdout.  Nothing is done when the inputs (the
@@ -23,8 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kind=${1:-}
 case "$kind" in
-pristine | patched) ;;
-*) die "usage: $0 pristine|patched" ;;
+pristine | patched | bench) ;;
+*) die "usage: $0 pristine|patched|bench" ;;
 esac
 
 need_pkgs build-essential bc bison flex libelf-dev patch rsync xz-utils
@@ -35,16 +40,28 @@ OBJ=$CACHE/qemu-kbuild-$kind
 IMAGE=$OBJ/arch/x86/boot/bzImage
 
 series=()
-if [ "$kind" = patched ]; then
+# "SRC KPATH": repository files the bench kernel adds as new kernel files.
+extra=()
+frags=("$FRAG")
+if [ "$kind" != pristine ]; then
 	"$here/../kernel/make-patches.sh"
 	shopt -s nullglob
 	series=("$PATCH_DIR"/*.patch)
 	shopt -u nullglob
 	[ ${#series[@]} -gt 0 ] || die "no patches in $PATCH_DIR"
 fi
+if [ "$kind" = bench ]; then
+	series+=("$REPO/benchmarks/qemu-bench.patch")
+	extra=("benchmarks/dma_vec_p2p_bench.c drivers/nvme/host/dma_vec_p2p_bench.c")
+	frags+=("$here/bench.config")
+fi
 
-tree_stamp=$(cat /dev/null "${series[@]}" | sha256sum | cut -d' ' -f1)
-cfg_stamp=$(sha256sum "$FRAG" | cut -d' ' -f1)
+tree_stamp=$( (cat /dev/null "${series[@]}"
+	       for e in "${extra[@]}"; do
+		       echo "$e"
+		       cat "$REPO/${e%% *}"
+	       done) | sha256sum | cut -d' ' -f1)
+cfg_stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 stamp="$tree_stamp $cfg_stamp"
 
 if [ -f "$IMAGE" ] && [ "$(cat "$OBJ/.qemu-stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -59,7 +76,7 @@ fi
 # renames a new file into place, breaking the hard link), so make
 # rebuilds only what the change affects, not everything below mm.h.
 update_patched_tree() {
-	local stage=$CACHE/qemu-patched-stage manifest=$SRC.files f p
+	local stage=$CACHE/qemu-$kind-stage manifest=$SRC.files f p e
 	local -a files
 
 	if [ ! -d "$SRC" ]; then
@@ -71,7 +88,9 @@ update_patched_tree() {
 	log "applying ${#series[@]} patches to $SRC"
 	rm -rf "$stage"
 	mkdir -p "$stage"
-	mapfile -t files < <(sed -n 's|^+++ b/||p' "${series[@]}" | sort -u)
+	mapfile -t files < <({ sed -n 's|^+++ b/||p' "${series[@]}"
+			       for e in "${extra[@]}"; do echo "${e#* }"; done; } |
+			     sort -u)
 	for f in "${files[@]}"; do
 		if [ -e "$PRISTINE/$f" ]; then
 			mkdir -p "$(dirname "$stage/$f")"
@@ -81,6 +100,10 @@ update_patched_tree() {
 	for p in "${series[@]}"; do
 		patch -p1 -s -f --no-backup-if-mismatch -d "$stage" <"$p" ||
 			die "${p##*/} does not apply"
+	done
+	for e in "${extra[@]}"; do
+		mkdir -p "$(dirname "$stage/${e#* }")"
+		cp "$REPO/${e%% *}" "$stage/${e#* }"
 	done
 	rsync -r --checksum --out-format='  updated %n' "$stage/" "$SRC/" >&2
 	# Files an earlier series touched and this one does not.
@@ -106,7 +129,7 @@ update_patched_tree() {
 if [ "$kind" = pristine ]; then
 	SRC=$PRISTINE
 else
-	SRC=$CACHE/linux-qemu-patched
+	SRC=$CACHE/linux-qemu-$kind
 	if [ "$(cat "$SRC.stamp" 2>/dev/null)" != "$tree_stamp" ]; then
 		update_patched_tree
 	fi
@@ -117,12 +140,12 @@ if [ "$(cat "$OBJ/.qemu-config-stamp" 2>/dev/null)" != "$cfg_stamp $kind" ]; the
 	log "configuring $OBJ (x86_64 tinyconfig + ${FRAG##*/})"
 	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 tinyconfig >"$OBJ/.qemu-config.log" 2>&1 ||
 		{ cat "$OBJ/.qemu-config.log" >&2; die "tinyconfig failed"; }
-	grep '^CONFIG_' "$FRAG" >>"$OBJ/.config"
+	grep -h '^CONFIG_' "${frags[@]}" >>"$OBJ/.config"
 	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 olddefconfig >>"$OBJ/.qemu-config.log" 2>&1 ||
 		{ cat "$OBJ/.qemu-config.log" >&2; die "olddefconfig failed"; }
 	# Options below the "# patched" line exist only in the patched tree.
 	awk '/^# patched/ { p = 1 } /^CONFIG_/ { print (p ? "patched " : "all ") $0 }' \
-		"$FRAG" | while read -r scope opt; do
+		"${frags[@]}" | while read -r scope opt; do
 		[ "$scope" = patched ] && [ "$kind" = pristine ] && continue
 		case "$opt" in
 		*=n) ! grep -q "^${opt%=n}=" "$OBJ/.config" ||

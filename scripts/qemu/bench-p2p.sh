@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The per-I/O benchmark on P2P memory (benchmarks/dma_vec_p2p_bench.c),
+# in the QEMU tier's x86_64 guest:
+#
+#   scripts/qemu/bench-p2p.sh [--short] [--boots N] [--reps N] [--out DIR]
+#
+# --short   one boot, every case and side once with ten I/Os (what CI
+#           would run to prove the benchmark works; no timing is judged)
+# --boots   separate boots of the guest (default 5); the report gives the
+#           median over boots of each boot's median; then one more boot
+#           with -icount shift=0 counts guest instructions per I/O
+# --reps    repetitions per measurement inside one boot (default 15)
+# --out     where bench.csv, icount.csv, bench.md, summary.md and the boot
+#           logs go (default
+#           .cache/qemu-bench-results)
+#
+# Builds the bench kernel (build-kernel.sh bench: the patched kernel of the
+# tier plus the benchmark, built in; cached by a stamp of the series, the
+# benchmark and the config fragments), checks the benchmark's object with
+# W=1 and sparse, builds a busybox initramfs with bench-init as /init, and
+# boots the guest (TCG, q35, -smp 1) with the tier's switch topology:
+# controller A (64 MiB CMB, published as p2pmem) and controller B below one
+# PCIe switch, so B reaches A's CMB at its bus address.  The guest times,
+# per NVMe I/O of 4 KiB pages, the dma_vec request path against 6.12's
+# scatterlist path on A's CMB and on host memory, for B.
+# Every measurement line becomes a CSV row (the columns of scripts/bench.sh;
+# the boot column names the boot, "icount" for the instruction count);
+# scripts/bench-report.py and bench_p2p_report.py make the tables.
+# The last line is
+#   qemu bench: N passed, N failed
+# counting the build, the W=1 check, and per boot every case and size the
+# guest ran (its "done passed=N failed=N"); a boot that does not finish
+# counts as one failure.  Exits non-zero on any failure.
+# Environment: DMA_VEC_CACHE (see scripts/kernel/common.sh),
+# DMA_VEC_QEMU_BENCH_TIMEOUT (seconds per boot; default 120 with --short,
+# 900 otherwise), DMA_VEC_QEMU_BENCH_APPEND (more guest kernel parameters,
+# e.g. "mitigations=off" or "dma_vec_p2p_bench.target_ms=50"),
+# DMA_VEC_QEMU_BENCH_QEMU (more QEMU options for the timed boots).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/kernel/common.sh
+. "$here/../kernel/common.sh"
+
+short=0
+boots=5
+reps=15
+out=$CACHE/qemu-bench-results
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--short) short=1; boots=1 ;;
+	--boots) boots=$2; shift ;;
+	--reps) reps=$2; shift ;;
+	--out) out=$2; shift ;;
+	*) die "usage: $0 [--short] [--boots N] [--reps N] [--out DIR]" ;;
+	esac
+	shift
+done
+if [ "$short" = 1 ]; then
+	qemu_timeout=${DMA_VEC_QEMU_BENCH_TIMEOUT:-120}
+else
+	qemu_timeout=${DMA_VEC_QEMU_BENCH_TIMEOUT:-900}
+fi
+
+QCACHE=$CACHE/qemu-bench
+passed=0
+failed=0
+start=$SECONDS
+
+finish() {
+	echo
+	echo "qemu bench took $((SECONDS - start)) s"
+	echo "qemu bench: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+}
+
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+printf '\n==== %s\n' "packages"
+need_pkgs qemu-system-x86 busybox-static cpio build-essential libc6-dev \
+	python3 bc bison flex libelf-dev patch rsync sparse xz-utils
+ensure_pristine
+mkdir -p "$QCACHE" "$out"
+
+printf '\n==== %s\n' "bench kernel"
+t=$SECONDS
+if image=$("$here/build-kernel.sh" bench); then
+	echo "PASS build bench kernel ($((SECONDS - t)) s)"
+	passed=$((passed + 1))
+else
+	fail "build bench kernel"
+	finish
+fi
+
+# The benchmark's object alone, rebuilt with W=1 and sparse: no finding.
+obj=$CACHE/qemu-kbuild-bench
+bobj=drivers/nvme/host/dma_vec_p2p_bench.o
+rm -f "$obj/$bobj"
+st=0
+make -s -C "$CACHE/linux-qemu-bench" O="$obj" ARCH=x86_64 -j"$JOBS" W=1 C=1 \
+	"$bobj" >"$obj/.qemu-bench-w1.log" 2>&1 || st=$?
+if [ "$st" -eq 0 ] && [ ! -s "$obj/.qemu-bench-w1.log" ]; then
+	echo "PASS W=1 and sparse: $bobj"
+	passed=$((passed + 1))
+else
+	sed 's/^/    /' "$obj/.qemu-bench-w1.log"
+	fail "W=1 and sparse: $bobj"
+fi
+
+printf '\n==== %s\n' "initramfs"
+initrd=$QCACHE/initramfs.cpio
+stamp=$(cat "$here/bench-init" "$PRISTINE/usr/gen_init_cpio.c" /bin/busybox |
+	sha256sum | cut -d' ' -f1)
+if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
+	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
+	cat >"$QCACHE/initramfs.list" <<-LIST
+	dir /dev 0755 0 0
+	nod /dev/console 0600 0 0 c 5 1
+	nod /dev/null 0666 0 0 c 1 3
+	dir /bin 0755 0 0
+	dir /proc 0755 0 0
+	dir /sys 0755 0 0
+	file /bin/busybox /bin/busybox 0755 0 0
+	file /init $here/bench-init 0755 0 0
+	LIST
+	"$QCACHE/gen_init_cpio" "$QCACHE/initramfs.list" >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	echo "$stamp" >"$initrd.stamp"
+	echo "built $initrd"
+else
+	echo "$initrd up to date"
+fi
+
+# boot NAME CSV REPS [QEMU-OPTION...]: boot the guest once, add its
+# measurements to CSV (as boot NAME) and its results to the counts.
+boot() {
+	local name=$1 csv=$2 nreps=$3 log st t done_line p f
+	shift 3
+	log=$out/boot-$name.log
+	truncate -s 16M "$QCACHE/B.img"
+	t=$SECONDS
+	st=0
+	# QEMU option lists are comma-separated words.
+	# shellcheck disable=SC2054,SC2086
+	timeout "$qemu_timeout" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
+		-cpu qemu64 "$@" -nographic -no-reboot -nic none \
+		-kernel "$image" -initrd "$initrd" \
+		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$nreps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
+		-drive "file=$QCACHE/B.img,if=none,id=dB,format=raw" \
+		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
+		-device x3130-upstream,id=up1,bus=rp1 \
+		-device xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=1 \
+		-device xio3130-downstream,id=dn2,bus=up1,chassis=3,slot=2 \
+		-device nvme,id=nvmeA,serial=cmbA,cmb_size_mb=64,bus=dn1 \
+		-device nvme,id=nvmeB,serial=dataB,drive=dB,bus=dn2 \
+		</dev/null >"$log" 2>&1 || st=$?
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	echo "boot $name: qemu exit $st after $((SECONDS - t)) s"
+	grep '^BENCH dma_vec_p2p_bench: case=' "$log" |
+		sed 's/^BENCH dma_vec_p2p_bench: //' |
+		sed -E 's/[a-z_]+=//g; s/ /,/g' |
+		sed "s/^/$name,/" >>"$csv" || true
+	grep -E '^BENCH .*(info (start|case|p2pmem|took)|FAIL)' "$log" |
+		sed 's/^BENCH dma_vec_p2p_bench: /    /' || true
+	done_line=$(sed -n 's/^BENCH dma_vec_p2p_bench: done //p' "$log")
+	p=$(echo "$done_line" | sed -n 's/.*passed=\([0-9]*\).*/\1/p')
+	f=$(echo "$done_line" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+	if [ "$st" -ne 0 ] || [ -z "$p" ] || [ -z "$f" ] ||
+	   grep -q '^KMSG ' "$log"; then
+		fail "boot $name: qemu exit $st, ${done_line:-no result line}"
+		sed 's/^/    | /' "$log" | tail -n 60
+	fi
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+
+header='boot,case,layout,bytes,side,median,min,max,unit'
+printf '\n==== %s\n' "boots (TCG, guest time)"
+csv=$out/bench.csv
+echo "$header" >"$csv"
+for b in $(seq 1 "$boots"); do
+	# Word splitting of the extra QEMU options is wanted.
+	# shellcheck disable=SC2086
+	boot "$b" "$csv" "$reps" ${DMA_VEC_QEMU_BENCH_QEMU:-}
+done
+
+# One more boot with -icount shift=0: the guest clock advances 1 ns per
+# guest instruction, so every "ns" of that run is one instruction
+# executed, whatever the host is doing; deterministic, so one boot and
+# three repetitions suffice.
+printf '\n==== %s\n' "boot (TCG -icount: guest instructions)"
+icsv=$out/icount.csv
+echo "$header" >"$icsv"
+boot icount "$icsv" 3 -icount shift=0,align=off,sleep=off
+
+printf '\n==== %s\n' "results"
+python3 "$REPO/scripts/bench-report.py" "$csv" "$out" >"$out/bench.md" ||
+	fail "bench-report.py"
+{
+	echo "Guest time under TCG:"
+	echo
+	python3 "$here/bench_p2p_report.py" "$csv"
+	echo
+	echo "Guest instructions (-icount shift=0: 1 ns = 1 instruction):"
+	echo
+	python3 "$here/bench_p2p_report.py" --insn "$icsv"
+} | tee "$out/summary.md" || fail "bench_p2p_report.py"
+echo "CSV: $csv, $icsv; tables: $out/bench.md, $out/summary.md"
+finish
