@@ -40,6 +40,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "dma_vec_bench_sg.h"
 #include "dma_vec_nvme.h"
 
 static unsigned int reps = 15;
@@ -51,7 +52,6 @@ module_param_named(short, short_mode, bool, 0444);
 MODULE_PARM_DESC(short, "Run each case once, with small loop counts");
 
 #define DVB_MAX_REPS	63
-#define DVB_PAGE	4096U
 
 /* Layouts of the memory under test. */
 enum dvb_layout {
@@ -520,85 +520,6 @@ static void dvb_iter(struct kunit *test)
 	kvfree(pages);
 }
 
-/* The scatterlist side's PRP builder: one entry per 4 KiB of each entry. */
-struct dvb_prps {
-	struct dma_pool *small, *page;
-	__le64 *list[8];
-	dma_addr_t dma[8];
-	unsigned int nr;
-	bool small_used;
-};
-
-static int dvb_sg_prps(struct dvb_prps *p, struct scatterlist *sgl,
-		       unsigned int len, union nvme_data_ptr *dptr)
-{
-	struct scatterlist *sg = sgl;
-	u64 addr = sg_dma_address(sg), end = addr + sg_dma_len(sg);
-	unsigned int first = DVB_PAGE - (addr & (DVB_PAGE - 1));
-	unsigned int left, n, i = 0;
-	__le64 *list;
-
-	dptr->prp1 = cpu_to_le64(addr);
-	p->nr = 0;
-	if (len <= first) {
-		dptr->prp2 = 0;
-		return 0;
-	}
-	left = len - first;
-	addr += first;
-	if (addr == end) {
-		sg = sg_next(sg);
-		addr = sg_dma_address(sg);
-		end = addr + sg_dma_len(sg);
-	}
-	if (left <= DVB_PAGE) {
-		dptr->prp2 = cpu_to_le64(addr);
-		return 0;
-	}
-	n = DIV_ROUND_UP(left, DVB_PAGE);
-	p->small_used = n <= 256 / 8;
-	list = dma_pool_alloc(p->small_used ? p->small : p->page, GFP_ATOMIC,
-			      &p->dma[0]);
-	if (!list)
-		return -ENOMEM;
-	p->list[p->nr++] = list;
-	dptr->prp2 = cpu_to_le64(p->dma[0]);
-	for (;;) {
-		if (i == DVB_PAGE / 8) {
-			if (p->nr == ARRAY_SIZE(p->list))
-				return -E2BIG;
-			list = dma_pool_alloc(p->page, GFP_ATOMIC,
-					      &p->dma[p->nr]);
-			if (!list)
-				return -ENOMEM;
-			list[0] = p->list[p->nr - 1][i - 1];
-			p->list[p->nr - 1][i - 1] = cpu_to_le64(p->dma[p->nr]);
-			p->list[p->nr++] = list;
-			i = 1;
-		}
-		list[i++] = cpu_to_le64(addr);
-		addr += DVB_PAGE;
-		if (left <= DVB_PAGE)
-			return 0;
-		left -= DVB_PAGE;
-		if (addr == end) {
-			sg = sg_next(sg);
-			addr = sg_dma_address(sg);
-			end = addr + sg_dma_len(sg);
-		}
-	}
-}
-
-static void dvb_sg_prps_free(struct dvb_prps *p)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr; i++)
-		dma_pool_free(i || !p->small_used ? p->page : p->small,
-			      p->list[i], p->dma[i]);
-	p->nr = 0;
-}
-
 /*
  * (d) One NVMe read per loop, from data pointer to completion, for
  * requests of 4 KiB pages: the sequence the converted nvme-pci runs (one
@@ -671,34 +592,6 @@ static int dvb_io_table(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
 			  mempool_t *pool, const struct bio_vec *bv,
 			  unsigned int n, union nvme_data_ptr *dptr);
-
-/*
- * The fill of 6.12's __blk_bios_map_sg() for bvecs that each fit a page:
- * blk_next_sg() (unmark the end, step) and sg_set_page() per bvec, the
- * end marked after the last.  Bvecs of one bio are not merged there (they
- * were when the pages were added), and these are of one bio.
- */
-static unsigned int dvb_map_sg(const struct bio_vec *bv, unsigned int n,
-			       struct scatterlist *sgl)
-{
-	struct scatterlist *sg = NULL;
-	unsigned int k;
-
-	for (k = 0; k < n; k++) {
-		if (WARN_ON_ONCE(bv[k].bv_offset + bv[k].bv_len > PAGE_SIZE))
-			return 0;
-		if (sg) {
-			sg_unmark_end(sg);
-			sg = sg_next(sg);
-		} else {
-			sg = sgl;
-		}
-		sg_set_page(sg, bv[k].bv_page, bv[k].bv_len, bv[k].bv_offset);
-	}
-	if (sg)
-		sg_mark_end(sg);
-	return n;
-}
 
 static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 		     struct scatterlist *sgl, const struct bio_vec *bv,

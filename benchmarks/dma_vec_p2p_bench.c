@@ -45,6 +45,7 @@
  * one result per case and size (every side ran, the data pointers agree
  * and took the expected path).
  */
+#include <linux/bvec.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
@@ -68,6 +69,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 
+#include "dma_vec_bench_sg.h"
 #include "dma_vec_nvme.h"
 
 static unsigned int reps = 15;
@@ -83,9 +85,8 @@ module_param(target_ms, uint, 0644);
 MODULE_PARM_DESC(target_ms, "Least guest time of one measurement, in ms");
 
 #define DPB_MAX_REPS	63
-#define DPB_PAGE	4096U
 #define DPB_MAX_IO	SZ_1M
-#define DPB_MAX_PAGES	(DPB_MAX_IO / DPB_PAGE)
+#define DPB_MAX_PAGES	(DPB_MAX_IO / DVB_PAGE)
 /* Every other page of the area: no two pages of an I/O are adjacent. */
 #define DPB_AREA	(2 * DPB_MAX_IO)
 #define DPB_MAX_LOOPS	SZ_16M
@@ -116,15 +117,6 @@ struct dpb_hot {
 	struct dma_vec_provider prov;
 };
 
-/* The 6.12 PRP builder's descriptor pages. */
-struct dpb_prps {
-	struct dma_pool *small, *page;
-	__le64 *list[8];
-	dma_addr_t dma[8];
-	unsigned int nr;
-	bool small_used;
-};
-
 /**
  * struct dpb_ctx - one run of the benchmark
  * @dev: the client, the device doing the DMA
@@ -132,7 +124,8 @@ struct dpb_prps {
  * @prps: the scatterlist side's PRP pools and pages
  * @rq: per-request state of the dma_vec side, as in nvme-pci's iod
  * @pool: the scatterlist mempool, as nvme-pci's iod_mempool
- * @pages: the struct page of each page of an I/O (the bvecs)
+ * @pages: the struct page of each page of an I/O
+ * @bv: the bvecs of an I/O, one per page
  * @paddrs: the physical address of each page of an I/O
  * @prov: the provider of the pages for the dma_vec-phys side, or NULL
  * @hot: the provider entry the dma_vec side finds, or NULL for host memory
@@ -142,10 +135,11 @@ struct dpb_prps {
 struct dpb_ctx {
 	struct device *dev;
 	struct dma_vec_nvme_ctrl ctrl;
-	struct dpb_prps prps;
+	struct dvb_prps prps;
 	struct dma_vec_nvme_rq *rq;
 	mempool_t *pool;
 	struct page *pages[DPB_MAX_PAGES];
+	struct bio_vec bv[DPB_MAX_PAGES];
 	phys_addr_t paddrs[DPB_MAX_PAGES];
 	struct dma_vec_provider *prov;
 	struct dpb_hot *hot;
@@ -174,77 +168,6 @@ static void dpb_report(const char *name, u64 bytes, enum dpb_side side,
 	pr_info("dma_vec_p2p_bench: case=%s layout=4K-pages bytes=%llu side=%s median=%llu min=%llu max=%llu unit=ps\n",
 		name, bytes, dpb_side_name[side], s->v[s->n / 2], s->v[0],
 		s->v[s->n - 1]);
-}
-
-/* 6.12's nvme_pci_setup_prps() over a mapped scatterlist. */
-static int dpb_sg_prps(struct dpb_prps *p, struct scatterlist *sgl,
-		       unsigned int len, union nvme_data_ptr *dptr)
-{
-	struct scatterlist *sg = sgl;
-	u64 addr = sg_dma_address(sg), end = addr + sg_dma_len(sg);
-	unsigned int first = DPB_PAGE - (addr & (DPB_PAGE - 1));
-	unsigned int left, n, i = 0;
-	__le64 *list;
-
-	dptr->prp1 = cpu_to_le64(addr);
-	p->nr = 0;
-	if (len <= first) {
-		dptr->prp2 = 0;
-		return 0;
-	}
-	left = len - first;
-	addr += first;
-	if (addr == end) {
-		sg = sg_next(sg);
-		addr = sg_dma_address(sg);
-		end = addr + sg_dma_len(sg);
-	}
-	if (left <= DPB_PAGE) {
-		dptr->prp2 = cpu_to_le64(addr);
-		return 0;
-	}
-	n = DIV_ROUND_UP(left, DPB_PAGE);
-	p->small_used = n <= 256 / 8;
-	list = dma_pool_alloc(p->small_used ? p->small : p->page, GFP_ATOMIC,
-			      &p->dma[0]);
-	if (!list)
-		return -ENOMEM;
-	p->list[p->nr++] = list;
-	dptr->prp2 = cpu_to_le64(p->dma[0]);
-	for (;;) {
-		if (i == DPB_PAGE / 8) {
-			if (p->nr == ARRAY_SIZE(p->list))
-				return -E2BIG;
-			list = dma_pool_alloc(p->page, GFP_ATOMIC,
-					      &p->dma[p->nr]);
-			if (!list)
-				return -ENOMEM;
-			list[0] = p->list[p->nr - 1][i - 1];
-			p->list[p->nr - 1][i - 1] = cpu_to_le64(p->dma[p->nr]);
-			p->list[p->nr++] = list;
-			i = 1;
-		}
-		list[i++] = cpu_to_le64(addr);
-		addr += DPB_PAGE;
-		if (left <= DPB_PAGE)
-			return 0;
-		left -= DPB_PAGE;
-		if (addr == end) {
-			sg = sg_next(sg);
-			addr = sg_dma_address(sg);
-			end = addr + sg_dma_len(sg);
-		}
-	}
-}
-
-static void dpb_sg_prps_free(struct dpb_prps *p)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr; i++)
-		dma_pool_free(i || !p->small_used ? p->page : p->small,
-			      p->list[i], p->dma[i]);
-	p->nr = 0;
 }
 
 /* nvme-pci's provider lookup for a P2P page: the last-used entry. */
@@ -277,25 +200,25 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	int rc;
 
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
-				   DMA_ATTR_NO_WARN, false, (u64)n * DPB_PAGE,
+				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
 	for (k = 0; !rc && k < n; k++) {
-		struct page *page = c->pages[k];
-		phys_addr_t paddr = page_to_phys(page);
+		const struct bio_vec *bv = &c->bv[k];
+		phys_addr_t paddr = bvec_phys(bv);
 
-		if (!is_pci_p2pdma_page(page)) {
-			rc = dma_vec_nvme_rq_add(rq, paddr, DPB_PAGE, NULL);
+		if (!is_pci_p2pdma_page(bv->bv_page)) {
+			rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
 			continue;
 		}
-		if (page->pgmap != pgmap) {
-			prov = dpb_provider(c, page, paddr, DPB_PAGE);
+		if (bv->bv_page->pgmap != pgmap) {
+			prov = dpb_provider(c, bv->bv_page, paddr, bv->bv_len);
 			if (IS_ERR(prov)) {
 				rc = PTR_ERR(prov);
 				break;
 			}
-			pgmap = page->pgmap;
+			pgmap = bv->bv_page->pgmap;
 		}
-		rc = dma_vec_nvme_rq_add(rq, paddr, DPB_PAGE, prov);
+		rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, prov);
 	}
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
@@ -312,10 +235,10 @@ static int dpb_io_dma_vec_phys(struct dpb_ctx *c, unsigned int n,
 	int rc;
 
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
-				   DMA_ATTR_NO_WARN, false, (u64)n * DPB_PAGE,
+				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
 	for (k = 0; !rc && k < n; k++)
-		rc = dma_vec_nvme_rq_add(rq, c->paddrs[k], DPB_PAGE, c->prov);
+		rc = dma_vec_nvme_rq_add(rq, c->paddrs[k], DVB_PAGE, c->prov);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
 	dma_vec_nvme_rq_end(rq);
@@ -323,26 +246,25 @@ static int dpb_io_dma_vec_phys(struct dpb_ctx *c, unsigned int n,
 }
 
 /*
- * 6.12's nvme_map_data() and nvme_unmap_data() for a request of @n pages,
- * blk_rq_map_sg() replaced by sg_set_page() of each page.
+ * 6.12's nvme_map_data() and nvme_unmap_data() for a request of @n
+ * single-page bvecs, with blk_rq_map_sg()'s fill of them.
  */
 static int dpb_io_sg(struct dpb_ctx *c, unsigned int n,
 		     union nvme_data_ptr *dptr)
 {
 	struct scatterlist *sgl = mempool_alloc(c->pool, GFP_ATOMIC);
-	struct sg_table sgt = { .sgl = sgl, .orig_nents = n };
-	unsigned int k;
+	struct sg_table sgt = { .sgl = sgl };
 	int rc;
 
 	if (!sgl)
 		return -ENOMEM;
 	sg_init_table(sgl, n);
-	for (k = 0; k < n; k++)
-		sg_set_page(&sgl[k], c->pages[k], DPB_PAGE, 0);
-	rc = dma_map_sgtable(c->dev, &sgt, DMA_FROM_DEVICE, DMA_ATTR_NO_WARN);
+	sgt.orig_nents = dvb_map_sg(c->bv, n, sgl);
+	rc = sgt.orig_nents ? dma_map_sgtable(c->dev, &sgt, DMA_FROM_DEVICE,
+					      DMA_ATTR_NO_WARN) : -EIO;
 	if (!rc) {
-		rc = dpb_sg_prps(&c->prps, sgl, n * DPB_PAGE, dptr);
-		dpb_sg_prps_free(&c->prps);
+		rc = dvb_sg_prps(&c->prps, sgl, n * DVB_PAGE, dptr);
+		dvb_sg_prps_free(&c->prps);
 		dma_unmap_sgtable(c->dev, &sgt, DMA_FROM_DEVICE, 0);
 	}
 	mempool_free(sgl, c->pool);
@@ -352,14 +274,14 @@ static int dpb_io_sg(struct dpb_ctx *c, unsigned int n,
 /* 6.12's nvme_setup_prp_simple() and its unmap, for one host page. */
 static int dpb_io_fastpath(struct dpb_ctx *c, union nvme_data_ptr *dptr)
 {
-	dma_addr_t a = dma_map_page(c->dev, c->pages[0], 0, DPB_PAGE,
+	dma_addr_t a = dma_map_page(c->dev, c->pages[0], 0, DVB_PAGE,
 				    DMA_FROM_DEVICE);
 
 	if (dma_mapping_error(c->dev, a))
 		return -ENOMEM;
 	dptr->prp1 = cpu_to_le64(a);
 	dptr->prp2 = 0;
-	dma_unmap_page(c->dev, a, DPB_PAGE, DMA_FROM_DEVICE);
+	dma_unmap_page(c->dev, a, DVB_PAGE, DMA_FROM_DEVICE);
 	return 0;
 }
 
@@ -422,14 +344,14 @@ static int dpb_check(struct dpb_ctx *c, const char *name, unsigned int n)
 		rc = dpb_io(c, side, n, &d[side]);
 		if (rc) {
 			pr_err("dma_vec_p2p_bench: %s %u: %s failed: %d\n",
-			       name, n * DPB_PAGE, dpb_side_name[side], rc);
+			       name, n * DVB_PAGE, dpb_side_name[side], rc);
 			return rc;
 		}
 		if (le64_to_cpu(d[side].prp1) != want ||
 		    (n == 2 && le64_to_cpu(d[side].prp2) !=
 		     c->paddrs[1] + c->bus_offset)) {
 			pr_err("dma_vec_p2p_bench: %s %u: %s PRP1 %#llx PRP2 %#llx, expected PRP1 %#llx\n",
-			       name, n * DPB_PAGE, dpb_side_name[side],
+			       name, n * DVB_PAGE, dpb_side_name[side],
 			       le64_to_cpu(d[side].prp1),
 			       le64_to_cpu(d[side].prp2), want);
 			return -EINVAL;
@@ -438,10 +360,10 @@ static int dpb_check(struct dpb_ctx *c, const char *name, unsigned int n)
 
 	/* The classification the dma_vec side used, kept in its request. */
 	rc = dma_vec_nvme_rq_start(c->rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
-				   DMA_ATTR_NO_WARN, false, DPB_PAGE,
+				   DMA_ATTR_NO_WARN, false, DVB_PAGE,
 				   GFP_KERNEL);
 	if (!rc)
-		rc = dma_vec_nvme_rq_add(c->rq, c->paddrs[0], DPB_PAGE,
+		rc = dma_vec_nvme_rq_add(c->rq, c->paddrs[0], DVB_PAGE,
 					 c->prov);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(c->rq, &d[0]);
@@ -462,7 +384,7 @@ static int dpb_check(struct dpb_ctx *c, const char *name, unsigned int n)
 		return -ENOMEM;
 	sg_init_table(sgl, n);
 	for (k = 0; k < n; k++)
-		sg_set_page(&sgl[k], c->pages[k], DPB_PAGE, 0);
+		sg_set_page(&sgl[k], c->pages[k], DVB_PAGE, 0);
 	sgt = (struct sg_table){ .sgl = sgl, .orig_nents = n };
 	rc = dma_map_sgtable(c->dev, &sgt, DMA_FROM_DEVICE, DMA_ATTR_NO_WARN);
 	if (!rc) {
@@ -525,7 +447,7 @@ static void dpb_case(struct dpb_ctx *c, const char *name)
 		return;
 	}
 	for (s = 0; s < ARRAY_SIZE(dpb_sizes); s++) {
-		unsigned int n = dpb_sizes[s] / DPB_PAGE;
+		unsigned int n = dpb_sizes[s] / DVB_PAGE;
 		enum dpb_side side;
 		long loops;
 		int rc;
@@ -612,8 +534,9 @@ static void dpb_p2p(struct dpb_ctx *c, struct pci_dev *provider)
 		goto out;
 	}
 	for (k = 0; k < DPB_MAX_PAGES; k++) {
-		c->pages[k] = virt_to_page(area + 2 * k * DPB_PAGE);
+		c->pages[k] = virt_to_page(area + 2 * k * DVB_PAGE);
 		c->paddrs[k] = page_to_phys(c->pages[k]);
+		bvec_set_page(&c->bv[k], c->pages[k], DVB_PAGE, 0);
 	}
 	range = &c->pages[0]->pgmap->range;
 	bar = dpb_bar(provider, range);
@@ -671,6 +594,7 @@ static void dpb_host(struct dpb_ctx *c)
 	for (k = 0; k < DPB_MAX_PAGES; k++) {
 		c->pages[k] = block + 2 * k;
 		c->paddrs[k] = page_to_phys(c->pages[k]);
+		bvec_set_page(&c->bv[k], c->pages[k], DVB_PAGE, 0);
 	}
 	/* dma-direct without an IOMMU: DMA addresses are physical. */
 	c->bus_offset = 0;
@@ -690,11 +614,11 @@ static void dpb_run(struct pci_dev *provider, struct pci_dev *client)
 	c->dev = &client->dev;
 	c->ctrl = (struct dma_vec_nvme_ctrl){
 		.page_shift = 12,
-		.pool_block = DPB_PAGE,
+		.pool_block = DVB_PAGE,
 		.max_map = dma_max_mapping_size(c->dev),
 	};
 	/* As nvme-pci's prp_page_pool and prp_small_pool. */
-	c->ctrl.pool = dma_pool_create("dpb-page", c->dev, DPB_PAGE, DPB_PAGE,
+	c->ctrl.pool = dma_pool_create("dpb-page", c->dev, DVB_PAGE, DVB_PAGE,
 				       0);
 	c->ctrl.small_pool = dma_pool_create("dpb-small", c->dev, 256, 256, 0);
 	c->prps.page = c->ctrl.pool;

@@ -53,6 +53,7 @@ mkdir -p "$out" "$kcfg"
 rm -rf "$series"
 "$REPO/scripts/kernel/make-patches.sh" -o "$series" >&2
 stamp=$(cat "$series"/*.patch "$REPO/benchmarks/dma_vec_bench.c" \
+	"$REPO/benchmarks/dma_vec_bench_sg.h" \
 	"$REPO/benchmarks/bench.patch" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$tree/.dma_vec-bench-stamp" 2>/dev/null)" != "$stamp" ]; then
 	log "preparing $tree"
@@ -65,7 +66,7 @@ if [ "$(cat "$tree/.dma_vec-bench-stamp" 2>/dev/null)" != "$stamp" ]; then
 			die "${p##*/} does not apply"
 	done
 	cp --remove-destination "$REPO/benchmarks/dma_vec_bench.c" \
-		"$tree.tmp/lib/dma_vec_bench.c"
+		"$REPO/benchmarks/dma_vec_bench_sg.h" "$tree.tmp/lib/"
 	echo "$stamp" >"$tree.tmp/.dma_vec-bench-stamp"
 	mv "$tree.tmp" "$tree"
 fi

@@ -52,7 +52,8 @@ if [ "$kind" != pristine ]; then
 fi
 if [ "$kind" = bench ]; then
 	series+=("$REPO/benchmarks/qemu-bench.patch")
-	extra=("benchmarks/dma_vec_p2p_bench.c drivers/nvme/host/dma_vec_p2p_bench.c")
+	extra=("benchmarks/dma_vec_p2p_bench.c drivers/nvme/host/dma_vec_p2p_bench.c"
+	       "benchmarks/dma_vec_bench_sg.h drivers/nvme/host/dma_vec_bench_sg.h")
 	frags+=("$here/bench.config")
 fi
 
