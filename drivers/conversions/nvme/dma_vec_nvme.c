@@ -628,63 +628,18 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
 
-/*
- * The common case of nvme-pci, with its state in registers: a range after
- * the first one of a PRP command whose list is set up.  It is mapped by
- * the inline cases of dma_vec_io_map() (host memory on a device whose
- * unmaps do nothing, peer memory at its bus address) and its entries are
- * written straight into the current list page; the checks are those of
- * dma_vec_nvme_rq_dma().  Return: 1 to take the general path for what is
- * left of the range, else 0 or the error.
+/**
+ * __dma_vec_nvme_rq_flush - map the pending range of a command, out of line
+ * @rq: the command
+ *
+ * Maps the pending physical range and writes its descriptors: whatever
+ * the inline path of dma_vec_nvme_rq_add() leaves (the first range, SGLs,
+ * pieces mapped out of line, a list page to chain, every error).
+ *
+ * Context: As dma_vec_nvme_rq_add().
+ * Return: As dma_vec_nvme_rq_add().
  */
-static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
-{
-	unsigned int shift = rq->ctrl->page_shift, left, room, n;
-	struct dma_vec_drange d;
-	__le64 *list = rq->list;
-	u64 end;
-	int ret;
-
-	if (!list || rq->sgl || rq->plen > rq->len - rq->done)
-		return 1;
-	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
-			     rq->gfp);
-	if (ret)
-		return ret;
-	if (check_add_overflow(d.addr, d.len, &end))
-		return -EOVERFLOW;
-	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
-		return -EINVAL;
-	n = ((d.len - 1) >> shift) + 1;
-	left = rq->total - rq->nents;
-	room = (1U << shift) / sizeof(__le64) - rq->slot;
-	if (n > (left > room ? room - 1 : room)) {
-		/* The list page fills: the general writer chains the next. */
-		ret = dma_vec_nvme_rq_prps(rq, d.addr, d.len);
-		if (ret)
-			return ret;
-	} else {
-		list += rq->slot;
-		rq->slot += n;
-		rq->nents += n;
-		rq->prev_end = end;
-		while (n--) {
-			*list++ = cpu_to_le64(d.addr);
-			d.addr += 1ULL << shift;
-		}
-	}
-	rq->done += d.len;
-	rq->paddr += d.len;
-	rq->plen -= d.len;
-	return rq->plen ? 1 : 0;
-}
-
-/*
- * Map the pending physical range and write its descriptors: every case
- * the fast path below leaves (the first range, SGLs, peer memory, ranges
- * over a page, recorded mappings, a list page to chain, every error).
- */
-static noinline int dma_vec_nvme_rq_flush_slow(struct dma_vec_nvme_rq *rq)
+int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 {
 	struct dma_vec_drange d;
 	int ret;
@@ -702,62 +657,7 @@ static noinline int dma_vec_nvme_rq_flush_slow(struct dma_vec_nvme_rq *rq)
 	}
 	return 0;
 }
-
-/* The fast path inline, the rest out of line: keeps the per-range call lean. */
-static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
-{
-	int ret = dma_vec_nvme_rq_prp_fast(rq);
-
-	return ret <= 0 ? ret : dma_vec_nvme_rq_flush_slow(rq);
-}
-
-/**
- * dma_vec_nvme_rq_add - add the next physical range of a command
- * @rq: the command, started with dma_vec_nvme_rq_start()
- * @paddr: CPU physical address of the range
- * @len: its length in bytes
- * @prov: the provider whose window holds it, or NULL for host memory
- *
- * A range that continues the previous one (same owner, physically
- * contiguous) is merged with it; otherwise the previous one is mapped
- * (dma_vec_io_map()) and its PRP entries or SGL data blocks are written.
- *
- * Context: Any context allowed by the allocation flags given at the start
- * and by the DMA API.
- * Return: 0 on success; -EINVAL if @len is zero, the ranges add up to more
- * than announced, or PRPs cannot express the layout (a boundary inside the
- * transfer that is not on a controller page, a first address not on a
- * dword), or a controller needing dword-aligned SGLs gets a misaligned
- * block; -E2BIG beyond DMA_VEC_NVME_MAX_ENTRIES entries; -EOVERFLOW if a
- * range wraps or a DMA range ends at 2^64; an error of dma_vec_io_map().
- * On error the command cannot be completed: end it with
- * dma_vec_nvme_rq_end().
- */
-int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq, phys_addr_t paddr,
-			u64 len, struct dma_vec_provider *prov)
-{
-	u64 end;
-
-	if (!len)
-		return -EINVAL;
-	if (check_add_overflow((u64)paddr, len, &end))
-		return -EOVERFLOW;
-	if (rq->plen && prov == rq->pprov && paddr == rq->paddr + rq->plen) {
-		rq->plen += len;
-		return 0;
-	}
-	if (rq->plen) {
-		int ret = dma_vec_nvme_rq_flush(rq);
-
-		if (ret)
-			return ret;
-	}
-	rq->paddr = paddr;
-	rq->plen = len;
-	rq->pprov = prov;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add);
+EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
 /**
  * dma_vec_nvme_rq_finish - complete the data pointer of a command

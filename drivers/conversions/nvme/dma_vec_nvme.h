@@ -10,6 +10,7 @@
 #include <linux/dma_vec.h>
 #include <linux/dma_vec_p2p.h>
 #include <linux/nvme.h>
+#include <linux/overflow.h>
 #include <linux/types.h>
 
 struct dma_pool;
@@ -159,10 +160,131 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 			  const struct dma_vec_nvme_ctrl *ctrl,
 			  struct device *dev, enum dma_data_direction dir,
 			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp);
-int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq, phys_addr_t paddr,
-			u64 len, struct dma_vec_provider *prov);
 int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 			   union nvme_data_ptr *dptr);
 void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
+
+int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq);
+
+/**
+ * dma_vec_nvme_rq_prp_fast - the per-range common case of nvme-pci, inline
+ * @rq: the command
+ *
+ * A range after the first one of a PRP command whose list is set up is
+ * mapped by the inline cases of dma_vec_io_map() (host memory on a device
+ * whose unmaps do nothing, peer memory at its bus address), and its
+ * entries are written straight into the current list page when they fit
+ * it.  The checks are those of the general path.  Internal to
+ * dma_vec_nvme_rq_add().
+ *
+ * Context: As dma_vec_nvme_rq_add().
+ * Return: 1 to leave what is left of the range to
+ * __dma_vec_nvme_rq_flush(), else 0 or the error.
+ */
+static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
+{
+	unsigned int shift = rq->ctrl->page_shift, left, room, n;
+	struct dma_vec_drange d;
+	__le64 *list = rq->list;
+	u64 end;
+	int ret;
+
+	if (!list || rq->sgl || rq->plen > rq->len - rq->done)
+		return 1;
+	/* Entries of the whole range, if it maps in one piece. */
+	n = ((rq->plen - 1) >> shift) + 1;
+	left = rq->total - rq->nents;
+	room = (1U << shift) / sizeof(__le64) - rq->slot;
+	/* Room in this list page; its last slot chains if more follow. */
+	if (n > (left > room ? room - 1 : room))
+		return 1;
+	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
+			     rq->gfp);
+	if (ret)
+		return ret;
+	if (check_add_overflow(d.addr, d.len, &end))
+		return -EOVERFLOW;
+	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
+		return -EINVAL;
+	n = ((d.len - 1) >> shift) + 1;
+	list += rq->slot;
+	rq->slot += n;
+	rq->nents += n;
+	rq->prev_end = end;
+	rq->done += d.len;
+	rq->paddr += d.len;
+	rq->plen -= d.len;
+	while (n--) {
+		*list++ = cpu_to_le64(d.addr);
+		d.addr += 1ULL << shift;
+	}
+	return rq->plen ? 1 : 0;
+}
+
+/**
+ * dma_vec_nvme_rq_flush - map and write the pending range of a command
+ * @rq: the command
+ *
+ * Inline when it can, else out of line.  Internal to
+ * dma_vec_nvme_rq_add() and dma_vec_nvme_rq_finish().
+ *
+ * Context: As dma_vec_nvme_rq_add().
+ * Return: As dma_vec_nvme_rq_add().
+ */
+static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
+{
+	int ret = dma_vec_nvme_rq_prp_fast(rq);
+
+	return ret <= 0 ? ret : __dma_vec_nvme_rq_flush(rq);
+}
+
+/**
+ * dma_vec_nvme_rq_add - add the next physical range of a command
+ * @rq: the command, started with dma_vec_nvme_rq_start()
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ * @prov: the provider whose window holds it, or NULL for host memory
+ *
+ * A range that continues the previous one (same owner, physically
+ * contiguous) is merged with it; otherwise the previous one is mapped
+ * (dma_vec_io_map()) and its PRP entries or SGL data blocks are written.
+ *
+ * Context: Any context allowed by the allocation flags given at the start
+ * and by the DMA API.
+ * Return: 0 on success; -EINVAL if @len is zero, the ranges add up to more
+ * than announced, or PRPs cannot express the layout (a boundary inside the
+ * transfer that is not on a controller page, a first address not on a
+ * dword), or a controller needing dword-aligned SGLs gets a misaligned
+ * block; -E2BIG beyond DMA_VEC_NVME_MAX_ENTRIES entries; -EOVERFLOW if a
+ * range wraps or a DMA range ends at 2^64; an error of dma_vec_io_map().
+ * On error the command cannot be completed: end it with
+ * dma_vec_nvme_rq_end().
+ */
+static inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
+				      phys_addr_t paddr, u64 len,
+				      struct dma_vec_provider *prov)
+{
+	u64 end;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len, &end))
+		return -EOVERFLOW;
+	if (rq->plen) {
+		int ret;
+
+		if (prov == rq->pprov && paddr == rq->paddr + rq->plen) {
+			rq->plen += len;
+			return 0;
+		}
+		ret = dma_vec_nvme_rq_flush(rq);
+		if (ret)
+			return ret;
+	}
+	rq->paddr = paddr;
+	rq->plen = len;
+	rq->pprov = prov;
+	return 0;
+}
 
 #endif /* _NVME_DMA_VEC_NVME_H */
