@@ -14,8 +14,9 @@
 #   tier 3  real devices: the patched and the unpatched kernel under QEMU
 #           with two emulated NVMe controllers doing P2P (scripts/qemu/).
 #   tier 4  benchmarks: the in-kernel benchmarks in short mode
-#           (scripts/bench.sh --short): they build and run; no timing
-#           is judged.
+#           (scripts/bench.sh --short under UML, and the P2P one in the
+#           QEMU guest, scripts/qemu/bench-p2p.sh --short): they build
+#           and run; no timing is judged.
 # Each tier prints its own summary; the last line totals all of them.
 #   DMA_VEC_TIERS="user kernel"   select tiers (default: all)
 set -uo pipefail
@@ -106,6 +107,7 @@ fi
 if [[ " $tiers " == *" bench "* ]]; then
 	echo "=== tier 4: benchmarks (short mode: they run, no timing is judged) ==="
 	run_script_tier "bench" scripts/bench.sh --short
+	run_script_tier "qemu bench" scripts/qemu/bench-p2p.sh --short
 fi
 
 echo "$total_pass passed, $total_fail failed"

@@ -277,9 +277,10 @@ void dma_vec_io_end(struct dma_vec_io *io);
  * -EIO if the DMA layer refused the mapping.  On error nothing of this
  * range is mapped, and the pieces mapped before stay recorded in @io.
  */
-static inline int dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr,
-				 u64 len, struct dma_vec_provider *prov,
-				 struct dma_vec_drange *out, gfp_t gfp)
+static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
+					  phys_addr_t paddr, u64 len,
+					  struct dma_vec_provider *prov,
+					  struct dma_vec_drange *out, gfp_t gfp)
 {
 	unsigned long pfn = PHYS_PFN(paddr), off = offset_in_page(paddr);
 

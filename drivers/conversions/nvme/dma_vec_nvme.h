@@ -260,9 +260,9 @@ static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
  * On error the command cannot be completed: end it with
  * dma_vec_nvme_rq_end().
  */
-static inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
-				      phys_addr_t paddr, u64 len,
-				      struct dma_vec_provider *prov)
+static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
+					       phys_addr_t paddr, u64 len,
+					       struct dma_vec_provider *prov)
 {
 	u64 end;
 
