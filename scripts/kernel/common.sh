@@ -138,3 +138,31 @@ configure_x86() {
 	done
 	echo "$stamp" >"$obj/.dma_vec-stamp"
 }
+
+# w1_sparse SRCTREE OBJDIR LOG OBJ...: rebuild OBJ... of an x86_64 build
+# with W=1 and sparse; succeeds only if the build does and prints nothing
+# (what it printed stays in LOG).
+w1_sparse() {
+	local src=$1 obj=$2 out=$3 st=0
+	shift 3
+	rm -f "${@/#/$obj/}"
+	make -s -C "$src" O="$obj" ARCH=x86_64 -j"$JOBS" W=1 C=1 "$@" \
+		>"$out" 2>&1 || st=$?
+	[ "$st" -eq 0 ] && [ ! -s "$out" ]
+}
+
+# initramfs_base: the gen_init_cpio lines every guest initramfs starts
+# with (device nodes without root, busybox); the caller adds /init and
+# its own files.
+initramfs_base() {
+	cat <<-LIST
+	dir /dev 0755 0 0
+	nod /dev/console 0600 0 0 c 5 1
+	nod /dev/null 0666 0 0 c 1 3
+	dir /bin 0755 0 0
+	dir /proc 0755 0 0
+	dir /sys 0755 0 0
+	dir /tmp 1777 0 0
+	file /bin/busybox /bin/busybox 0755 0 0
+	LIST
+}

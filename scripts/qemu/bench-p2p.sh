@@ -101,11 +101,8 @@ fi
 # The benchmark's object alone, rebuilt with W=1 and sparse: no finding.
 obj=$CACHE/qemu-kbuild-bench
 bobj=drivers/nvme/host/dma_vec_p2p_bench.o
-rm -f "$obj/$bobj"
-st=0
-make -s -C "$CACHE/linux-qemu-bench" O="$obj" ARCH=x86_64 -j"$JOBS" W=1 C=1 \
-	"$bobj" >"$obj/.qemu-bench-w1.log" 2>&1 || st=$?
-if [ "$st" -eq 0 ] && [ ! -s "$obj/.qemu-bench-w1.log" ]; then
+if w1_sparse "$CACHE/linux-qemu-bench" "$obj" "$obj/.qemu-bench-w1.log" \
+	"$bobj"; then
 	echo "PASS W=1 and sparse: $bobj"
 	passed=$((passed + 1))
 else
@@ -119,14 +116,7 @@ stamp=$(cat "$here/bench-init" "$PRISTINE/usr/gen_init_cpio.c" /bin/busybox |
 	sha256sum | cut -d' ' -f1)
 if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
 	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
-	cat >"$QCACHE/initramfs.list" <<-LIST
-	dir /dev 0755 0 0
-	nod /dev/console 0600 0 0 c 5 1
-	nod /dev/null 0666 0 0 c 1 3
-	dir /bin 0755 0 0
-	dir /proc 0755 0 0
-	dir /sys 0755 0 0
-	file /bin/busybox /bin/busybox 0755 0 0
+	{ initramfs_base; cat <<-LIST; } >"$QCACHE/initramfs.list"
 	file /init $here/bench-init 0755 0 0
 	LIST
 	"$QCACHE/gen_init_cpio" "$QCACHE/initramfs.list" >"$initrd.tmp"

@@ -35,6 +35,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/kernel/common.sh
+. "$here/../kernel/common.sh"
 [ $# -eq 3 ] || { echo "usage: $0 PATCHED_BZIMAGE PRISTINE_BZIMAGE OUTDIR" >&2; exit 2; }
 patched=$1
 pristine=$2
@@ -46,15 +48,7 @@ mkdir -p "$out"
 initrd=$out/pageless-initramfs.cpio
 gcc -O2 -o "$out/gen_init_cpio" "$gen_c"
 gcc -static -O2 -Wall -Wextra -Werror -o "$out/pageless" "$here/pageless.c"
-cat >"$out/pageless-initramfs.list" <<LIST
-dir /dev 0755 0 0
-nod /dev/console 0600 0 0 c 5 1
-nod /dev/null 0666 0 0 c 1 3
-dir /bin 0755 0 0
-dir /proc 0755 0 0
-dir /sys 0755 0 0
-dir /tmp 1777 0 0
-file /bin/busybox /bin/busybox 0755 0 0
+{ initramfs_base; cat <<LIST; } >"$out/pageless-initramfs.list"
 file /bin/pageless $out/pageless 0755 0 0
 file /init $here/pageless-init 0755 0 0
 LIST

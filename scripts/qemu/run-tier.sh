@@ -80,11 +80,8 @@ if [[ " $kernels " == *" patched "* ]]; then
 		sed -n 's/\.c$/.o/p')
 	if [ ${#hand_objs[@]} -gt 0 ]; then
 		obj=$CACHE/qemu-kbuild-patched
-		rm -f "${hand_objs[@]/#/$obj/}"
-		st=0
-		make -s -C "$CACHE/linux-qemu-patched" O="$obj" ARCH=x86_64 \
-			-j"$JOBS" W=1 C=1 "${hand_objs[@]}" >"$obj/.qemu-w1.log" 2>&1 || st=$?
-		if [ "$st" -eq 0 ] && [ ! -s "$obj/.qemu-w1.log" ]; then
+		if w1_sparse "$CACHE/linux-qemu-patched" "$obj" \
+			"$obj/.qemu-w1.log" "${hand_objs[@]}"; then
 			echo "PASS W=1 and sparse: ${hand_objs[*]}"
 			passed=$((passed + 1))
 		else
@@ -102,15 +99,7 @@ stamp=$(cat "$here/init" "$here/p2ptest.c" "$PRISTINE/usr/gen_init_cpio.c" \
 if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
 	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
 	gcc -static -O2 -Wall -Wextra -Werror -o "$QCACHE/p2ptest" "$here/p2ptest.c"
-	cat >"$QCACHE/initramfs.list" <<-LIST
-	dir /dev 0755 0 0
-	nod /dev/console 0600 0 0 c 5 1
-	nod /dev/null 0666 0 0 c 1 3
-	dir /bin 0755 0 0
-	dir /proc 0755 0 0
-	dir /sys 0755 0 0
-	dir /tmp 1777 0 0
-	file /bin/busybox /bin/busybox 0755 0 0
+	{ initramfs_base; cat <<-LIST; } >"$QCACHE/initramfs.list"
 	file /bin/p2ptest $QCACHE/p2ptest 0755 0 0
 	file /init $here/init 0755 0 0
 	LIST

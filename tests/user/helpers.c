@@ -184,3 +184,16 @@ void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,
 						dvt_provider(r[i].prov),
 						GFP_KERNEL), 0);
 }
+
+enum dma_vec_map_type dvt_expected_type(struct pci_dev *owner,
+					struct device *client)
+{
+	switch (sim_expected_map_type(owner, client, NULL)) {
+	case SIM_P2P_BUS_ADDR:
+		return DMA_VEC_MAP_BUS_ADDR;
+	case SIM_P2P_HOST_BRIDGE:
+		return DMA_VEC_MAP_THRU_HOST_BRIDGE;
+	default:
+		return DMA_VEC_MAP_NOT_SUPPORTED;
+	}
+}

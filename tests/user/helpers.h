@@ -92,4 +92,11 @@ void dvt_kunit_call(void (*fn)(struct kunit *test, const void *arg),
 void dvt_build(struct dma_vec_table *t, const struct dvc_range *r,
 	       unsigned int nr);
 
+/*
+ * What dma_vec_classify() must answer for @client and the provider
+ * function @owner: the simulator's own model of the PCI topology.
+ */
+enum dma_vec_map_type dvt_expected_type(struct pci_dev *owner,
+					struct device *client);
+
 #endif /* DMA_VEC_TEST_HELPERS_H */

@@ -79,19 +79,6 @@ static void provider_on(struct dma_vec_provider *prov, struct pci_dev *pdev)
 	assert_int_equal(dma_vec_provider_init_pci(prov, pdev, 0, 0, 0, NULL), 0);
 }
 
-static enum dma_vec_map_type oracle_type(struct pci_dev *prov,
-					 struct device *client)
-{
-	switch (sim_expected_map_type(prov, client, NULL)) {
-	case SIM_P2P_BUS_ADDR:
-		return DMA_VEC_MAP_BUS_ADDR;
-	case SIM_P2P_HOST_BRIDGE:
-		return DMA_VEC_MAP_THRU_HOST_BRIDGE;
-	default:
-		return DMA_VEC_MAP_NOT_SUPPORTED;
-	}
-}
-
 static void test_matrix(void **state)
 {
 	size_t i;
@@ -115,7 +102,8 @@ static void test_matrix(void **state)
 				 c->type);
 		assert_non_null(why);
 		/* The oracle reads the topology, not the PCI API: it agrees. */
-		assert_int_equal(oracle_type(t.n[c->provider], client), c->type);
+		assert_int_equal(dvt_expected_type(t.n[c->provider], client),
+				 c->type);
 		/* The second answer comes from the cache, identical. */
 		assert_int_equal(dma_vec_classify(&prov, client, GFP_KERNEL, &why2),
 				 c->type);
@@ -876,7 +864,7 @@ static void test_io_map(void **state)
 		if (!t.n[c] || dvc_nodes[c].type != DVC_NODE_EP || c == DVC_EPA)
 			continue;
 		dev = &t.n[c]->dev;
-		type = oracle_type(t.n[DVC_EPA], dev);
+		type = dvt_expected_type(t.n[DVC_EPA], dev);
 		dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0, SIZE_MAX);
 		/* Twice: the second comes from the I/O's own cache. */
 		for (i = 0; i < 2; i++) {

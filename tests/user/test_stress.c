@@ -1278,19 +1278,6 @@ static void *cl_thread_fn(void *p)
 	return NULL;
 }
 
-static enum dma_vec_map_type cl_oracle(struct pci_dev *owner,
-				       struct device *client)
-{
-	switch (sim_expected_map_type(owner, client, NULL)) {
-	case SIM_P2P_BUS_ADDR:
-		return DMA_VEC_MAP_BUS_ADDR;
-	case SIM_P2P_HOST_BRIDGE:
-		return DMA_VEC_MAP_THRU_HOST_BRIDGE;
-	default:
-		return DMA_VEC_MAP_NOT_SUPPORTED;
-	}
-}
-
 static void test_classify_cold_race(void **state)
 {
 	struct cl_rig *rig = calloc(1, sizeof(*rig));
@@ -1328,8 +1315,8 @@ static void test_classify_cold_race(void **state)
 							  GFP_KERNEL,
 							  &rig->why[x][c]);
 			assert_int_equal(rig->ref[x][c],
-					 cl_oracle(m->owner[x],
-						   rig->client[c]));
+					 dvt_expected_type(m->owner[x],
+							   rig->client[c]));
 		}
 		assert_int_equal(dma_vec_provider_destroy(&ref), 0);
 	}
