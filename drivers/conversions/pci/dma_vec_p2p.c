@@ -61,7 +61,18 @@ struct __dma_vec_map_link {
 /* unmapping its host ranges does nothing (see dma_vec_need_unmap()). */
 #define DMA_VEC_MAP_NO_HOST_UNMAP	1
 
-static bool dma_vec_need_unmap(struct device *dev);
+/*
+ * Does unmapping a streaming mapping of @dev do anything?  The rule of
+ * dma_need_unmap() of later kernels, which 6.12 lacks: only dma-direct on
+ * a coherent device that has never bounced through swiotlb, and without
+ * DMA API debugging, unmaps for nothing.  A first bounce clears
+ * dma_skip_sync, so dma_vec_io_map() asks again after each mapping.
+ */
+static bool dma_vec_need_unmap(struct device *dev)
+{
+	return IS_ENABLED(CONFIG_DMA_API_DEBUG) || get_dma_ops(dev) ||
+	       use_dma_iommu(dev) || dma_dev_need_sync(dev);
+}
 
 /**
  * dma_vec_provider_init - describe a BAR window exporting P2P memory
@@ -245,10 +256,10 @@ static u64 dma_vec_client_key(struct pci_dev *pdev)
  * answer is cached per client in the provider (a failed cache allocation
  * only costs a recomputation, and a repeated log line) and dropped with
  * the provider.  A refusal is logged once per pair, by the lookup whose
- * entry was cached, even when first lookups of the pair race.  Cache entries never
- * change once made, and the one looked up last is found without taking
- * the provider's lock, so a provider serving one device classifies it
- * lock-free on every I/O.
+ * entry was cached, even when first lookups of the pair race.  Cache
+ * entries never change once made, and the one looked up last is found
+ * without taking the provider's lock, so a provider serving one device
+ * classifies it lock-free on every I/O.
  *
  * Context: Any context allowed by @gfp; takes the provider's spinlock
  * unless @client is the client it last answered.
@@ -1079,19 +1090,6 @@ void dma_vec_dev_limits(struct device *dev, struct dma_vec_limits *lim)
 	lim->align = 1;
 }
 EXPORT_SYMBOL_GPL(dma_vec_dev_limits);
-
-/*
- * Does unmapping a streaming mapping of @dev do anything?  The rule of
- * dma_need_unmap() of later kernels, which 6.12 lacks: only dma-direct on
- * a coherent device that has never bounced through swiotlb, and without
- * DMA API debugging, unmaps for nothing.  A first bounce clears
- * dma_skip_sync, so dma_vec_io_map() asks again after each mapping.
- */
-static bool dma_vec_need_unmap(struct device *dev)
-{
-	return IS_ENABLED(CONFIG_DMA_API_DEBUG) || get_dma_ops(dev) ||
-	       use_dma_iommu(dev) || dma_dev_need_sync(dev);
-}
 
 /**
  * dma_vec_io_start - set up the one-pass mapping of one I/O
