@@ -11,7 +11,6 @@
 #define __force
 #define __must_check	__attribute__((__warn_unused_result__))
 #define __always_inline	inline __attribute__((__always_inline__))
-#define noinline	__attribute__((__noinline__))
 #define __maybe_unused	__attribute__((__unused__))
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
 
