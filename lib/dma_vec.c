@@ -272,7 +272,7 @@ int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 	if (check_add_overflow((u64)paddr, len - 1, &last) ||
 	    last > PHYS_ADDR_MAX || check_add_overflow(tbl->len, len, &total))
 		return -EOVERFLOW;
-	if (prov && (paddr < prov->base || last - prov->base >= prov->size))
+	if (prov && !dma_vec_provider_holds(prov, paddr, len))
 		return -ERANGE;
 
 	new_run = !tbl->nr_runs || dma_vec_last_provider(tbl) != prov;

@@ -107,6 +107,24 @@ struct dma_vec_provider {
 };
 
 /**
+ * dma_vec_provider_holds - whether a range lies in a provider's window
+ * @prov: the provider
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes, not zero
+ *
+ * In 64 bits without overflow, whatever @paddr and @len are.
+ *
+ * Context: Any context.
+ * Return: true if [@paddr, @paddr + @len) lies inside @prov's window.
+ */
+static inline bool dma_vec_provider_holds(const struct dma_vec_provider *prov,
+					  phys_addr_t paddr, u64 len)
+{
+	return paddr >= prov->base && len <= prov->size &&
+	       paddr - prov->base <= prov->size - len;
+}
+
+/**
  * struct dma_vec_run - a run of ranges with the same owner
  * @first: index of the first range of the run
  * @provider: owning provider, or NULL for host memory

@@ -287,8 +287,7 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 	if (prov) {
 		/* Below a common bridge with the last provider: bus address. */
 		if (prov != io->prov || io->type != DMA_VEC_MAP_BUS_ADDR ||
-		    !len || paddr < prov->base || len > prov->size ||
-		    paddr - prov->base > prov->size - len ||
+		    !len || !dma_vec_provider_holds(prov, paddr, len) ||
 		    READ_ONCE(prov->__p2p.revoked))
 			return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 		out->addr = paddr + prov->bus_offset;

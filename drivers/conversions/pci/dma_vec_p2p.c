@@ -1205,7 +1205,7 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 		return -EOVERFLOW;
 
 	if (prov) {
-		if (paddr < prov->base || last - prov->base >= prov->size)
+		if (!dma_vec_provider_holds(prov, paddr, len))
 			return -ERANGE;
 		ret = dma_vec_io_type(io, prov, gfp);
 		if (ret)
