@@ -193,9 +193,7 @@ static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
 static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
 				     u64 last)
 {
-	unsigned int per_page = (1U << rq->ctrl->page_shift) / sizeof(__le64);
 	unsigned int shift = rq->ctrl->page_shift;
-	__le64 *list = rq->list;
 
 	if (rq->total == 2) {
 		rq->dptr.prp2 = cpu_to_le64(p << shift);
@@ -203,24 +201,17 @@ static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
 		return;
 	}
 	while (p <= last) {
-		unsigned int left = rq->total - rq->nents, room, n, k;
+		unsigned int room = dma_vec_nvme_rq_room(rq), n;
 
-		room = per_page - rq->slot;
-		if (left > room)
-			room--;		/* the last slot chains */
 		if (!room) {
-			list[rq->slot] =
+			((__le64 *)rq->list)[rq->slot] =
 				cpu_to_le64(rq->data.pages[++rq->page].dma);
 			rq->list = rq->data.pages[rq->page].va;
-			list = rq->list;
 			rq->slot = 0;
 			continue;
 		}
 		n = min_t(u64, room, last - p + 1);
-		for (k = 0; k < n; k++)
-			list[rq->slot + k] = cpu_to_le64((p + k) << shift);
-		rq->slot += n;
-		rq->nents += n;
+		dma_vec_nvme_rq_fill(rq, p << shift, n);
 		p += n;
 	}
 }

@@ -167,6 +167,51 @@ void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
 int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq);
 
 /**
+ * dma_vec_nvme_rq_room - PRP entries the current list page still takes
+ * @rq: a PRP command whose list is set up
+ *
+ * The slots left in the page, less the last one when more entries follow
+ * than fit: that slot chains to the next page.  A page is never full while
+ * entries are left, so the subtraction cannot wrap; the check keeps it so.
+ *
+ * Context: Any context.
+ * Return: the number of entries that may be written before chaining.
+ */
+static __always_inline unsigned int
+dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
+{
+	unsigned int room = (1U << rq->ctrl->page_shift) / sizeof(__le64) -
+			    rq->slot;
+
+	if (rq->total - rq->nents <= room)
+		return room;
+	return room ? room - 1 : 0;
+}
+
+/**
+ * dma_vec_nvme_rq_fill - write PRP entries into the current list page
+ * @rq: a PRP command whose list is set up
+ * @addr: DMA address of the first entry, on a controller page
+ * @n: entries, consecutive controller pages, at most
+ *	dma_vec_nvme_rq_room()
+ *
+ * Context: Any context.
+ */
+static __always_inline void
+dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, unsigned int n)
+{
+	__le64 *list = (__le64 *)rq->list + rq->slot;
+	u64 step = 1ULL << rq->ctrl->page_shift;
+
+	rq->slot += n;
+	rq->nents += n;
+	while (n--) {
+		*list++ = cpu_to_le64(addr);
+		addr += step;
+	}
+}
+
+/**
  * dma_vec_nvme_rq_prp_fast - the per-range common case of nvme-pci, inline
  * @rq: the command
  *
@@ -181,22 +226,18 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq);
  * Return: 1 to leave what is left of the range to
  * __dma_vec_nvme_rq_flush(), else 0 or the error.
  */
-static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
+static __always_inline int
+dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 {
-	unsigned int shift = rq->ctrl->page_shift, left, room, n;
+	unsigned int shift = rq->ctrl->page_shift;
 	struct dma_vec_drange d;
-	__le64 *list = rq->list;
 	u64 end;
 	int ret;
 
-	if (!list || rq->sgl || rq->plen > rq->len - rq->done)
+	if (!rq->list || rq->sgl || rq->plen > rq->len - rq->done)
 		return 1;
-	/* Entries of the whole range, if it maps in one piece. */
-	n = ((rq->plen - 1) >> shift) + 1;
-	left = rq->total - rq->nents;
-	room = (1U << shift) / sizeof(__le64) - rq->slot;
-	/* Room in this list page; its last slot chains if more follow. */
-	if (n > (left > room ? room - 1 : room))
+	/* The entries of the whole range must fit this list page. */
+	if (((rq->plen - 1) >> shift) + 1 > dma_vec_nvme_rq_room(rq))
 		return 1;
 	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
 			     rq->gfp);
@@ -206,18 +247,11 @@ static __always_inline int dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 		return -EOVERFLOW;
 	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
 		return -EINVAL;
-	n = ((d.len - 1) >> shift) + 1;
-	list += rq->slot;
-	rq->slot += n;
-	rq->nents += n;
+	dma_vec_nvme_rq_fill(rq, d.addr, ((d.len - 1) >> shift) + 1);
 	rq->prev_end = end;
 	rq->done += d.len;
 	rq->paddr += d.len;
 	rq->plen -= d.len;
-	while (n--) {
-		*list++ = cpu_to_le64(d.addr);
-		d.addr += 1ULL << shift;
-	}
 	return rq->plen ? 1 : 0;
 }
 
