@@ -166,3 +166,21 @@ initramfs_base() {
 	file /bin/busybox /bin/busybox 0755 0 0
 	LIST
 }
+
+# tier_finish LABEL: end a tier script that counts its checks in $passed
+# and $failed and started at $start: how long it took, the summary line
+# "LABEL: N passed, N failed", and the exit status (0 only if something
+# passed and nothing failed).
+tier_finish() {
+	echo
+	echo "$1 took $((SECONDS - start)) s"
+	echo "$1: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	exit
+}
+
+# fail WHAT: report and count one failed check.
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}

@@ -70,16 +70,7 @@ failed=0
 start=$SECONDS
 
 finish() {
-	echo
-	echo "qemu bench took $((SECONDS - start)) s"
-	echo "qemu bench: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-	exit
-}
-
-fail() {
-	echo "FAIL $*"
-	failed=$((failed + 1))
+	tier_finish "qemu bench"
 }
 
 printf '\n==== %s\n' "packages"

@@ -36,16 +36,7 @@ passed=0
 failed=0
 
 finish() {
-	echo
-	echo "qemu tier took $((SECONDS - start)) s"
-	echo "qemu tier: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-	exit
-}
-
-fail() {
-	echo "FAIL $*"
-	failed=$((failed + 1))
+	tier_finish "qemu tier"
 }
 
 start=$SECONDS
