@@ -140,15 +140,22 @@ configure_x86() {
 }
 
 # w1_sparse SRCTREE OBJDIR LOG OBJ...: rebuild OBJ... of an x86_64 build
-# with W=1 and sparse; succeeds only if the build does and prints nothing
-# (what it printed stays in LOG).
+# with W=1 and sparse, as one check of a tier (see fail, tier_finish): it
+# passes only if the build does and prints nothing (what it printed stays
+# in LOG and is shown on failure).
 w1_sparse() {
 	local src=$1 obj=$2 out=$3 st=0
 	shift 3
 	rm -f "${@/#/$obj/}"
 	make -s -C "$src" O="$obj" ARCH=x86_64 -j"$JOBS" W=1 C=1 "$@" \
 		>"$out" 2>&1 || st=$?
-	[ "$st" -eq 0 ] && [ ! -s "$out" ]
+	if [ "$st" -eq 0 ] && [ ! -s "$out" ]; then
+		echo "PASS W=1 and sparse: $*"
+		passed=$((passed + 1))
+	else
+		sed 's/^/    /' "$out"
+		fail "W=1 and sparse: $*"
+	fi
 }
 
 # initramfs_base: the gen_init_cpio lines every guest initramfs starts
