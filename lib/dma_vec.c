@@ -31,21 +31,13 @@ static const struct dma_vec_limits dma_vec_no_limits = {
 	.align = 1,
 };
 
-/*
- * A table keeps the byte offset of every DMA_VEC_MARK_STRIDE-th range in
- * @marks, so dma_vec_find() is a binary search plus a short walk, for half
- * a byte per range.
- */
-#define DMA_VEC_MARK_SHIFT	4
-#define DMA_VEC_MARK_STRIDE	16U
 static_assert(DMA_VEC_MARK_STRIDE == 1U << DMA_VEC_MARK_SHIFT);
 
 /*
- * kvmalloc() refuses sizes above INT_MAX: a full table's range array with
- * its marks, and its run array, must stay below that.
+ * kvmalloc() refuses sizes above INT_MAX: a full table's range array, and
+ * its run array, must stay below that.
  */
-static_assert((u64)DMA_VEC_MAX_RANGES * sizeof(struct dma_vec_prange) +
-	      (u64)DMA_VEC_MAX_RANGES / DMA_VEC_MARK_STRIDE * sizeof(u64) <=
+static_assert((u64)DMA_VEC_MAX_RANGES * sizeof(struct dma_vec_prange) <=
 	      INT_MAX);
 static_assert((u64)DMA_VEC_MAX_RANGES * sizeof(struct dma_vec_run) <=
 	      INT_MAX);
@@ -80,6 +72,7 @@ void dma_vec_table_release(struct dma_vec_table *tbl)
 	unsigned int gen = tbl->gen + 1;
 
 	kvfree(tbl->ranges);
+	kvfree(tbl->marks);
 	kvfree(tbl->xruns);
 	dma_vec_table_init(tbl);
 	tbl->gen = gen;
@@ -105,28 +98,70 @@ static size_t dma_vec_ranges_bytes(unsigned int cap)
 }
 
 /*
- * From this size on, a range array for a caller that may sleep comes from
- * vmalloc in whole pages: kmalloc() (and kvmalloc(), which tries it first)
- * hands out a power of two of pages, up to twice what was asked.  Below
- * it, the allocation is too small for the waste to matter and kmalloc()
- * is faster.
+ * From this size on, an array for a caller that may sleep comes from
+ * vmalloc in whole pages, unless a power of two of pages is within an
+ * eighth of what it needs: kmalloc() (and kvmalloc(), which tries it
+ * first) hands out a power of two of pages, up to twice what was asked,
+ * while vmalloc maps every page one by one.  Below it, the allocation is
+ * too small for the waste to matter and kmalloc() is faster.
  */
 #define DMA_VEC_VMALLOC_MIN	SZ_64K
 
 /*
- * Make room for @need ranges.  The range array and its lookup marks share
- * one allocation, so growing has a single point of failure and the table
- * is untouched when it fails.  The capacity fills what the allocator
- * really hands out (a kmalloc bucket, a power of two of pages, or whole
- * vmalloc pages), so no allocation lands just over a size it then doubles
- * and dma_vec_table_bytes() reports what the table really takes.
+ * How many bytes to ask for an array of at least @bytes, so that the
+ * capacity fills what the allocator really hands out (a kmalloc bucket, a
+ * power of two of pages, or whole vmalloc pages), and whether to ask
+ * vmalloc.
+ */
+static size_t dma_vec_array_size(size_t bytes, gfp_t gfp, bool *vm)
+{
+	size_t pow2 = PAGE_SIZE << get_order(bytes);
+
+	*vm = false;
+	if (bytes <= KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_size_roundup(bytes);
+	if (bytes < DMA_VEC_VMALLOC_MIN || !gfpflags_allow_blocking(gfp))
+		return pow2;
+	if (pow2 <= KMALLOC_MAX_SIZE && pow2 - bytes <= bytes / 8)
+		return pow2;
+	*vm = true;
+	return PAGE_ALIGN(bytes);
+}
+
+/*
+ * Allocate what dma_vec_array_size() chose.  A large block of contiguous
+ * pages may not be there without reclaim or compaction: then the same
+ * size from vmalloc, as kvmalloc() does.
+ */
+static void *dma_vec_array_alloc(size_t bytes, bool vm, gfp_t gfp)
+{
+	void *p;
+
+	if (vm)
+		return __vmalloc(bytes, gfp);
+	if (bytes < DMA_VEC_VMALLOC_MIN || !gfpflags_allow_blocking(gfp))
+		return kmalloc(bytes, gfp);
+	p = kmalloc(bytes, gfp | __GFP_NORETRY | __GFP_NOWARN);
+	return p ? p : __vmalloc(bytes, gfp);
+}
+
+/*
+ * Make room for @need ranges.  The range array and its lookup marks are
+ * two allocations, so that a table of a power of two of ranges (1 GiB of
+ * 4 KiB pages is 4 MiB of ranges) is one block from the page allocator
+ * rather than a vmalloc area just over it; both are made before anything
+ * changes, so the table is untouched when either fails.  The capacity
+ * fills what the allocator really hands out for the ranges, so no
+ * allocation lands just over a size it then doubles and
+ * dma_vec_table_bytes() reports what the table really takes.
  */
 static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 			gfp_t gfp)
 {
 	struct dma_vec_prange *ranges;
+	u64 *marks = NULL;
+	size_t bytes, nr_marks;
 	unsigned int cap;
-	size_t bytes;
 	bool vm;
 
 	if (need <= tbl->cap)
@@ -135,39 +170,37 @@ static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 		return -E2BIG;
 
 	cap = min(max(need, tbl->cap * 2), DMA_VEC_MAX_RANGES);
-	bytes = dma_vec_ranges_bytes(cap);
-	vm = bytes >= DMA_VEC_VMALLOC_MIN && gfpflags_allow_blocking(gfp);
-	if (bytes <= KMALLOC_MAX_CACHE_SIZE)
-		bytes = kmalloc_size_roundup(bytes);
-	else if (vm)
-		bytes = PAGE_ALIGN(bytes);
-	else
-		bytes = PAGE_SIZE << get_order(bytes);
-	/* 16 bytes a range and a mark per 16 ranges fit 33 bytes a pair. */
-	if (bytes > DMA_VEC_MARK_STRIDE * sizeof(*ranges))
-		cap = max_t(size_t, cap, (bytes - sizeof(u64)) * 2 / 33);
-	else
-		cap = bytes / sizeof(*ranges);
-	cap = min(cap, DMA_VEC_MAX_RANGES);
-	bytes = dma_vec_ranges_bytes(cap);
-	ranges = vm ? __vmalloc(bytes, gfp) : kmalloc(bytes, gfp);
-	if (!ranges)
+	bytes = dma_vec_array_size(array_size(cap, sizeof(*ranges)), gfp, &vm);
+	cap = min_t(size_t, bytes / sizeof(*ranges), DMA_VEC_MAX_RANGES);
+	nr_marks = dma_vec_nr_marks(cap);
+	if (nr_marks) {
+		bool mvm;
+		size_t mbytes = dma_vec_array_size(nr_marks * sizeof(u64), gfp,
+						   &mvm);
+
+		marks = dma_vec_array_alloc(mbytes, mvm, gfp);
+		if (!marks)
+			return -ENOMEM;
+	}
+	ranges = dma_vec_array_alloc(bytes, vm, gfp);
+	if (!ranges) {
+		kvfree(marks);
 		return -ENOMEM;
+	}
 
 	if (tbl->nr)
 		memcpy(ranges, tbl->ranges, tbl->nr * sizeof(*ranges));
-	if (dma_vec_nr_marks(cap)) {
-		u64 *marks = (u64 *)(ranges + cap);
-
+	if (marks) {
 		/* Marks of the ranges so far; mark 0 is 0. */
 		marks[0] = 0;
 		if (tbl->marks)
 			memcpy(marks, tbl->marks,
 			       dma_vec_nr_marks(tbl->nr) * sizeof(u64));
-		tbl->marks = marks;
 	}
 	kvfree(tbl->ranges);
+	kvfree(tbl->marks);
 	tbl->ranges = ranges;
+	tbl->marks = marks;
 	tbl->cap = cap;
 	return 0;
 }
@@ -242,52 +275,38 @@ dma_vec_last_provider(const struct dma_vec_table *tbl)
 }
 
 /**
- * dma_vec_append - append a physical range to a table
+ * __dma_vec_append - append a physical range to a table, out of line
  * @tbl: the table
  * @paddr: CPU physical address of the range
  * @len: length of the range in bytes
  * @prov: provider whose window holds the range, or NULL for host memory
  * @gfp: allocation flags
  *
- * The range is merged into the last one when it starts where the last one
- * ends and has the same owner.  Ranges of different owners never merge.
+ * What dma_vec_append() does, every case included; it calls this for a
+ * range that starts a run or finds the table full.  Use dma_vec_append().
  *
- * Context: Any context allowed by @gfp.
- * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
- * wraps around the physical address space or the table length would
- * overflow; -ERANGE if the range is not inside @prov's window; -E2BIG if
- * the table is full; -ENOMEM if an allocation failed.  On error the table
- * is unchanged.
+ * Context: As dma_vec_append().
+ * Return: As dma_vec_append().
  */
-int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
-		   struct dma_vec_provider *prov, gfp_t gfp)
+int __dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
+		     struct dma_vec_provider *prov, gfp_t gfp)
 {
-	struct dma_vec_prange *r;
 	bool new_run;
-	u64 last, total;
+	u64 total;
 	int ret;
 
-	if (!len)
-		return -EINVAL;
-	if (check_add_overflow((u64)paddr, len - 1, &last) ||
-	    last > PHYS_ADDR_MAX || check_add_overflow(tbl->len, len, &total))
-		return -EOVERFLOW;
-	if (prov && !dma_vec_provider_holds(prov, paddr, len))
-		return -ERANGE;
-
-	new_run = !tbl->nr_runs || dma_vec_last_provider(tbl) != prov;
-	if (!new_run) {
-		r = &tbl->ranges[tbl->nr - 1];
-		if (paddr > r->paddr && paddr - r->paddr == r->len) {
-			r->len += len;
-			tbl->len = total;
-			return 0;
-		}
-	}
-
-	ret = dma_vec_grow(tbl, tbl->nr + 1, gfp);
+	ret = __dma_vec_append_check(tbl, paddr, len, prov, &total);
 	if (ret)
 		return ret;
+	new_run = !tbl->nr_runs || dma_vec_last_provider(tbl) != prov;
+	if (!new_run && __dma_vec_merge(tbl, paddr, len, total))
+		return 0;
+
+	if (tbl->nr == tbl->cap) {
+		ret = dma_vec_grow(tbl, tbl->nr + 1, gfp);
+		if (ret)
+			return ret;
+	}
 	if (new_run && tbl->nr_runs) {
 		ret = dma_vec_grow_runs(tbl, tbl->nr_runs + 1, gfp);
 		if (ret)
@@ -302,15 +321,10 @@ int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 		run->provider = prov;
 		tbl->nr_runs++;
 	}
-	if (tbl->nr && !(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
-		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
-	r = &tbl->ranges[tbl->nr++];
-	r->paddr = paddr;
-	r->len = len;
-	tbl->len = total;
+	__dma_vec_push(tbl, paddr, len, total);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dma_vec_append);
+EXPORT_SYMBOL_GPL(__dma_vec_append);
 
 /**
  * dma_vec_checkpoint - remember the contents of a table

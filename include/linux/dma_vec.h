@@ -25,6 +25,7 @@
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -136,6 +137,14 @@ struct dma_vec_run {
 	struct dma_vec_provider *provider;
 };
 
+/*
+ * A table keeps the byte offset of every DMA_VEC_MARK_STRIDE-th range in
+ * &dma_vec_table.marks, so dma_vec_find() is a binary search plus a short
+ * walk, for half a byte per range.  Private to the dma_vec_*() functions.
+ */
+#define DMA_VEC_MARK_SHIFT	4
+#define DMA_VEC_MARK_STRIDE	16U
+
 /**
  * struct dma_vec_table - a growable vector of CPU-physical ranges
  * @ranges: the ranges, in transfer order
@@ -172,14 +181,12 @@ struct dma_vec_table {
 /**
  * DMA_VEC_MAX_RANGES - upper bound on the number of ranges in one table
  *
- * 2^26 ranges (64 Mi).  The range array and its lookup marks are one
- * kvmalloc() of 16 bytes per range plus 8 bytes per 16 ranges, and
- * kvmalloc() refuses (with a WARN) any size above INT_MAX, so the real
- * bound is the largest n with 16 * n + 8 * DIV_ROUND_UP(n, 16) <= INT_MAX,
- * 130150523.  The limit is the largest power of two below it: 1 GiB of
- * ranges plus 32 MiB of marks, and the run array (at most one run per
- * range, 16 bytes each) stays at 1 GiB too.  Far beyond any real buffer: a
- * 128 GiB BAR cut in 4 KiB pieces is 2^25 ranges.
+ * 2^26 ranges (64 Mi): 1 GiB of ranges (16 bytes each) plus 32 MiB of
+ * lookup marks (8 bytes per 16 ranges), and the run array (at most one run
+ * per range, 16 bytes each) stays at 1 GiB too.  Each array is one
+ * allocation, and kvmalloc() refuses (with a WARN) any size above INT_MAX;
+ * the limit is a power of two well below that.  Far beyond any real
+ * buffer: a 128 GiB BAR cut in 4 KiB pieces is 2^25 ranges.
  */
 #define DMA_VEC_MAX_RANGES	0x4000000U
 
@@ -305,8 +312,8 @@ int dma_vec_table_reserve(struct dma_vec_table *tbl, unsigned int nr,
 			  gfp_t gfp);
 void dma_vec_table_release(struct dma_vec_table *tbl);
 size_t dma_vec_table_bytes(const struct dma_vec_table *tbl);
-int dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
-		   struct dma_vec_provider *prov, gfp_t gfp);
+int __dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
+		     struct dma_vec_provider *prov, gfp_t gfp);
 
 void dma_vec_checkpoint(const struct dma_vec_table *tbl,
 			struct dma_vec_checkpoint *cp);
@@ -370,6 +377,128 @@ static inline const struct dma_vec_run *
 dma_vec_run(const struct dma_vec_table *tbl, unsigned int i)
 {
 	return i ? &tbl->xruns[i - 1] : &tbl->run0;
+}
+
+/**
+ * __dma_vec_append_check - the ranges dma_vec_append() refuses
+ * @tbl: the table
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @prov: provider whose window holds the range, or NULL for host memory
+ * @total: set to the table length with the range, on success
+ *
+ * Internal to dma_vec_append().
+ *
+ * Context: Any context.
+ * Return: 0, or the error dma_vec_append() returns for the range.
+ */
+static __always_inline int
+__dma_vec_append_check(const struct dma_vec_table *tbl, phys_addr_t paddr,
+		       u64 len, const struct dma_vec_provider *prov,
+		       u64 *total)
+{
+	u64 last;
+
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len - 1, &last) ||
+	    last > PHYS_ADDR_MAX || check_add_overflow(tbl->len, len, total))
+		return -EOVERFLOW;
+	if (prov && !dma_vec_provider_holds(prov, paddr, len))
+		return -ERANGE;
+	return 0;
+}
+
+/**
+ * __dma_vec_merge - extend the last range of a table when a range continues it
+ * @tbl: a table whose last run has the owner of the range
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @total: the table length with the range
+ *
+ * Internal to dma_vec_append().
+ *
+ * Context: Any context.
+ * Return: true if the range was merged.
+ */
+static __always_inline bool __dma_vec_merge(struct dma_vec_table *tbl,
+					    phys_addr_t paddr, u64 len,
+					    u64 total)
+{
+	struct dma_vec_prange *r = &tbl->ranges[tbl->nr - 1];
+
+	if (paddr <= r->paddr || paddr - r->paddr != r->len)
+		return false;
+	r->len += len;
+	tbl->len = total;
+	return true;
+}
+
+/**
+ * __dma_vec_push - store a new range in a table that has room for it
+ * @tbl: the table, @tbl->nr below @tbl->cap, the range's run set up
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @total: the table length with the range
+ *
+ * Internal to dma_vec_append().
+ *
+ * Context: Any context.
+ */
+static __always_inline void __dma_vec_push(struct dma_vec_table *tbl,
+					   phys_addr_t paddr, u64 len,
+					   u64 total)
+{
+	struct dma_vec_prange *r;
+
+	if (tbl->nr && !(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
+		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
+	r = &tbl->ranges[tbl->nr++];
+	r->paddr = paddr;
+	r->len = len;
+	tbl->len = total;
+}
+
+/**
+ * dma_vec_append - append a physical range to a table
+ * @tbl: the table
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @prov: provider whose window holds the range, or NULL for host memory
+ * @gfp: allocation flags
+ *
+ * The range is merged into the last one when it starts where the last one
+ * ends and has the same owner.  Ranges of different owners never merge.
+ * The common case is inline: a range of the last run's owner that merges,
+ * or that fits the capacity (dma_vec_table_reserve()); a range that
+ * starts a run or needs room goes to __dma_vec_append().
+ *
+ * Context: Any context allowed by @gfp.
+ * Return: 0 on success; -EINVAL if @len is zero; -EOVERFLOW if the range
+ * wraps around the physical address space or the table length would
+ * overflow; -ERANGE if the range is not inside @prov's window; -E2BIG if
+ * the table is full; -ENOMEM if an allocation failed.  On error the table
+ * is unchanged.
+ */
+static __always_inline int dma_vec_append(struct dma_vec_table *tbl,
+					  phys_addr_t paddr, u64 len,
+					  struct dma_vec_provider *prov,
+					  gfp_t gfp)
+{
+	u64 total;
+	int ret = __dma_vec_append_check(tbl, paddr, len, prov, &total);
+
+	if (ret)
+		return ret;
+	if (!tbl->nr_runs ||
+	    dma_vec_run(tbl, tbl->nr_runs - 1)->provider != prov)
+		return __dma_vec_append(tbl, paddr, len, prov, gfp);
+	if (__dma_vec_merge(tbl, paddr, len, total))
+		return 0;
+	if (tbl->nr == tbl->cap)
+		return __dma_vec_append(tbl, paddr, len, prov, gfp);
+	__dma_vec_push(tbl, paddr, len, total);
+	return 0;
 }
 
 /**

@@ -22,6 +22,8 @@ void kvfree(const void *p);
  * requests go to the page allocator.
  */
 #define KMALLOC_MAX_CACHE_SIZE	8192UL
+/* The largest kmalloc(): MAX_PAGE_ORDER 10 of 4 KiB pages. */
+#define KMALLOC_MAX_SIZE	(4096UL << 10)
 size_t kmalloc_size_roundup(size_t size);
 
 /* Order of the smallest power-of-two number of pages holding @size bytes. */
