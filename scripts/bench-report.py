@@ -63,24 +63,28 @@ def main():
                 # scripts/qemu/bench-p2p.sh
                 "per-io-p2p": "sg-6.12", "per-io-host": "sg-6.12"}
 
-    print("| case | layout | size | dma_vec | spread | other side | its median | dma_vec / other |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| case | layout | size | side | median | spread | other side | its median | side / other |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (case, layout, size, side), (med, lo, hi, n) in sorted(agg.items()):
-        if side != "dma_vec":
+        if side not in ("dma_vec", "dma_vec-io"):
             continue
         unit = units[(case, layout, size, side)]
         others = [s for (c, l, b, s) in agg
-                  if (c, l, b) == (case, layout, size) and s != "dma_vec"]
+                  if (c, l, b) == (case, layout, size) and
+                  s not in ("dma_vec", "dma_vec-io")]
+        if side != "dma_vec":
+            # A second dma_vec side: against the scatterlist only.
+            others = [s for s in others if s == ref_side.get(case)]
         if not others:
             others = [None]
         for other in sorted(others, key=lambda s: (s != ref_side.get(case), s or "")):
             if other is None:
-                print(f"| {case} | {layout} | {human(size)} | {fmt_time(med, unit)} | "
+                print(f"| {case} | {layout} | {human(size)} | {side} | {fmt_time(med, unit)} | "
                       f"{fmt_time(lo, unit)} .. {fmt_time(hi, unit)} ({n} boots) | - | - | - |")
                 continue
             omed = agg[(case, layout, size, other)][0]
             ratio = med / omed if omed else float("inf")
-            print(f"| {case} | {layout} | {human(size)} | {fmt_time(med, unit)} | "
+            print(f"| {case} | {layout} | {human(size)} | {side} | {fmt_time(med, unit)} | "
                   f"{fmt_time(lo, unit)} .. {fmt_time(hi, unit)} ({n} boots) | "
                   f"{other} | {fmt_time(omed, units[(case, layout, size, other)])} | "
                   f"{ratio:.3g}x |")
