@@ -982,6 +982,59 @@ static void dvk_rq_expect(struct kunit *test, struct dvk_rq_fix *f, u64 len,
 }
 
 /*
+ * A command of one range: one or two controller pages are written inline
+ * (PRP1, PRP2), more take the general path; every offset and length around
+ * the page edges gives the PRPs of the table builder, and a start off a
+ * dword is refused with -EINVAL by the general path.
+ */
+static void dvk_rq_one_range(struct kunit *test)
+{
+	static const u32 offs[] = { 0, 4, 8, 0x200, DVK_PAGE - 8, DVK_PAGE - 4 };
+	static const u32 lens[] = {
+		4, 8, 0x200, DVK_PAGE - 4, DVK_PAGE, DVK_PAGE + 4,
+		2 * DVK_PAGE - 8, 2 * DVK_PAGE, 2 * DVK_PAGE + 4, 3 * DVK_PAGE,
+	};
+	struct dvk_rq_fix f;
+	unsigned int o, l;
+
+	dvk_rq_fix(test, &f, 0);
+	for (o = 0; o < ARRAY_SIZE(offs); o++) {
+		for (l = 0; l < ARRAY_SIZE(lens); l++) {
+			struct dma_vec_drange want = {
+				.addr = f.base + offs[o], .len = lens[l],
+			};
+			union nvme_data_ptr dptr;
+			unsigned int e;
+
+			KUNIT_ASSERT_EQ(test, 0,
+					dma_vec_nvme_rq_start(f.rq, f.ctrl,
+							      f.dev,
+							      DMA_TO_DEVICE, 0,
+							      false, want.len,
+							      GFP_KERNEL));
+			KUNIT_ASSERT_EQ(test, 0,
+					dma_vec_nvme_rq_add(f.rq, want.addr,
+							    want.len, NULL));
+			KUNIT_ASSERT_EQ_MSG(test, 0,
+					    dma_vec_nvme_rq_finish(f.rq, &dptr),
+					    "offset %#x length %#x", offs[o],
+					    lens[l]);
+			e = dvk_prp_entries(&want, 1, NULL, 0);
+			dvk_check_prps(test, &want, 1, &dptr, &f.rq->data,
+				       e > 2 ? DIV_ROUND_UP(e - 2,
+							    DVK_PRPS_PER_PAGE - 1) :
+					       0);
+			KUNIT_EXPECT_FALSE(test, f.rq->data.sgl);
+			dma_vec_nvme_rq_end(f.rq);
+			KUNIT_EXPECT_EQ(test, f.rq->data.nr_pages, 0U);
+			KUNIT_EXPECT_EQ(test, f.rq->io.nr_recs, 0U);
+		}
+	}
+	dvk_rq_expect(test, &f, 0x1000, f.base + 2, 0x1000, 0, 0, -EINVAL);
+	dvk_rq_expect(test, &f, 0x800, f.base + 0x402, 0x800, 0, 0, -EINVAL);
+}
+
+/*
  * Every refusal of the one-pass path: the error, then an end that leaves
  * nothing allocated nor mapped (the userspace run checks both).
  */
@@ -1047,6 +1100,7 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_free_empty),
 	KUNIT_CASE_PARAM(dvk_rq_case, dvk_rq_gen_params),
 	KUNIT_CASE(dvk_rq_many_pages),
+	KUNIT_CASE(dvk_rq_one_range),
 	KUNIT_CASE(dvk_rq_many_errors),
 	KUNIT_CASE(dvk_rq_errors),
 	{}

@@ -651,42 +651,49 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
 /**
- * dma_vec_nvme_rq_finish - complete the data pointer of a command
+ * __dma_vec_nvme_rq_finish - complete the data pointer of a command, out of line
  * @rq: the command, its ranges added
+ * @d: the start of the pending range, already mapped by
+ *	dma_vec_nvme_rq_finish() but not written, or NULL
  * @dptr: the command's data pointer, written on success
  *
- * Maps and writes the last range, then fills in what the first entries
- * could not know: PRP2 as the second entry or the list, the segment
- * descriptor of the last SGL segment.  @rq->data.sgl tells whether the
- * caller must set NVME_CMD_SGL_METABUF.
+ * What dma_vec_nvme_rq_finish() leaves: writes @d, maps and writes the
+ * rest of the pending range, and fills in PRP2 or the last segment
+ * descriptor.
  *
  * Context: As dma_vec_nvme_rq_add().
- * Return: 0 on success; -EINVAL if the ranges add up to less than
- * announced; an error of dma_vec_nvme_rq_add().  On error @dptr is
- * untouched; end the command with dma_vec_nvme_rq_end() in any case.
+ * Return: As dma_vec_nvme_rq_finish().
  */
-int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
-			   union nvme_data_ptr *dptr)
+int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
+			     const struct dma_vec_drange *d,
+			     union nvme_data_ptr *dptr)
 {
-	int ret = dma_vec_nvme_rq_flush(rq);
+	int ret;
 
+	if (d) {
+		ret = dma_vec_nvme_rq_dma(rq, d->addr, d->len);
+		if (ret)
+			return ret;
+		rq->paddr += d->len;
+		rq->plen -= d->len;
+	}
+	ret = dma_vec_nvme_rq_flush(rq);
 	return ret ? ret : dma_vec_nvme_rq_close(rq, dptr);
 }
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_finish);
+EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_finish);
 
 /**
- * dma_vec_nvme_rq_end - release what a command's data pointer holds
+ * __dma_vec_nvme_rq_end - release what a command's data pointer holds, out of line
  * @rq: the command, started with dma_vec_nvme_rq_start()
  *
- * Frees the descriptor pages and unmaps the memory, on completion or after
- * an error at any step.  @rq may then be started again.
+ * What dma_vec_nvme_rq_end() does for a command that holds something.
  *
- * Context: Any context the DMA API allows unmapping in.
+ * Context: As dma_vec_nvme_rq_end().
  */
-void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
+void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
 {
 	dma_vec_nvme_free_data(&rq->data);
 	dma_vec_io_end(&rq->io);
 	rq->plen = 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_end);
+EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_end);

@@ -160,11 +160,12 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 			  const struct dma_vec_nvme_ctrl *ctrl,
 			  struct device *dev, enum dma_data_direction dir,
 			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp);
-int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
-			   union nvme_data_ptr *dptr);
-void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
 
 int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq);
+int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
+			     const struct dma_vec_drange *d,
+			     union nvme_data_ptr *dptr);
+void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
 
 /**
  * dma_vec_nvme_rq_room - PRP entries the current list page still takes
@@ -319,6 +320,73 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
 	rq->plen = len;
 	rq->pprov = prov;
 	return 0;
+}
+
+/**
+ * dma_vec_nvme_rq_finish - complete the data pointer of a command
+ * @rq: the command, its ranges added
+ * @dptr: the command's data pointer, written on success
+ *
+ * Maps and writes the last range, then fills in what the first entries
+ * could not know: PRP2 as the second entry or the list, the segment
+ * descriptor of the last SGL segment.  @rq->data.sgl tells whether the
+ * caller must set NVME_CMD_SGL_METABUF.  A PRP command that is one range
+ * of at most two controller pages, mapped by the inline cases of
+ * dma_vec_io_map(), is done inline: PRP1 and PRP2 straight from the DMA
+ * address, as nvme-pci's single-segment fast path does for host memory,
+ * and here for peer memory too.  Everything else, and every error, goes to
+ * __dma_vec_nvme_rq_finish().
+ *
+ * Context: As dma_vec_nvme_rq_add().
+ * Return: 0 on success; -EINVAL if the ranges add up to less than
+ * announced; an error of dma_vec_nvme_rq_add().  On error @dptr is
+ * untouched; end the command with dma_vec_nvme_rq_end() in any case.
+ */
+static __always_inline int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
+						  union nvme_data_ptr *dptr)
+{
+	u64 mask = (1ULL << rq->ctrl->page_shift) - 1, end;
+	struct dma_vec_drange d;
+	int ret;
+
+	if (rq->sgl || rq->done || !rq->plen || rq->plen != rq->len)
+		return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
+	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
+			     rq->gfp);
+	if (ret)
+		return ret;
+	/* One dword-aligned piece, all of the range, on one or two pages. */
+	if (d.len != rq->plen || (d.addr & 3) ||
+	    check_add_overflow(d.addr, d.len, &end) ||
+	    (d.addr & mask) + d.len > 2 * (mask + 1))
+		return __dma_vec_nvme_rq_finish(rq, &d, dptr);
+	dptr->prp1 = cpu_to_le64(d.addr);
+	dptr->prp2 = (d.addr & mask) + d.len > mask + 1 ?
+		     cpu_to_le64((d.addr | mask) + 1) : 0;
+	rq->data.sgl = false;
+	rq->done = d.len;
+	rq->plen = 0;
+	return 0;
+}
+
+/**
+ * dma_vec_nvme_rq_end - release what a command's data pointer holds
+ * @rq: the command, started with dma_vec_nvme_rq_start()
+ *
+ * Frees the descriptor pages and unmaps the memory, on completion or after
+ * an error at any step.  @rq may then be started again.  A command that
+ * holds nothing (no descriptor page, nothing recorded to unmap) ends
+ * inline.
+ *
+ * Context: Any context the DMA API allows unmapping in.
+ */
+static __always_inline void dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
+{
+	if (rq->data.pages || rq->io.nr_recs || rq->io.recs != rq->io.inl) {
+		__dma_vec_nvme_rq_end(rq);
+		return;
+	}
+	rq->plen = 0;
 }
 
 #endif /* _NVME_DMA_VEC_NVME_H */
