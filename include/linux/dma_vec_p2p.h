@@ -16,6 +16,7 @@
 #include <linux/pfn.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <asm/barrier.h>
 
 struct device;
 struct pci_dev;
@@ -164,6 +165,28 @@ struct dma_vec_io_rec {
 	u32 mmio;
 };
 
+/**
+ * struct dma_vec_client - a cached classification of one client
+ * @entry: node in the clients list of the provider
+ * @key: PCI domain, bus, device and function of the client
+ * @type: how the client reaches the provider
+ * @reason: why, as a human-readable phrase
+ *
+ * Private to the P2P layer.  Never changes once published in the
+ * provider's list; freed only by dma_vec_provider_destroy(), when nothing
+ * uses the provider any more, so the last answer (&dma_vec_provider's
+ * hot entry) may be read without a lock.
+ */
+struct dma_vec_client {
+	struct list_head entry;
+	u64 key;
+	enum dma_vec_map_type type;
+	const char *reason;
+};
+
+/* A key no client has: keys are at most 48 bits. */
+#define DMA_VEC_NO_CLIENT	U64_MAX
+
 /* Pieces a struct dma_vec_io records without allocating. */
 #define DMA_VEC_IO_INLINE	4
 
@@ -177,6 +200,8 @@ struct dma_vec_io_rec {
  * @need_unmap: unmapping a streaming mapping of @dev does something, so
  *	the host pieces are recorded (peer pieces through the host bridge
  *	always are)
+ * @key: the client key of @dev (&struct dma_vec_client), or
+ *	DMA_VEC_NO_CLIENT if it is not a PCI function
  * @p2p: some piece was peer memory
  * @prov: provider of the last peer piece, or NULL
  * @type: how @dev reaches @prov
@@ -203,6 +228,7 @@ struct dma_vec_io {
 	unsigned long attrs;
 	u64 max_map;
 	bool need_unmap;
+	u64 key;
 	bool p2p;
 	struct dma_vec_provider *prov;
 	enum dma_vec_map_type type;
@@ -246,6 +272,36 @@ int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 void dma_vec_io_end(struct dma_vec_io *io);
 
 /**
+ * __dma_vec_io_bus_addr - whether @io reaches a provider at its bus address
+ * @io: the I/O
+ * @prov: the provider of a peer piece
+ *
+ * The class of the provider classified last by @io, or else the provider's
+ * last answer if it was for @io's device, read without a lock as
+ * dma_vec_classify() does; that one becomes @io's.  Internal to
+ * dma_vec_io_map().
+ *
+ * Context: Any context.
+ * Return: true if @prov is known to give @io's device its bus address.
+ */
+static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
+						  struct dma_vec_provider *prov)
+{
+	const struct dma_vec_client *c;
+
+	if (prov == io->prov)
+		return io->type == DMA_VEC_MAP_BUS_ADDR;
+	/* Pairs with the release that published it: @c never changes. */
+	c = smp_load_acquire(&prov->__p2p.hot);
+	if (!c || c->key != io->key || c->type != DMA_VEC_MAP_BUS_ADDR)
+		return false;
+	io->prov = prov;
+	io->type = c->type;
+	io->p2p = true;
+	return true;
+}
+
+/**
  * dma_vec_io_map - map the next physical range of an I/O
  * @io: the I/O, set up by dma_vec_io_start()
  * @paddr: CPU physical address of the range
@@ -265,7 +321,8 @@ void dma_vec_io_end(struct dma_vec_io *io);
  * What needs undoing is recorded in @io for dma_vec_io_end().  The common
  * cases are inline: host memory on a device whose unmaps do nothing (one
  * dma_map_page_attrs() call and no record), and peer memory of the
- * provider classified last when that gives a bus address (an addition).
+ * provider classified last, or whose last answer was for this device,
+ * when that gives a bus address (an addition).
  *
  * Context: Any context allowed by @gfp and by the DMA API; an I/O path
  * passes GFP_ATOMIC.
@@ -286,9 +343,9 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 
 	if (prov) {
 		/* Below a common bridge with the last provider: bus address. */
-		if (prov != io->prov || io->type != DMA_VEC_MAP_BUS_ADDR ||
-		    !len || !dma_vec_provider_holds(prov, paddr, len) ||
-		    READ_ONCE(prov->__p2p.revoked))
+		if (!len || !dma_vec_provider_holds(prov, paddr, len) ||
+		    READ_ONCE(prov->__p2p.revoked) ||
+		    !__dma_vec_io_bus_addr(io, prov))
 			return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 		out->addr = paddr + prov->bus_offset;
 		out->len = len;

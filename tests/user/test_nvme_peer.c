@@ -806,6 +806,90 @@ static void test_io_inline(void **state)
 	(void)state;
 }
 
+/*
+ * 4. The provider's last answer (its hot entry) serves the first peer
+ * piece of an I/O inline only when it was for the I/O's device and gave
+ * the bus address: an answer for another client, or for no PCI function,
+ * is never taken for it.
+ */
+static void test_io_hot_entry(void **state)
+{
+	struct sim_host_bridge_desc h = {
+		.vendor = PCI_VENDOR_ID_INTEL,
+		.device = 0x2030,
+	};
+	struct rig *r = rig_init();
+	struct pci_host_bridge *hb;
+	struct device *other, *plain;
+	struct dma_vec_drange d;
+	struct dma_vec_io io;
+	struct pci_dev *rp;
+	enum sim_p2p_type t;
+	const char *why;
+	int ret;
+
+	/* A client in another hierarchy, and a device that is no function. */
+	hb = sim_add_host_bridge(&h);
+	assert_non_null(hb);
+	rp = sim_add_root_port(hb, PCI_DEVFN(1, 0));
+	assert_non_null(rp);
+	other = &sim_add_endpoint(rp->subordinate, 0, 0)->dev;
+	plain = sim_add_device("plain", NULL, NULL);
+	assert_non_null(plain);
+	t = sim_expected_map_type(r->gpu, other, NULL);
+	assert_int_not_equal(t, SIM_P2P_BUS_ADDR);
+
+	/* The other client asked last: its answer is the hot one. */
+	assert_int_not_equal(dma_vec_classify(&r->prov, other, GFP_KERNEL,
+					      &why), DMA_VEC_MAP_BUS_ADDR);
+	dma_vec_io_start(&io, r->dev, DMA_TO_DEVICE, 0, U64_MAX);
+	assert_int_equal(dma_vec_io_map(&io, r->win, PG, &r->prov, &d,
+					GFP_KERNEL), 0);
+	assert_int_equal(d.addr, r->win + r->prov.bus_offset);
+	assert_ptr_equal(io.prov, &r->prov);
+	assert_true(io.p2p);
+	dma_vec_io_end(&io);
+
+	/* Now the NVMe's answer is the hot one; the other must not take it. */
+	dma_vec_io_start(&io, other, DMA_TO_DEVICE, 0, U64_MAX);
+	ret = dma_vec_io_map(&io, r->win + PG, PG, &r->prov, &d, GFP_KERNEL);
+	if (t == SIM_P2P_NOT_SUPPORTED) {
+		assert_int_equal(ret, -EREMOTEIO);
+		assert_int_equal(io.nr_recs, 0);
+	} else {
+		/* Through the host bridge: an MMIO mapping, recorded. */
+		assert_int_equal(ret, 0);
+		assert_int_equal(io.nr_recs, 1);
+		assert_int_equal(io.type, DMA_VEC_MAP_THRU_HOST_BRIDGE);
+	}
+	dma_vec_io_end(&io);
+	assert_int_equal(sim_live_mappings(other), 0);
+
+	dma_vec_io_start(&io, plain, DMA_TO_DEVICE, 0, U64_MAX);
+	assert_int_equal(dma_vec_io_map(&io, r->win, PG, &r->prov, &d,
+					GFP_KERNEL), -EREMOTEIO);
+	dma_vec_io_end(&io);
+
+	/* Made hot again by a lookup, the NVMe's answer serves inline. */
+	assert_int_equal(dma_vec_classify(&r->prov, r->dev, GFP_KERNEL, &why),
+			 DMA_VEC_MAP_BUS_ADDR);
+	dma_vec_io_start(&io, r->dev, DMA_TO_DEVICE, 0, U64_MAX);
+	assert_null(io.prov);
+	assert_false(io.p2p);
+	assert_int_equal(dma_vec_io_map(&io, r->win + 2 * PG, 3 * PG, &r->prov,
+					&d, GFP_KERNEL), 0);
+	assert_int_equal(d.addr, r->win + 2 * PG + r->prov.bus_offset);
+	assert_int_equal(d.len, 3 * PG);
+	assert_ptr_equal(io.prov, &r->prov);
+	assert_int_equal(io.type, DMA_VEC_MAP_BUS_ADDR);
+	assert_true(io.p2p);
+	assert_int_equal(io.nr_recs, 0);
+	dma_vec_io_end(&io);
+	assert_int_equal(sim_live_mappings(r->dev), 0);
+	rig_fini(r);
+	(void)state;
+}
+
 #define SIM_TEST(f)	cmocka_unit_test_setup_teardown(f, dvt_sim_setup, \
 							dvt_sim_teardown)
 
@@ -820,6 +904,7 @@ int main(void)
 		SIM_TEST(test_rq_revoked),
 		SIM_TEST(test_rq_layout),
 		SIM_TEST(test_io_inline),
+		SIM_TEST(test_io_hot_entry),
 	};
 
 	return cmocka_run_group_tests_name("nvme_peer", tests, NULL, NULL);

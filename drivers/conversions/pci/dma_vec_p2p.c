@@ -29,20 +29,6 @@
 #include <asm/barrier.h>
 
 /**
- * struct dma_vec_client - a cached classification of one client
- * @entry: node in the clients list of the provider
- * @key: PCI domain, bus, device and function of the client
- * @type: how the client reaches the provider
- * @reason: why, as a human-readable phrase
- */
-struct dma_vec_client {
-	struct list_head entry;
-	u64 key;
-	enum dma_vec_map_type type;
-	const char *reason;
-};
-
-/**
  * struct __dma_vec_map_link - ties a mapping to one provider run, for revocation
  * @entry: node in the maps list of the provider, under its lock
  * @prov: the provider while the link is attached, NULL once detached;
@@ -1116,6 +1102,8 @@ void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
 	io->max_map = clamp_t(u64, max_map & PAGE_MASK, PAGE_SIZE,
 			      U32_MAX & PAGE_MASK);
 	io->need_unmap = dma_vec_need_unmap(dev);
+	io->key = dev_is_pci(dev) ? dma_vec_client_key(to_pci_dev(dev)) :
+				    DMA_VEC_NO_CLIENT;
 	io->p2p = false;
 	io->prov = NULL;
 	io->type = DMA_VEC_MAP_UNKNOWN;
