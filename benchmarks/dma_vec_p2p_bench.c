@@ -21,9 +21,11 @@
  *		   dev_pagemap (the driver's lock-free last-used entry), then
  *		   dma_vec_nvme_rq_start(), dma_vec_nvme_rq_add() per page,
  *		   dma_vec_nvme_rq_finish(), dma_vec_nvme_rq_end();
- *   dma_vec-phys  the same request from physical addresses and a provider
- *		   (the passthrough path of memory without struct pages): no
- *		   struct page is read;
+ *   dma_vec-phys  the same request from a dma_vec table of the pages'
+ *		   physical addresses and their provider (made once, as an
+ *		   exporter's p2p_map gives it): nvme-pci's path for memory
+ *		   without struct pages, dma_vec_nvme_rq_add_table() between
+ *		   the same start, finish and end; no struct page is read;
  *   sg-6.12       6.12's nvme_map_data() and nvme_unmap_data(): the
  *		   scatterlist from a mempool, sg_set_page() of each page,
  *		   dma_map_sgtable(), the PRP list loop, the PRP pages freed,
@@ -127,6 +129,7 @@ struct dpb_hot {
  * @pages: the struct page of each page of an I/O
  * @bv: the bvecs of an I/O, one per page
  * @paddrs: the physical address of each page of an I/O
+ * @tbl: the pages of the I/O being measured as a table, for dma_vec-phys
  * @prov: the provider of the pages for the dma_vec-phys side, or NULL
  * @hot: the provider entry the dma_vec side finds, or NULL for host memory
  * @expect_p2p: the pages are P2P memory, reached at their bus address
@@ -141,6 +144,7 @@ struct dpb_ctx {
 	struct page *pages[DPB_MAX_PAGES];
 	struct bio_vec bv[DPB_MAX_PAGES];
 	phys_addr_t paddrs[DPB_MAX_PAGES];
+	struct dma_vec_table tbl;
 	struct dma_vec_provider *prov;
 	struct dpb_hot *hot;
 	bool expect_p2p;
@@ -226,19 +230,18 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	return rc;
 }
 
-/* The same request from physical addresses and their provider. */
+/* The same request from the table of its pages (@c->tbl, @n pages). */
 static int dpb_io_dma_vec_phys(struct dpb_ctx *c, unsigned int n,
 			       union nvme_data_ptr *dptr)
 {
 	struct dma_vec_nvme_rq *rq = c->rq;
-	unsigned int k;
 	int rc;
 
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
-	for (k = 0; !rc && k < n; k++)
-		rc = dma_vec_nvme_rq_add(rq, c->paddrs[k], DVB_PAGE, c->prov);
+	if (!rc)
+		rc = dma_vec_nvme_rq_add_table(rq, &c->tbl);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
 	dma_vec_nvme_rq_end(rq);
@@ -435,6 +438,19 @@ static long dpb_loops(struct dpb_ctx *c, unsigned int n)
 	return need;
 }
 
+/* The first @n pages of the I/O as a table, for the dma_vec-phys side. */
+static int dpb_table(struct dpb_ctx *c, unsigned int n)
+{
+	unsigned int k;
+	int rc = 0;
+
+	dma_vec_table_release(&c->tbl);
+	for (k = 0; !rc && k < n; k++)
+		rc = dma_vec_append(&c->tbl, c->paddrs[k], DVB_PAGE, c->prov,
+				    GFP_KERNEL);
+	return rc;
+}
+
 static void dpb_case(struct dpb_ctx *c, const char *name)
 {
 	unsigned int nreps = short_mode ? 1 : clamp(reps, 1U, DPB_MAX_REPS);
@@ -453,7 +469,9 @@ static void dpb_case(struct dpb_ctx *c, const char *name)
 		int rc;
 
 		memset(st, 0, DPB_NR_SIDES * sizeof(*st));
-		rc = dpb_check(c, name, n);
+		rc = dpb_table(c, n);
+		if (!rc)
+			rc = dpb_check(c, name, n);
 		loops = rc ? rc : dpb_loops(c, n);
 		if (loops < 0) {
 			pr_err("dma_vec_p2p_bench: FAIL %s %u bytes: %ld\n",
@@ -490,6 +508,7 @@ static void dpb_case(struct dpb_ctx *c, const char *name)
 				dpb_report(name, dpb_sizes[s], side, &st[side]);
 		dpb_passed++;
 	}
+	dma_vec_table_release(&c->tbl);
 	kfree(st);
 }
 

@@ -201,9 +201,34 @@ static int add(struct rig *r, struct piece p)
 }
 
 /*
+ * Add the pieces as a dma_vec table, with dma_vec_nvme_rq_add_table() (the
+ * pageless path of nvme-pci) instead of range by range.
+ */
+static bool use_table;
+
+static int add_table(struct rig *r, const struct piece *p, unsigned int nr)
+{
+	struct dma_vec_table t;
+	unsigned int i;
+	int ret;
+
+	dma_vec_table_init(&t);
+	for (i = 0; i < nr; i++)
+		assert_int_equal(dma_vec_append(&t, piece_pa(r, &p[i]),
+						p[i].len,
+						p[i].host ? NULL : &r->prov,
+						GFP_KERNEL), 0);
+	ret = dma_vec_nvme_rq_add_table(&r->rq, &t);
+	/* What is pending was copied: the table may go at once. */
+	dma_vec_table_release(&t);
+	return ret;
+}
+
+/*
  * Build a PRP command of @len bytes from @p; *@at is the index of the
- * call that failed (@nr for dma_vec_nvme_rq_finish()).  The descriptor
- * pool is the caller's: r->ctrl.pool.
+ * call that failed (@nr for dma_vec_nvme_rq_finish(); 0 for
+ * dma_vec_nvme_rq_add_table() with use_table).  The descriptor pool is the
+ * caller's: r->ctrl.pool.
  */
 static int build(struct rig *r, const struct piece *p, unsigned int nr,
 		 enum dma_data_direction dir, u64 len, union nvme_data_ptr *dptr,
@@ -214,6 +239,11 @@ static int build(struct rig *r, const struct piece *p, unsigned int nr,
 
 	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev, dir,
 					       0, false, len, GFP_KERNEL), 0);
+	if (use_table) {
+		ret = add_table(r, p, nr);
+		*at = ret ? 0 : nr;
+		return ret ? ret : dma_vec_nvme_rq_finish(&r->rq, dptr);
+	}
 	for (i = 0; i < nr; i++) {
 		ret = add(r, p[i]);
 		if (ret) {
@@ -368,6 +398,12 @@ static void run_ok(struct rig *r, const struct piece *p, unsigned int nr)
 	run_read(r, p, nr, nr * 7 + 3);
 	/* What was read is what a write moves again. */
 	run_write(r, p, nr);
+	/* The same pieces as a table, through dma_vec_nvme_rq_add_table(). */
+	use_table = true;
+	run_write(r, p, nr);
+	run_read(r, p, nr, nr * 11 + 5);
+	run_write(r, p, nr);
+	use_table = false;
 }
 
 /*
@@ -890,6 +926,85 @@ static void test_io_hot_entry(void **state)
 	(void)state;
 }
 
+/*
+ * 5. dma_vec_nvme_rq_add_table() and _add_ranges() refuse what
+ * dma_vec_nvme_rq_add() refuses, also inside their one-loop path: a
+ * provider revoked between two runs, a boundary inside a page, more bytes
+ * than announced, an empty table; the command then ends with nothing held.
+ */
+static int table_err(struct rig *r, const struct piece *p, unsigned int nr,
+		     u64 len)
+{
+	long live = shim_live_objects();
+	union nvme_data_ptr dptr;
+	int ret;
+
+	new_pool(r);
+	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
+					       DMA_TO_DEVICE, 0, false, len,
+					       GFP_KERNEL), 0);
+	ret = add_table(r, p, nr);
+	if (!ret)
+		ret = dma_vec_nvme_rq_finish(&r->rq, &dptr);
+	dma_vec_nvme_rq_end(&r->rq);
+	check_clean(r, live);
+	return ret;
+}
+
+static void test_table_errors(void **state)
+{
+	struct rig *r = rig_init();
+	struct dma_vec_prange pr[40];
+	struct dma_vec_table empty;
+	long live;
+	unsigned int i;
+
+	for (i = 0; i < 40; i++)
+		r->p[i] = peer_page(i, PG);
+	/* A boundary inside a page, deep inside the one-loop path. */
+	r->p[25].len = PG / 2;
+	assert_int_equal(table_err(r, r->p, 40, 40 * PG - PG / 2), -EINVAL);
+	r->p[25].len = PG;
+	/* More than announced: caught when the list would take it. */
+	assert_int_equal(table_err(r, r->p, 40, 30 * PG), -EINVAL);
+	/* The whole table: fine. */
+	assert_int_equal(table_err(r, r->p, 40, 40 * PG), 0);
+
+	/* Revoked between two runs of the same provider. */
+	for (i = 0; i < 40; i++) {
+		pr[i].paddr = piece_pa(r, &r->p[i]);
+		pr[i].len = PG;
+	}
+	live = shim_live_objects();
+	new_pool(r);
+	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
+					       DMA_TO_DEVICE, 0, false, 40 * PG,
+					       GFP_KERNEL), 0);
+	assert_int_equal(dma_vec_nvme_rq_add_ranges(&r->rq, pr, 20, &r->prov),
+			 0);
+	assert_ptr_equal(r->rq.io.prov, &r->prov);
+	dma_vec_provider_revoke(&r->prov);
+	assert_int_equal(dma_vec_nvme_rq_add_ranges(&r->rq, pr + 20, 20,
+						    &r->prov), -ENODEV);
+	dma_vec_nvme_rq_end(&r->rq);
+	check_clean(r, live);
+	assert_int_equal(dma_vec_provider_destroy(&r->prov), 0);
+	prov_init(r);
+
+	/* Nothing to add. */
+	dma_vec_table_init(&empty);
+	new_pool(r);
+	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
+					       DMA_TO_DEVICE, 0, false, PG,
+					       GFP_KERNEL), 0);
+	assert_int_equal(dma_vec_nvme_rq_add_table(&r->rq, &empty), -EINVAL);
+	dma_vec_nvme_rq_end(&r->rq);
+	dma_pool_destroy(r->ctrl.pool);
+	r->ctrl.pool = NULL;
+	rig_fini(r);
+	(void)state;
+}
+
 #define SIM_TEST(f)	cmocka_unit_test_setup_teardown(f, dvt_sim_setup, \
 							dvt_sim_teardown)
 
@@ -905,6 +1020,7 @@ int main(void)
 		SIM_TEST(test_rq_layout),
 		SIM_TEST(test_io_inline),
 		SIM_TEST(test_io_hot_entry),
+		SIM_TEST(test_table_errors),
 	};
 
 	return cmocka_run_group_tests_name("nvme_peer", tests, NULL, NULL);

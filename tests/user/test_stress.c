@@ -1382,8 +1382,9 @@ static void test_classify_cold_race(void **state)
 
 /*
  * The NVMe request path on the same rig: commands of host and peer
- * ranges, as PRPs or SGLs, built with dma_vec_nvme_rq_start()/_add()/
- * _finish() while generations are replaced and revoked.  Each command
+ * ranges, as PRPs or SGLs, built with dma_vec_nvme_rq_start(), _add()
+ * or _add_ranges() of runs of one owner, and _finish(), while generations
+ * are replaced and revoked.  Each command
  * builds or fails with -ENODEV (only if one of its generations was being
  * revoked, and always if one had been before it started); a built one is
  * executed by the controller model, which must read exactly the bytes
@@ -1437,9 +1438,9 @@ static void *nv_importer_fn(void *p)
 		struct nvme_oracle_result res;
 		struct nv_piece pc[NV_PIECES];
 		struct io_gen *g[NR_EXP];
-		bool gone = false, revoking = false, locked, sgl;
+		bool gone = false, revoking = false, locked, sgl, runs;
 		union nvme_data_ptr dptr;
-		unsigned int nr, i;
+		unsigned int nr, i, j, k;
 		u64 total, off;
 		int ret;
 
@@ -1454,16 +1455,32 @@ static void *nv_importer_fn(void *p)
 				gone |= ld_acq(&g[pc[i].x]->revoked);
 		}
 		sgl = rnd_next(&imp->seed) & 1;
+		runs = rnd_next(&imp->seed) & 1;
 
 		if (locked)
 			pthread_mutex_lock(&sim_lock);
 		ret = dma_vec_nvme_rq_start(rq, &imp->ctrl, dev, DMA_TO_DEVICE,
 					    0, sgl, total, GFP_KERNEL);
 		t_equal(ret, 0);
-		for (i = 0; !ret && i < nr; i++)
-			ret = dma_vec_nvme_rq_add(rq, pc[i].pa, pc[i].len,
-						  pc[i].x < 0 ? NULL :
-						  &g[pc[i].x]->prov);
+		for (i = 0; !ret && i < nr; i = j) {
+			struct dma_vec_provider *prov = pc[i].x < 0 ? NULL :
+							&g[pc[i].x]->prov;
+			struct dma_vec_prange pr[NV_PIECES];
+
+			/* Runs of one owner, or range by range. */
+			for (j = i + 1; runs && j < nr && pc[j].x == pc[i].x; j++)
+				;
+			for (k = i; k < j; k++)
+				pr[k - i] = (struct dma_vec_prange){
+					.paddr = pc[k].pa, .len = pc[k].len,
+				};
+			if (runs)
+				ret = dma_vec_nvme_rq_add_ranges(rq, pr, j - i,
+								 prov);
+			else
+				ret = dma_vec_nvme_rq_add(rq, pr[0].paddr,
+							  pr[0].len, prov);
+		}
 		if (!ret)
 			ret = dma_vec_nvme_rq_finish(rq, &dptr);
 		for (i = 0; i < nr; i++)

@@ -160,6 +160,11 @@ int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
 			  const struct dma_vec_nvme_ctrl *ctrl,
 			  struct device *dev, enum dma_data_direction dir,
 			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp);
+int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
+			       const struct dma_vec_prange *ranges,
+			       unsigned int nr, struct dma_vec_provider *prov);
+int dma_vec_nvme_rq_add_table(struct dma_vec_nvme_rq *rq,
+			      const struct dma_vec_table *tbl);
 
 int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq);
 int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
