@@ -582,29 +582,23 @@ static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 			  struct dma_vec_nvme_rq *rq, const struct bio_vec *bv,
 			  unsigned int n, union nvme_data_ptr *dptr)
 {
-	struct dma_vec_nvme_cursor cur;
 	unsigned int k;
 	int rc;
 
 	rc = dma_vec_nvme_rq_start(rq, ctrl, dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
-	if (rc)
-		goto out;
 	/* As nvme_dma_vec_add_bvec() of the converted nvme-pci. */
-	dma_vec_nvme_rq_cursor(rq, &cur);
 	for (k = 0; !rc && k < n; k++) {
 		if (is_pci_p2pdma_page(bv[k].bv_page)) {
 			rc = -EREMOTEIO;	/* host pages only here */
 			break;
 		}
-		rc = dma_vec_nvme_cur_add(&cur, bvec_phys(&bv[k]),
-					  bv[k].bv_len, NULL);
+		rc = dma_vec_nvme_rq_add(rq, bvec_phys(&bv[k]), bv[k].bv_len,
+					 NULL);
 	}
-	dma_vec_nvme_cur_done(&cur);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
-out:
 	dma_vec_nvme_rq_end(rq);
 	return rc;
 }

@@ -200,22 +200,18 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	struct dma_vec_nvme_rq *rq = c->rq;
 	struct dma_vec_provider *prov = NULL;
 	struct dev_pagemap *pgmap = NULL;
-	struct dma_vec_nvme_cursor cur;
 	unsigned int k;
 	int rc;
 
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
-	if (rc)
-		goto out;
-	dma_vec_nvme_rq_cursor(rq, &cur);
 	for (k = 0; !rc && k < n; k++) {
 		const struct bio_vec *bv = &c->bv[k];
 		phys_addr_t paddr = bvec_phys(bv);
 
 		if (!is_pci_p2pdma_page(bv->bv_page)) {
-			rc = dma_vec_nvme_cur_add(&cur, paddr, bv->bv_len, NULL);
+			rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
 			continue;
 		}
 		if (bv->bv_page->pgmap != pgmap) {
@@ -226,12 +222,10 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 			}
 			pgmap = bv->bv_page->pgmap;
 		}
-		rc = dma_vec_nvme_cur_add(&cur, paddr, bv->bv_len, prov);
+		rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, prov);
 	}
-	dma_vec_nvme_cur_done(&cur);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
-out:
 	dma_vec_nvme_rq_end(rq);
 	return rc;
 }

@@ -650,6 +650,76 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 }
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
+/*
+ * Peer ranges of @prov, which @rq->io reaches at its bus address, written
+ * into the current PRP list page in one loop with the command's state in
+ * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
+ * checking and writing the same entries, but without the state going
+ * through memory at every range.  Stops before a range it leaves to
+ * dma_vec_nvme_rq_add(): an empty or wrapping one, or one before which the
+ * pending range cannot be written here (outside the window, revoked,
+ * beyond the announced length, not fitting the list page, a misaligned
+ * boundary), so that every error comes from the general path, at the same
+ * range.  The caller checked that @rq builds PRPs, its list is set up,
+ * @rq->io reaches @prov at its bus address, and the pending range, if
+ * any, is @prov's.  Returns the number of ranges taken.
+ */
+static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
+					    const struct dma_vec_prange *r,
+					    unsigned int nr,
+					    struct dma_vec_provider *prov)
+{
+	unsigned int shift = rq->ctrl->page_shift, room, i;
+	u64 step = 1ULL << shift, off = prov->bus_offset;
+	__le64 *list = rq->list, *slot = list + rq->slot;
+	u64 plen = rq->plen, done = rq->done, prev_end = rq->prev_end;
+	u64 left = rq->len;
+	phys_addr_t paddr = rq->paddr;
+
+	room = dma_vec_nvme_rq_room(rq);
+	for (i = 0; i < nr; i++) {
+		u64 len = r[i].len, addr, end, n;
+		phys_addr_t p = r[i].paddr;
+
+		if (!len || check_add_overflow((u64)p, len, &end))
+			break;
+		if (plen && p == paddr + plen) {
+			plen += len;
+			continue;
+		}
+		if (plen) {
+			/* The checks of the inline path, in the same order. */
+			if (plen > left - done)
+				break;
+			n = ((plen - 1) >> shift) + 1;
+			if (n > room || !dma_vec_provider_holds(prov, paddr, plen) ||
+			    READ_ONCE(prov->__p2p.revoked))
+				break;
+			addr = paddr + off;
+			if (check_add_overflow(addr, plen, &end) ||
+			    ((addr | prev_end) & (step - 1)))
+				break;
+			room -= n;
+			done += plen;
+			prev_end = end;
+			while (n--) {
+				*slot++ = cpu_to_le64(addr);
+				addr += step;
+			}
+		}
+		paddr = p;
+		plen = len;
+	}
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
+	rq->done = done;
+	rq->prev_end = prev_end;
+	rq->paddr = paddr;
+	rq->plen = plen;
+	rq->pprov = prov;
+	return i;
+}
+
 /**
  * dma_vec_nvme_rq_add_ranges - add physical ranges of one owner to a command
  * @rq: the command, started with dma_vec_nvme_rq_start()
@@ -657,8 +727,9 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
  * @nr: number of ranges
  * @prov: the provider whose window holds them, or NULL for host memory
  *
- * As dma_vec_nvme_rq_add() of each range in turn, in one loop with the
- * command's hot state in a cursor: the pageless path of a run of a table.
+ * As dma_vec_nvme_rq_add() of each range in turn.  Peer ranges reached at
+ * their bus address go into the PRP list in one loop, with no call and no
+ * state through memory per range: the pageless path of a run of a table.
  * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
  * @ranges may change once the call returned.
  *
@@ -670,16 +741,25 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 			       const struct dma_vec_prange *ranges,
 			       unsigned int nr, struct dma_vec_provider *prov)
 {
-	struct dma_vec_nvme_cursor c;
-	unsigned int i;
-	int ret = 0;
+	unsigned int i = 0;
+	int ret;
 
-	dma_vec_nvme_rq_cursor(rq, &c);
-	for (i = 0; !ret && i < nr; i++)
-		ret = dma_vec_nvme_cur_add(&c, ranges[i].paddr, ranges[i].len,
-					   prov);
-	dma_vec_nvme_cur_done(&c);
-	return ret;
+	while (i < nr) {
+		if (prov && !rq->sgl && rq->list && prov == rq->io.prov &&
+		    rq->io.type == DMA_VEC_MAP_BUS_ADDR &&
+		    (!rq->plen || rq->pprov == prov)) {
+			i += dma_vec_nvme_rq_bus_run(rq, ranges + i, nr - i,
+						     prov);
+			if (i == nr)
+				break;
+		}
+		ret = dma_vec_nvme_rq_add(rq, ranges[i].paddr, ranges[i].len,
+					  prov);
+		if (ret)
+			return ret;
+		i++;
+	}
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_ranges);
 
@@ -744,7 +824,7 @@ int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 		rq->paddr += d->len;
 		rq->plen -= d->len;
 	}
-	ret = __dma_vec_nvme_rq_flush(rq);
+	ret = dma_vec_nvme_rq_flush(rq);
 	return ret ? ret : dma_vec_nvme_rq_close(rq, dptr);
 }
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_finish);

@@ -218,189 +218,64 @@ dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, unsigned int n)
 }
 
 /**
- * struct dma_vec_nvme_cursor - the hot state of a command, while ranges are added
+ * dma_vec_nvme_rq_prp_fast - the per-range common case of nvme-pci, inline
  * @rq: the command
- * @paddr: start of the pending range (not mapped yet)
- * @plen: its length, 0 for none
- * @pprov: its provider
- * @slot: next free slot of the current PRP list page, or NULL while the
- *	inline path cannot write (no list yet, an SGL); loaded at the first
- *	range to write
- * @slot0: @slot when it was loaded
- * @room: entries the current list page takes before chaining
- * @left: bytes the command may still take in descriptors
- * @prev_end: DMA address just past the last range written
- * @shift: controller page shift
- * @loaded: @slot, @room, @left and @prev_end are loaded
- *
- * A copy of what the per-range path of a command reads and writes, for a
- * loop that adds ranges: loaded with dma_vec_nvme_rq_cursor(), advanced
- * with dma_vec_nvme_cur_add(), stored back with dma_vec_nvme_cur_done().
- * Kept on the caller's stack, and only passed to these inline functions,
- * it lives in registers: the PRP entries the loop writes cannot alias it,
- * as they could alias the command.  All fields are private.
- */
-struct dma_vec_nvme_cursor {
-	struct dma_vec_nvme_rq *rq;
-	phys_addr_t paddr;
-	u64 plen;
-	struct dma_vec_provider *pprov;
-	__le64 *slot;
-	__le64 *slot0;
-	unsigned int room;
-	u64 left;
-	u64 prev_end;
-	unsigned int shift;
-	bool loaded;
-};
-
-/**
- * dma_vec_nvme_rq_cursor - load the hot state of a command into a cursor
- * @rq: the command, started with dma_vec_nvme_rq_start()
- * @c: the cursor
- *
- * Until dma_vec_nvme_cur_done(), add ranges to @rq only through @c.
- *
- * Context: Any context.
- */
-static __always_inline void dma_vec_nvme_rq_cursor(struct dma_vec_nvme_rq *rq,
-						   struct dma_vec_nvme_cursor *c)
-{
-	c->rq = rq;
-	c->paddr = rq->paddr;
-	c->plen = rq->plen;
-	c->pprov = rq->pprov;
-	c->slot = NULL;
-	c->loaded = false;
-}
-
-/* Load what writing a range takes, at the first range to write. */
-static __always_inline void
-dma_vec_nvme_cur_load(struct dma_vec_nvme_cursor *c)
-{
-	struct dma_vec_nvme_rq *rq = c->rq;
-
-	c->slot = rq->list && !rq->sgl ? (__le64 *)rq->list + rq->slot : NULL;
-	c->slot0 = c->slot;
-	c->room = c->slot ? dma_vec_nvme_rq_room(rq) : 0;
-	c->left = rq->len - rq->done;
-	c->prev_end = rq->prev_end;
-	c->shift = rq->ctrl->page_shift;
-	c->loaded = true;
-}
-
-/**
- * dma_vec_nvme_cur_done - store a cursor back into its command
- * @c: the cursor
- *
- * Context: Any context.
- */
-static __always_inline void dma_vec_nvme_cur_done(struct dma_vec_nvme_cursor *c)
-{
-	struct dma_vec_nvme_rq *rq = c->rq;
-
-	rq->paddr = c->paddr;
-	rq->plen = c->plen;
-	rq->pprov = c->pprov;
-	if (!c->loaded)
-		return;
-	if (c->slot) {
-		rq->nents += c->slot - c->slot0;
-		rq->slot = c->slot - (__le64 *)rq->list;
-	}
-	rq->done = rq->len - c->left;
-	rq->prev_end = c->prev_end;
-}
-
-/**
- * dma_vec_nvme_cur_flush - map and write the pending range of a command
- * @c: the cursor
  *
  * A range after the first one of a PRP command whose list is set up is
  * mapped by the inline cases of dma_vec_io_map() (host memory on a device
  * whose unmaps do nothing, peer memory at its bus address), and its
  * entries are written straight into the current list page when they fit
- * it.  Everything else goes to __dma_vec_nvme_rq_flush(), with the state
- * stored back around the call.  Internal to dma_vec_nvme_cur_add().
+ * it.  The checks are those of the general path.  Internal to
+ * dma_vec_nvme_rq_add().
  *
  * Context: As dma_vec_nvme_rq_add().
- * Return: As dma_vec_nvme_rq_add().
+ * Return: 1 to leave what is left of the range to
+ * __dma_vec_nvme_rq_flush(), else 0 or the error.
  */
-static __always_inline int dma_vec_nvme_cur_flush(struct dma_vec_nvme_cursor *c)
+static __always_inline int
+dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 {
-	struct dma_vec_nvme_rq *rq = c->rq;
+	unsigned int shift = rq->ctrl->page_shift;
 	struct dma_vec_drange d;
-	u64 end, addr, n;
+	u64 end;
 	int ret;
 
-	if (!c->loaded)
-		dma_vec_nvme_cur_load(c);
+	if (!rq->list || rq->sgl || rq->plen > rq->len - rq->done)
+		return 1;
 	/* The entries of the whole range must fit this list page. */
-	if (c->slot && c->plen <= c->left &&
-	    ((c->plen - 1) >> c->shift) + 1 <= c->room) {
-		ret = dma_vec_io_map(&rq->io, c->paddr, c->plen, c->pprov, &d,
-				     rq->gfp);
-		if (ret)
-			return ret;
-		if (check_add_overflow(d.addr, d.len, &end))
-			return -EOVERFLOW;
-		if ((d.addr | c->prev_end) & ((1ULL << c->shift) - 1))
-			return -EINVAL;
-		n = ((d.len - 1) >> c->shift) + 1;
-		c->room -= n;
-		for (addr = d.addr; n--; addr += 1ULL << c->shift)
-			*c->slot++ = cpu_to_le64(addr);
-		c->prev_end = end;
-		c->left -= d.len;
-		c->paddr += d.len;
-		c->plen -= d.len;
-		if (!c->plen)
-			return 0;
-	}
-	dma_vec_nvme_cur_done(c);
-	ret = __dma_vec_nvme_rq_flush(rq);
-	dma_vec_nvme_rq_cursor(rq, c);
-	return ret;
+	if (((rq->plen - 1) >> shift) + 1 > dma_vec_nvme_rq_room(rq))
+		return 1;
+	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
+			     rq->gfp);
+	if (ret)
+		return ret;
+	if (check_add_overflow(d.addr, d.len, &end))
+		return -EOVERFLOW;
+	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
+		return -EINVAL;
+	dma_vec_nvme_rq_fill(rq, d.addr, ((d.len - 1) >> shift) + 1);
+	rq->prev_end = end;
+	rq->done += d.len;
+	rq->paddr += d.len;
+	rq->plen -= d.len;
+	return rq->plen ? 1 : 0;
 }
 
 /**
- * dma_vec_nvme_cur_add - add the next physical range of a command, through a cursor
- * @c: the cursor of the command
- * @paddr: CPU physical address of the range
- * @len: its length in bytes
- * @prov: the provider whose window holds it, or NULL for host memory
+ * dma_vec_nvme_rq_flush - map and write the pending range of a command
+ * @rq: the command
  *
- * dma_vec_nvme_rq_add() for a loop that keeps the command's hot state in
- * @c.
+ * Inline when it can, else out of line.  Internal to
+ * dma_vec_nvme_rq_add() and dma_vec_nvme_rq_finish().
  *
  * Context: As dma_vec_nvme_rq_add().
  * Return: As dma_vec_nvme_rq_add().
  */
-static __always_inline int dma_vec_nvme_cur_add(struct dma_vec_nvme_cursor *c,
-						phys_addr_t paddr, u64 len,
-						struct dma_vec_provider *prov)
+static __always_inline int dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 {
-	u64 end;
+	int ret = dma_vec_nvme_rq_prp_fast(rq);
 
-	if (!len)
-		return -EINVAL;
-	if (check_add_overflow((u64)paddr, len, &end))
-		return -EOVERFLOW;
-	if (c->plen) {
-		int ret;
-
-		if (prov == c->pprov && paddr == c->paddr + c->plen) {
-			c->plen += len;
-			return 0;
-		}
-		ret = dma_vec_nvme_cur_flush(c);
-		if (ret)
-			return ret;
-	}
-	c->paddr = paddr;
-	c->plen = len;
-	c->pprov = prov;
-	return 0;
+	return ret <= 0 ? ret : __dma_vec_nvme_rq_flush(rq);
 }
 
 /**
@@ -413,9 +288,6 @@ static __always_inline int dma_vec_nvme_cur_add(struct dma_vec_nvme_cursor *c,
  * A range that continues the previous one (same owner, physically
  * contiguous) is merged with it; otherwise the previous one is mapped
  * (dma_vec_io_map()) and its PRP entries or SGL data blocks are written.
- * A loop over many ranges goes faster through a cursor
- * (dma_vec_nvme_rq_cursor(), dma_vec_nvme_cur_add()), or
- * dma_vec_nvme_rq_add_ranges().
  *
  * Context: Any context allowed by the allocation flags given at the start
  * and by the DMA API.
@@ -432,13 +304,27 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
 					       phys_addr_t paddr, u64 len,
 					       struct dma_vec_provider *prov)
 {
-	struct dma_vec_nvme_cursor c;
-	int ret;
+	u64 end;
 
-	dma_vec_nvme_rq_cursor(rq, &c);
-	ret = dma_vec_nvme_cur_add(&c, paddr, len, prov);
-	dma_vec_nvme_cur_done(&c);
-	return ret;
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow((u64)paddr, len, &end))
+		return -EOVERFLOW;
+	if (rq->plen) {
+		int ret;
+
+		if (prov == rq->pprov && paddr == rq->paddr + rq->plen) {
+			rq->plen += len;
+			return 0;
+		}
+		ret = dma_vec_nvme_rq_flush(rq);
+		if (ret)
+			return ret;
+	}
+	rq->paddr = paddr;
+	rq->plen = len;
+	rq->pprov = prov;
+	return 0;
 }
 
 /**
