@@ -153,7 +153,7 @@ static void *dma_vec_array_alloc(size_t bytes, bool vm, gfp_t gfp)
  * changes, so the table is untouched when either fails.  The capacity
  * fills what the allocator really hands out for the ranges, so no
  * allocation lands just over a size it then doubles and
- * dma_vec_table_bytes() reports what the table really takes.
+ * dma_vec_table_bytes() reports what the range array really takes.
  */
 static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 			gfp_t gfp)
