@@ -28,16 +28,7 @@ short=0
 boots=3
 reps=15
 out=$CACHE/bench-results
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--short) short=1; boots=1 ;;
-	--boots) boots=$2; shift ;;
-	--reps) reps=$2; shift ;;
-	--out) out=$2; shift ;;
-	*) die "usage: $0 [--short] [--boots N] [--reps N] [--out DIR]" ;;
-	esac
-	shift
-done
+bench_args "$@"
 
 need_pkgs "${KERNEL_TIER_PKGS[@]}" gnuplot-nox
 ensure_pristine

@@ -174,6 +174,46 @@ initramfs_base() {
 	LIST
 }
 
+# make_initrd DIR INITRD STAMP [CMD ARG...]: unless INITRD.stamp holds
+# STAMP, run CMD (when given, to build what the list names) and build
+# INITRD in DIR with the pristine tree's gen_init_cpio (device nodes
+# without root), from initramfs_base and the list lines on stdin.
+make_initrd() {
+	local dir=$1 initrd=$2 stamp=$3
+
+	shift 3
+	if [ -f "$initrd" ] && [ "$(cat "$initrd.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "$initrd up to date"
+		return 0
+	fi
+	if [ $# -gt 0 ]; then
+		"$@"
+	fi
+	gcc -O2 -o "$dir/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
+	{ initramfs_base; cat; } >"$dir/initramfs.list"
+	"$dir/gen_init_cpio" "$dir/initramfs.list" >"$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+	echo "$stamp" >"$initrd.stamp"
+	echo "built $initrd"
+}
+
+# bench_args ARG...: the options of the benchmark scripts,
+# [--short] [--boots N] [--reps N] [--out DIR], into $short, $boots,
+# $reps and $out (the caller sets their defaults first; --short means one
+# boot).
+bench_args() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--short) short=1; boots=1 ;;
+		--boots) boots=$2; shift ;;
+		--reps) reps=$2; shift ;;
+		--out) out=$2; shift ;;
+		*) die "usage: $0 [--short] [--boots N] [--reps N] [--out DIR]" ;;
+		esac
+		shift
+	done
+}
+
 # tier_finish LABEL: end a tier script that counts its checks in $passed
 # and $failed and started at $start: how long it took, the summary line
 # "LABEL: N passed, N failed", and the exit status (0 only if something

@@ -48,16 +48,7 @@ short=0
 boots=5
 reps=15
 out=$CACHE/qemu-bench-results
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--short) short=1; boots=1 ;;
-	--boots) boots=$2; shift ;;
-	--reps) reps=$2; shift ;;
-	--out) out=$2; shift ;;
-	*) die "usage: $0 [--short] [--boots N] [--reps N] [--out DIR]" ;;
-	esac
-	shift
-done
+bench_args "$@"
 if [ "$short" = 1 ]; then
 	qemu_timeout=${DMA_VEC_QEMU_BENCH_TIMEOUT:-120}
 else
@@ -98,18 +89,9 @@ printf '\n==== %s\n' "initramfs"
 initrd=$QCACHE/initramfs.cpio
 stamp=$(cat "$here/bench-init" "$PRISTINE/usr/gen_init_cpio.c" /bin/busybox |
 	sha256sum | cut -d' ' -f1)
-if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
-	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
-	{ initramfs_base; cat <<-LIST; } >"$QCACHE/initramfs.list"
+make_initrd "$QCACHE" "$initrd" "$stamp" <<-LIST
 	file /init $here/bench-init 0755 0 0
 	LIST
-	"$QCACHE/gen_init_cpio" "$QCACHE/initramfs.list" >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
-	echo "$stamp" >"$initrd.stamp"
-	echo "built $initrd"
-else
-	echo "$initrd up to date"
-fi
 
 # boot NAME CSV REPS [QEMU-OPTION...]: boot the guest once, add its
 # measurements to CSV (as boot NAME) and its results to the counts.

@@ -77,24 +77,15 @@ if [[ " $kernels " == *" patched "* ]]; then
 fi
 
 printf '\n==== %s\n' "initramfs"
-# gen_init_cpio from the kernel sources: device nodes without root.
 initrd=$QCACHE/initramfs.cpio
 stamp=$(cat "$here/init" "$here/p2ptest.c" "$PRISTINE/usr/gen_init_cpio.c" \
 	/bin/busybox | sha256sum | cut -d' ' -f1)
-if [ ! -f "$initrd" ] || [ "$(cat "$initrd.stamp" 2>/dev/null)" != "$stamp" ]; then
-	gcc -O2 -o "$QCACHE/gen_init_cpio" "$PRISTINE/usr/gen_init_cpio.c"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$QCACHE/p2ptest" "$here/p2ptest.c"
-	{ initramfs_base; cat <<-LIST; } >"$QCACHE/initramfs.list"
+make_initrd "$QCACHE" "$initrd" "$stamp" \
+	gcc -static -O2 -Wall -Wextra -Werror -o "$QCACHE/p2ptest" \
+	"$here/p2ptest.c" <<-LIST
 	file /bin/p2ptest $QCACHE/p2ptest 0755 0 0
 	file /init $here/init 0755 0 0
 	LIST
-	"$QCACHE/gen_init_cpio" "$QCACHE/initramfs.list" >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
-	echo "$stamp" >"$initrd.stamp"
-	echo "built $initrd"
-else
-	echo "$initrd up to date"
-fi
 
 # run NAME KERNEL TOPO MODE CPU
 run() {
