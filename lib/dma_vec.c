@@ -129,23 +129,6 @@ static size_t dma_vec_array_size(size_t bytes, gfp_t gfp, bool *vm)
 }
 
 /*
- * Allocate what dma_vec_array_size() chose.  A large block of contiguous
- * pages may not be there without reclaim or compaction: then the same
- * size from vmalloc, as kvmalloc() does.
- */
-static void *dma_vec_array_alloc(size_t bytes, bool vm, gfp_t gfp)
-{
-	void *p;
-
-	if (vm)
-		return __vmalloc(bytes, gfp);
-	if (bytes < DMA_VEC_VMALLOC_MIN || !gfpflags_allow_blocking(gfp))
-		return kmalloc(bytes, gfp);
-	p = kmalloc(bytes, gfp | __GFP_NORETRY | __GFP_NOWARN);
-	return p ? p : __vmalloc(bytes, gfp);
-}
-
-/*
  * Make room for @need ranges.  The range array and its lookup marks are
  * two allocations, so that a table of a power of two of ranges (1 GiB of
  * 4 KiB pages is 4 MiB of ranges) is one block from the page allocator
@@ -178,11 +161,15 @@ static int dma_vec_grow(struct dma_vec_table *tbl, unsigned int need,
 		size_t mbytes = dma_vec_array_size(nr_marks * sizeof(u64), gfp,
 						   &mvm);
 
-		marks = dma_vec_array_alloc(mbytes, mvm, gfp);
+		marks = mvm ? __vmalloc(mbytes, gfp) : kvmalloc(mbytes, gfp);
 		if (!marks)
 			return -ENOMEM;
 	}
-	ranges = dma_vec_array_alloc(bytes, vm, gfp);
+	/*
+	 * kvmalloc(): a block of pages when it is there without reclaim,
+	 * else the same size from vmalloc.
+	 */
+	ranges = vm ? __vmalloc(bytes, gfp) : kvmalloc(bytes, gfp);
 	if (!ranges) {
 		kvfree(marks);
 		return -ENOMEM;
