@@ -272,6 +272,27 @@ int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 void dma_vec_io_end(struct dma_vec_io *io);
 
 /**
+ * __dma_vec_io_bus_ok - whether a peer range may go at its bus address now
+ * @prov: a provider the I/O reaches at its bus address
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ *
+ * The range is not empty, lies in the window, and the provider is not
+ * revoked.  Internal to dma_vec_io_map() and the loops built on its
+ * bus-address case.
+ *
+ * Context: Any context.
+ * Return: true if the range maps to @paddr plus the bus offset.
+ */
+static __always_inline bool
+__dma_vec_io_bus_ok(const struct dma_vec_provider *prov, phys_addr_t paddr,
+		    u64 len)
+{
+	return len && dma_vec_provider_holds(prov, paddr, len) &&
+	       !READ_ONCE(prov->__p2p.revoked);
+}
+
+/**
  * __dma_vec_io_bus_addr - whether @io reaches a provider at its bus address
  * @io: the I/O
  * @prov: the provider of a peer piece
@@ -343,8 +364,7 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 
 	if (prov) {
 		/* Below a common bridge with the last provider: bus address. */
-		if (!len || !dma_vec_provider_holds(prov, paddr, len) ||
-		    READ_ONCE(prov->__p2p.revoked) ||
+		if (!__dma_vec_io_bus_ok(prov, paddr, len) ||
 		    !__dma_vec_io_bus_addr(io, prov))
 			return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 		out->addr = paddr + prov->bus_offset;

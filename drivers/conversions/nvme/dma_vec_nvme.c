@@ -692,8 +692,7 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 			if (plen > left - done)
 				break;
 			n = ((plen - 1) >> shift) + 1;
-			if (n > room || !dma_vec_provider_holds(prov, paddr, plen) ||
-			    READ_ONCE(prov->__p2p.revoked))
+			if (n > room || !__dma_vec_io_bus_ok(prov, paddr, plen))
 				break;
 			addr = paddr + off;
 			if (check_add_overflow(addr, plen, &end) ||
@@ -702,10 +701,7 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 			room -= n;
 			done += plen;
 			prev_end = end;
-			while (n--) {
-				*slot++ = cpu_to_le64(addr);
-				addr += step;
-			}
+			slot = dma_vec_nvme_put_prps(slot, addr, step, n);
 		}
 		paddr = p;
 		plen = len;

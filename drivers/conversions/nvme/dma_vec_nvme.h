@@ -195,6 +195,26 @@ dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
 }
 
 /**
+ * dma_vec_nvme_put_prps - write the PRP entries of consecutive controller pages
+ * @slot: where the first entry goes
+ * @addr: DMA address of the first page, on a controller page
+ * @step: the controller page size
+ * @n: number of entries
+ *
+ * Context: Any context.
+ * Return: the slot after the last entry written.
+ */
+static __always_inline __le64 *dma_vec_nvme_put_prps(__le64 *slot, u64 addr,
+						     u64 step, unsigned int n)
+{
+	while (n--) {
+		*slot++ = cpu_to_le64(addr);
+		addr += step;
+	}
+	return slot;
+}
+
+/**
  * dma_vec_nvme_rq_fill - write PRP entries into the current list page
  * @rq: a PRP command whose list is set up
  * @addr: DMA address of the first entry, on a controller page
@@ -206,15 +226,10 @@ dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
 static __always_inline void
 dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, unsigned int n)
 {
-	__le64 *list = (__le64 *)rq->list + rq->slot;
-	u64 step = 1ULL << rq->ctrl->page_shift;
-
+	dma_vec_nvme_put_prps((__le64 *)rq->list + rq->slot, addr,
+			      1ULL << rq->ctrl->page_shift, n);
 	rq->slot += n;
 	rq->nents += n;
-	while (n--) {
-		*list++ = cpu_to_le64(addr);
-		addr += step;
-	}
 }
 
 /**
