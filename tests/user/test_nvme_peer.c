@@ -970,11 +970,44 @@ static void test_table_errors(void **state)
 	/* The whole table: fine. */
 	assert_int_equal(table_err(r, r->p, 40, 40 * PG), 0);
 
-	/* Revoked between two runs of the same provider. */
 	for (i = 0; i < 40; i++) {
 		pr[i].paddr = piece_pa(r, &r->p[i]);
 		pr[i].len = PG;
 	}
+	/*
+	 * Ranges no table holds, deep in the one-loop path: empty, wrapping.
+	 * No ranges at all adds nothing.
+	 */
+	for (i = 0; i < 3; i++) {
+		static const int want[] = { -EINVAL, -EOVERFLOW, 0 };
+		union nvme_data_ptr dptr;
+
+		live = shim_live_objects();
+		new_pool(r);
+		assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
+						       DMA_TO_DEVICE, 0, false,
+						       40 * PG, GFP_KERNEL), 0);
+		if (i == 2) {
+			assert_int_equal(dma_vec_nvme_rq_add_ranges(&r->rq, pr,
+								     0,
+								     &r->prov),
+					 0);
+			assert_int_equal(r->rq.plen, 0);
+			assert_int_equal(r->rq.done, 0);
+		}
+		pr[25].len = i == 0 ? 0 : i == 1 ? -pr[25].paddr : PG;
+		assert_int_equal(dma_vec_nvme_rq_add_ranges(&r->rq, pr, 40,
+							    &r->prov), want[i]);
+		if (!want[i])
+			assert_int_equal(dma_vec_nvme_rq_finish(&r->rq, &dptr),
+					 0);
+		/* The ranges before it went in: a list was started. */
+		assert_true(r->rq.data.nr_pages > 0);
+		dma_vec_nvme_rq_end(&r->rq);
+		check_clean(r, live);
+	}
+
+	/* Revoked between two runs of the same provider. */
 	live = shim_live_objects();
 	new_pool(r);
 	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
