@@ -126,7 +126,9 @@ EXPORT_SYMBOL_GPL(dma_vec_provider_init);
  * @prov: provider set up by dma_vec_provider_init()
  *
  * Drops the cached classifications and marks the provider revoked.  The
- * provider must no longer be used by any table being mapped.  A provider
+ * provider must no longer be used by any table being mapped, nor by any
+ * I/O still mapping pieces with dma_vec_io_map() (whose inline case reads
+ * the last cached classification without a lock).  A provider
  * that still has live mappings is not destroyed: that is a bug, reported
  * with a WARN and -EBUSY, and the provider stays as it was (revoke it
  * first: after dma_vec_provider_revoke() no mapping is linked to it).
