@@ -22,6 +22,7 @@
 #include <linux/pci-p2pdma.h>
 #include <linux/pfn.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -748,6 +749,25 @@ static bool dma_vec_map_is_live(unsigned int state)
 	       state == DMA_VEC_MAP_REVOKING || state == DMA_VEC_MAP_UNMAPPING;
 }
 
+/*
+ * The DMA range array of a large mapping is an allocation of its own, so
+ * that a power of two of ranges (1 GiB of 4 KiB pages is 4 MiB) is one
+ * block of pages rather than a vmalloc area just over it; a small one
+ * shares one allocation with the links and run records.
+ */
+static bool dma_vec_map_split(unsigned int nr)
+{
+	return (size_t)nr * sizeof(struct dma_vec_drange) >= SZ_64K;
+}
+
+/* Free the arrays of a mapping made by dma_vec_map_table(). */
+static void dma_vec_map_free(struct dma_vec_map *map)
+{
+	if (dma_vec_map_split(map->nr_src))
+		kvfree(map->links);
+	kvfree(map->ranges);
+}
+
 /**
  * dma_vec_map_table - map a table for DMA by one device
  * @map: the mapping to fill in; zeroed, or left by dma_vec_unmap()
@@ -793,7 +813,7 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	struct dma_vec_map old = *map;
 	unsigned int run, nr_links = 0;
 	unsigned long flags;
-	size_t bytes;
+	size_t bytes, rbytes;
 	void *buf;
 	int ret;
 
@@ -812,14 +832,24 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 		nr_links++;
 	}
 
-	bytes = size_add(size_add(array_size(tbl->nr, sizeof(*m.ranges)),
-				  array_size(nr_links, sizeof(*m.links))),
+	rbytes = array_size(tbl->nr, sizeof(*m.ranges));
+	bytes = size_add(array_size(nr_links, sizeof(*m.links)),
 			 array_size(tbl->nr_runs, sizeof(*m.run_first) + 1));
-	buf = kvmalloc(bytes, gfp);
-	if (!buf)
-		return -ENOMEM;
-	m.ranges = buf;
-	m.links = buf + tbl->nr * sizeof(*m.ranges);
+	if (dma_vec_map_split(tbl->nr)) {
+		m.ranges = kvmalloc(rbytes, gfp);
+		buf = m.ranges ? kvmalloc(bytes, gfp) : NULL;
+		if (!buf) {
+			kvfree(m.ranges);
+			return -ENOMEM;
+		}
+		m.links = buf;
+	} else {
+		buf = kvmalloc(size_add(rbytes, bytes), gfp);
+		if (!buf)
+			return -ENOMEM;
+		m.ranges = buf;
+		m.links = buf + rbytes;
+	}
 	m.run_first = (unsigned int *)(m.links + nr_links);
 	m.run_types = (u8 *)(m.run_first + tbl->nr_runs);
 
@@ -881,7 +911,7 @@ int dma_vec_map_table(struct dma_vec_map *map, const struct dma_vec_table *tbl,
 	return 0;
 
 err_free:
-	kvfree(buf);
+	dma_vec_map_free(&m);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dma_vec_map_table);
@@ -961,7 +991,7 @@ void dma_vec_unmap(struct dma_vec_map *map)
 
 	dma_vec_unlink(map, map->nr_links);
 	dma_vec_unmap_dma(map);
-	kvfree(map->ranges);
+	dma_vec_map_free(map);
 	memset(map, 0, sizeof(*map));
 }
 EXPORT_SYMBOL_GPL(dma_vec_unmap);
