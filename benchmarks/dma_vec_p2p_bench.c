@@ -175,7 +175,7 @@ static void dpb_report(const char *name, u64 bytes, enum dpb_side side,
 }
 
 /* nvme-pci's provider lookup for a P2P page: the last-used entry. */
-static struct dma_vec_provider *dpb_provider(struct dpb_ctx *c,
+static __always_inline struct dma_vec_provider *dpb_provider(struct dpb_ctx *c,
 					     struct page *page,
 					     phys_addr_t paddr, u64 len)
 {
@@ -189,10 +189,75 @@ static struct dma_vec_provider *dpb_provider(struct dpb_ctx *c,
 	return ERR_PTR(-EREMOTEIO);
 }
 
+/* nvme_dma_vec_add_bvec() of the converted nvme-pci. */
+static int dpb_add_bvec(struct dpb_ctx *c, struct dma_vec_nvme_rq *rq,
+			const struct bio_vec *bv,
+			struct dma_vec_provider **prov,
+			struct dev_pagemap **pgmap)
+{
+	phys_addr_t paddr = bvec_phys(bv);
+
+	if (!is_pci_p2pdma_page(bv->bv_page))
+		return dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
+	if (bv->bv_page->pgmap != *pgmap) {
+		*prov = dpb_provider(c, bv->bv_page, paddr, bv->bv_len);
+		if (IS_ERR(*prov)) {
+			*pgmap = NULL;
+			return PTR_ERR(*prov);
+		}
+		*pgmap = bv->bv_page->pgmap;
+	}
+	return dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, *prov);
+}
+
+/* NVME_DMA_VEC_BATCH */
+#define DPB_BATCH	16
+
+/* nvme_dma_vec_add_batched(): a request of at least DPB_BATCH bvecs. */
+static noinline int dpb_add_batched(struct dpb_ctx *c,
+				    struct dma_vec_nvme_rq *rq,
+				    unsigned int n)
+{
+	struct dma_vec_prange r[DPB_BATCH];
+	struct dma_vec_provider *prov = NULL;
+	struct dev_pagemap *pgmap = NULL;
+	unsigned int k, nr = 0;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		const struct bio_vec *bv = &c->bv[k];
+		phys_addr_t paddr = bvec_phys(bv);
+		bool p2p = is_pci_p2pdma_page(bv->bv_page);
+
+		if (nr && (!p2p || bv->bv_page->pgmap != pgmap ||
+			   nr == DPB_BATCH)) {
+			rc = dma_vec_nvme_rq_add_ranges(rq, r, nr, prov);
+			nr = 0;
+			if (rc)
+				return rc;
+		}
+		if (!p2p) {
+			rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (bv->bv_page->pgmap != pgmap) {
+			prov = dpb_provider(c, bv->bv_page, paddr, bv->bv_len);
+			if (IS_ERR(prov))
+				return PTR_ERR(prov);
+			pgmap = bv->bv_page->pgmap;
+		}
+		r[nr].paddr = paddr;
+		r[nr++].len = bv->bv_len;
+	}
+	return nr ? dma_vec_nvme_rq_add_ranges(rq, r, nr, prov) : 0;
+}
+
 /*
- * The dma_vec side: nvme_dma_vec_fill() and nvme_dma_vec_add_bvec() of
- * the converted nvme-pci for a request of @n single-page bvecs, then the
- * completion's dma_vec_nvme_rq_end().
+ * The dma_vec side: nvme_dma_vec_fill() of the converted nvme-pci for a
+ * request of @n single-page bvecs, then the completion's
+ * dma_vec_nvme_rq_end().
  */
 static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 			  union nvme_data_ptr *dptr)
@@ -206,24 +271,11 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
-	for (k = 0; !rc && k < n; k++) {
-		const struct bio_vec *bv = &c->bv[k];
-		phys_addr_t paddr = bvec_phys(bv);
-
-		if (!is_pci_p2pdma_page(bv->bv_page)) {
-			rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
-			continue;
-		}
-		if (bv->bv_page->pgmap != pgmap) {
-			prov = dpb_provider(c, bv->bv_page, paddr, bv->bv_len);
-			if (IS_ERR(prov)) {
-				rc = PTR_ERR(prov);
-				break;
-			}
-			pgmap = bv->bv_page->pgmap;
-		}
-		rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, prov);
-	}
+	if (!rc && n >= DPB_BATCH)
+		rc = dpb_add_batched(c, rq, n);
+	else
+		for (k = 0; !rc && k < n; k++)
+			rc = dpb_add_bvec(c, rq, &c->bv[k], &prov, &pgmap);
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
 	dma_vec_nvme_rq_end(rq);

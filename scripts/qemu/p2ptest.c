@@ -36,7 +36,7 @@
 #define P2P_LEN		(4 * MIB)	/* mapped from p2pmem */
 #define P2P_RD		(2 * MIB)	/* read-back area inside it */
 #define HOST_LEN	(4 * MIB)
-#define MAX_SEGS	4
+#define MAX_SEGS	20
 
 /* A segment: P2P_SEG bytes at p2p + off, or HOST_SEG at host + off. */
 enum seg_kind { P2P_SEG, HOST_SEG };
@@ -75,6 +75,50 @@ static const struct test_case cases[] = {
 	{ "mixed-20k",      0x900000, { { HOST_SEG, 0x000000, 0x2000 },
 					{ P2P_SEG, 0x080000, 0x2000 },
 					{ HOST_SEG, 0x010000, 0x1000 } } },
+	/*
+	 * Sixteen segments or more: the patched nvme-pci gathers the P2P
+	 * pages of such a request and adds them a batch at a time.
+	 */
+	{ "20seg-80k",      0xd00000, {
+					{ P2P_SEG, 0x0c0000, 0x1000 },
+					{ P2P_SEG, 0x0c2000, 0x1000 },
+					{ P2P_SEG, 0x0c4000, 0x1000 },
+					{ P2P_SEG, 0x0c6000, 0x1000 },
+					{ P2P_SEG, 0x0c8000, 0x1000 },
+					{ P2P_SEG, 0x0ca000, 0x1000 },
+					{ P2P_SEG, 0x0cc000, 0x1000 },
+					{ P2P_SEG, 0x0ce000, 0x1000 },
+					{ P2P_SEG, 0x0d0000, 0x1000 },
+					{ P2P_SEG, 0x0d2000, 0x1000 },
+					{ P2P_SEG, 0x0d4000, 0x1000 },
+					{ P2P_SEG, 0x0d6000, 0x1000 },
+					{ P2P_SEG, 0x0d8000, 0x1000 },
+					{ P2P_SEG, 0x0da000, 0x1000 },
+					{ P2P_SEG, 0x0dc000, 0x1000 },
+					{ P2P_SEG, 0x0de000, 0x1000 },
+					{ P2P_SEG, 0x0e0000, 0x1000 },
+					{ P2P_SEG, 0x0e2000, 0x1000 },
+					{ P2P_SEG, 0x0e4000, 0x1000 },
+					{ P2P_SEG, 0x0e6000, 0x1000 } } },
+	{ "mixed-18seg",    0xe00000, {
+					{ P2P_SEG, 0x0e8000, 0x1000 },
+					{ HOST_SEG, 0x100000, 0x1000 },
+					{ P2P_SEG, 0x0ea000, 0x1000 },
+					{ HOST_SEG, 0x102000, 0x1000 },
+					{ P2P_SEG, 0x0ec000, 0x1000 },
+					{ HOST_SEG, 0x104000, 0x1000 },
+					{ P2P_SEG, 0x0ee000, 0x1000 },
+					{ HOST_SEG, 0x106000, 0x1000 },
+					{ P2P_SEG, 0x0f0000, 0x1000 },
+					{ HOST_SEG, 0x108000, 0x1000 },
+					{ P2P_SEG, 0x0f2000, 0x1000 },
+					{ HOST_SEG, 0x10a000, 0x1000 },
+					{ P2P_SEG, 0x0f4000, 0x1000 },
+					{ HOST_SEG, 0x10c000, 0x1000 },
+					{ P2P_SEG, 0x0f6000, 0x1000 },
+					{ HOST_SEG, 0x10e000, 0x1000 },
+					{ P2P_SEG, 0x0f8000, 0x1000 },
+					{ HOST_SEG, 0x110000, 0x1000 } } },
 	{ "host-64k",       0xa00000, { { HOST_SEG, 0x020000, 0x10000 } } },
 	{ "host-12k-off4",  0xc00000, { { HOST_SEG, 0x070004, 0x3000 } } },
 	{ "host-3seg-24k",  0xb00000, { { HOST_SEG, 0x040000, 0x2000 },
