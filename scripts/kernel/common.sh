@@ -33,13 +33,44 @@ die() {
 	exit 1
 }
 
+# restore_dropped MANIFEST DEST FILE...: the files MANIFEST lists (an
+# earlier overlay of DEST) that are not among FILE... get their pristine
+# content back in DEST, or are removed if the pristine tree lacks them;
+# then MANIFEST lists FILE...  (A lookup table, not "printf | grep -q":
+# under pipefail, grep quitting first can fail the pipeline with SIGPIPE
+# and so restore a file the overlay does have.)
+restore_dropped() {
+	local manifest=$1 dest=$2 f
+	local -A keep=()
+
+	shift 2
+	for f in "$@"; do
+		keep[$f]=1
+	done
+	if [ -f "$manifest" ]; then
+		while read -r f; do
+			[ -n "${keep[$f]:-}" ] && continue
+			if [ -e "$PRISTINE/$f" ]; then
+				log "restoring pristine $f"
+				install -m 0644 "$PRISTINE/$f" "$dest/$f"
+			else
+				log "removing $f"
+				rm -f "$dest/$f"
+				(cd "$dest" && rmdir -p --ignore-fail-on-non-empty \
+					"$(dirname "$f")" 2>/dev/null) || true
+			fi
+		done <"$manifest"
+	fi
+	printf '%s\n' "$@" >"$manifest"
+}
+
 # need_pkgs PKG...: apt-get install the packages that are not installed.
 need_pkgs() {
 	local missing=() p
 
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = \
+			'install ok installed' ] || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || die "missing packages (run as root): ${missing[*]}"

@@ -55,22 +55,7 @@ done
 rsync -r --checksum --out-format='  updated %n' "$stage/" "$WORK/" >&2
 
 # Restore files that an earlier overlay had and this one has not.
-manifest=$CACHE/linux-dma_vec.files
-if [ -f "$manifest" ]; then
-	while read -r f; do
-		printf '%s\n' "${files[@]}" | grep -qxF "$f" && continue
-		if [ -e "$PRISTINE/$f" ]; then
-			log "restoring pristine $f"
-			install -m 0644 "$PRISTINE/$f" "$WORK/$f"
-		else
-			log "removing $f"
-			rm -f "$WORK/$f"
-			(cd "$WORK" && rmdir -p --ignore-fail-on-non-empty \
-				"$(dirname "$f")" 2>/dev/null) || true
-		fi
-	done <"$manifest"
-fi
-printf '%s\n' "${files[@]}" >"$manifest"
+restore_dropped "$CACHE/linux-dma_vec.files" "$WORK" "${files[@]}"
 
 # An overlaid file must not share its inode with the pristine tree.
 for f in "${files[@]}"; do

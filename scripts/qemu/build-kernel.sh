@@ -108,20 +108,11 @@ update_patched_tree() {
 	done
 	rsync -r --checksum --out-format='  updated %n' "$stage/" "$SRC/" >&2
 	# Files an earlier series touched and this one does not.
-	if [ -f "$manifest" ]; then
-		while read -r f; do
-			printf '%s\n' "${files[@]}" | grep -qxF "$f" && continue
-			if [ -e "$PRISTINE/$f" ]; then
-				install -m 0644 "$PRISTINE/$f" "$SRC/$f"
-			else
-				rm -f "$SRC/$f"
-			fi
-		done <"$manifest"
-	fi
-	printf '%s\n' "${files[@]}" >"$manifest"
+	restore_dropped "$manifest" "$SRC" "${files[@]}"
 	for f in "${files[@]}"; do
 		[ ! "$SRC/$f" -ef "$PRISTINE/$f" ] || cmp -s "$PRISTINE/$f" "$stage/$f" ||
 			die "$f is still hard-linked to the pristine tree"
+		cmp -s "$stage/$f" "$SRC/$f" || die "$f was not overlaid"
 	done
 	rm -rf "$stage"
 	echo "$tree_stamp" >"$SRC.stamp"
