@@ -569,6 +569,37 @@ static void dvb_iter(struct kunit *test)
 	kvfree(pages);
 }
 
+/* NVME_DMA_VEC_BATCH */
+#define DVB_BATCH	16
+
+/*
+ * nvme_dma_vec_add_batched() of the converted nvme-pci, for a request of
+ * at least DVB_BATCH bvecs: those of one owner gathered, DVB_BATCH at a
+ * time, into one dma_vec_nvme_rq_add_ranges() call.
+ */
+static noinline int dvb_io_add_batched(struct dma_vec_nvme_rq *rq,
+				       const struct bio_vec *bv,
+				       unsigned int n)
+{
+	struct dma_vec_prange r[DVB_BATCH];
+	unsigned int k, nr = 0;
+	int rc;
+
+	for (k = 0; k < n; k++) {
+		if (is_pci_p2pdma_page(bv[k].bv_page))
+			return -EREMOTEIO;	/* host pages only here */
+		if (nr == DVB_BATCH) {
+			rc = dma_vec_nvme_rq_add_ranges(rq, r, nr, NULL);
+			nr = 0;
+			if (rc)
+				return rc;
+		}
+		r[nr].paddr = bvec_phys(&bv[k]);
+		r[nr++].len = bv[k].bv_len;
+	}
+	return nr ? dma_vec_nvme_rq_add_ranges(rq, r, nr, NULL) : 0;
+}
+
 /*
  * (d) One NVMe read per loop, from data pointer to completion, for
  * requests of 4 KiB pages: the sequence the converted nvme-pci runs (one
@@ -588,6 +619,10 @@ static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 	rc = dma_vec_nvme_rq_start(rq, ctrl, dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
+	if (!rc && n >= DVB_BATCH) {
+		rc = dvb_io_add_batched(rq, bv, n);
+		n = 0;
+	}
 	/* As nvme_dma_vec_add_bvec() of the converted nvme-pci. */
 	for (k = 0; !rc && k < n; k++) {
 		if (is_pci_p2pdma_page(bv[k].bv_page)) {

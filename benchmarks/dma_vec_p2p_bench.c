@@ -227,26 +227,21 @@ static noinline int dpb_add_batched(struct dpb_ctx *c,
 	for (k = 0; k < n; k++) {
 		const struct bio_vec *bv = &c->bv[k];
 		phys_addr_t paddr = bvec_phys(bv);
-		bool p2p = is_pci_p2pdma_page(bv->bv_page);
+		struct dev_pagemap *pg = is_pci_p2pdma_page(bv->bv_page) ?
+					 bv->bv_page->pgmap : NULL;
 
-		if (nr && (!p2p || bv->bv_page->pgmap != pgmap ||
-			   nr == DPB_BATCH)) {
+		if (nr && (pg != pgmap || nr == DPB_BATCH)) {
 			rc = dma_vec_nvme_rq_add_ranges(rq, r, nr, prov);
 			nr = 0;
 			if (rc)
 				return rc;
 		}
-		if (!p2p) {
-			rc = dma_vec_nvme_rq_add(rq, paddr, bv->bv_len, NULL);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (bv->bv_page->pgmap != pgmap) {
-			prov = dpb_provider(c, bv->bv_page, paddr, bv->bv_len);
+		if (pg != pgmap) {
+			prov = pg ? dpb_provider(c, bv->bv_page, paddr,
+						 bv->bv_len) : NULL;
 			if (IS_ERR(prov))
 				return PTR_ERR(prov);
-			pgmap = bv->bv_page->pgmap;
+			pgmap = pg;
 		}
 		r[nr].paddr = paddr;
 		r[nr++].len = bv->bv_len;

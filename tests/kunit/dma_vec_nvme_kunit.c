@@ -850,37 +850,52 @@ static void dvk_rq_case(struct kunit *test)
 
 /*
  * Requests of many separate pages, as a block request of 4 KiB bvecs
- * arrives: every even page of the block in turn, so no two ranges in a
- * row are adjacent, around the sizes where a PRP list page fills and
- * chains; @half ends the request with half a page.  The descriptors must
- * be exactly those of the table builder, and nothing may stay held.
+ * arrives: every even page of the block in turn (ranges of @pages pages
+ * with a page between them), so no two ranges in a row are adjacent,
+ * around the sizes where a PRP list page fills and chains; @half ends the
+ * request with half a page.  With @batch, the
+ * ranges go in @batch at a time through dma_vec_nvme_rq_add_ranges(),
+ * whose one-loop path maps host pages in turn.  The descriptors must be
+ * exactly those of the table builder, and nothing may stay held.
  */
 static void dvk_rq_pages(struct kunit *test, struct dvk_rq_fix *f,
-			 unsigned int nr, bool half)
+			 unsigned int nr, bool half, unsigned int batch,
+			 unsigned int pages)
 {
+	struct dma_vec_prange *pr;
 	struct dma_vec_drange *want;
 	union nvme_data_ptr dptr;
 	unsigned int i, e;
 	u64 len = 0;
 
 	want = kunit_kcalloc(test, nr, sizeof(*want), GFP_KERNEL);
+	pr = kunit_kcalloc(test, nr, sizeof(*pr), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, pr);
 	for (i = 0; i < nr; i++) {
-		want[i].addr = f->base + (i % 8) * 2 * DVK_PAGE;
-		want[i].len = half && i == nr - 1 ? DVK_PAGE / 2 : DVK_PAGE;
+		want[i].addr = f->base +
+			       (i % (16 / (pages + 1))) * (pages + 1) * DVK_PAGE;
+		want[i].len = half && i == nr - 1 ? DVK_PAGE / 2 :
+			      pages * DVK_PAGE;
+		pr[i].paddr = want[i].addr;
+		pr[i].len = want[i].len;
 		len += want[i].len;
 	}
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_start(f->rq, f->ctrl, f->dev,
 						       DMA_FROM_DEVICE, 0,
 						       false, len, GFP_KERNEL));
-	for (i = 0; i < nr; i++)
-		KUNIT_ASSERT_EQ_MSG(test, 0,
-				    dma_vec_nvme_rq_add(f->rq, want[i].addr,
-							want[i].len, NULL),
+	for (i = 0; i < nr; i += batch ? batch : 1)
+		KUNIT_ASSERT_EQ_MSG(test, 0, batch ?
+				    dma_vec_nvme_rq_add_ranges(f->rq, pr + i,
+							       min(batch,
+								   nr - i),
+							       NULL) :
+				    dma_vec_nvme_rq_add(f->rq, pr[i].paddr,
+							pr[i].len, NULL),
 				    "range %u of %u", i, nr);
 	KUNIT_ASSERT_EQ(test, 0, dma_vec_nvme_rq_finish(f->rq, &dptr));
 	e = dvk_prp_entries(want, nr, NULL, 0);
-	KUNIT_EXPECT_EQ(test, e, nr);
+	KUNIT_EXPECT_EQ(test, e, nr * pages - (half ? pages - 1 : 0));
 	dvk_check_prps(test, want, nr, &dptr, &f->rq->data,
 		       e > 2 ? DIV_ROUND_UP(e - 2, DVK_PRPS_PER_PAGE - 1) : 0);
 	dma_vec_nvme_rq_end(f->rq);
@@ -893,20 +908,30 @@ static void dvk_rq_many_pages(struct kunit *test)
 	static const unsigned int nrs[] = {
 		1, 2, 3, 4, 32, 33, 511, 512, 513, 514, 1024, 1025, 1026, 1030
 	};
+	static const unsigned int batches[] = { 0, 16, 1030 };
 	struct dvk_rq_fix f;
-	unsigned int i;
+	unsigned int i, b;
 
 	dvk_rq_fix(test, &f, 0);
-	for (i = 0; i < ARRAY_SIZE(nrs); i++) {
-		dvk_rq_pages(test, &f, nrs[i], false);
-		dvk_rq_pages(test, &f, nrs[i], true);
+	for (b = 0; b < ARRAY_SIZE(batches); b++) {
+		for (i = 0; i < ARRAY_SIZE(nrs); i++) {
+			dvk_rq_pages(test, &f, nrs[i], false, batches[b], 1);
+			dvk_rq_pages(test, &f, nrs[i], true, batches[b], 1);
+		}
+	}
+	/* Ranges of three pages, each cut at a two-page mapping size. */
+	f.ctrl->max_map = 2 * DVK_PAGE;
+	for (b = 0; b < ARRAY_SIZE(batches); b++) {
+		dvk_rq_pages(test, &f, 200, false, batches[b], 3);
+		dvk_rq_pages(test, &f, 401, true, batches[b], 3);
 	}
 }
 
 /*
  * Inside a list of many pages, a range that ends inside a controller page
- * before another range is refused, as is one that starts inside one; the
- * request then ends with nothing held.
+ * before another range is refused, as is one that starts inside one,
+ * range by range and in the one-loop path of dma_vec_nvme_rq_add_ranges();
+ * the request then ends with nothing held.
  */
 static void dvk_rq_many_errors(struct kunit *test)
 {
@@ -919,31 +944,35 @@ static void dvk_rq_many_errors(struct kunit *test)
 		{ 600, 0, DVK_PAGE - 8 },	/* the same on a second page */
 		{ 600, 8, DVK_PAGE - 8 },
 	};
+	struct dma_vec_prange *pr;
 	union nvme_data_ptr dptr;
 	struct dvk_rq_fix f;
-	unsigned int b, i;
+	unsigned int b, i, batched;
 
 	dvk_rq_fix(test, &f, 0);
-	for (b = 0; b < ARRAY_SIZE(bad); b++) {
-		unsigned int nr = bad[b].at + 8;
-		u64 len = (u64)(nr - 1) * DVK_PAGE + bad[b].len;
+	pr = kunit_kcalloc(test, 608, sizeof(*pr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pr);
+	for (b = 0; b < 2 * ARRAY_SIZE(bad); b++) {
+		unsigned int nr = bad[b / 2].at + 8;
+		u64 len = (u64)(nr - 1) * DVK_PAGE + bad[b / 2].len;
 		int ret = 0;
 
+		batched = b % 2;
+		for (i = 0; i < nr; i++) {
+			pr[i].paddr = f.base + (i % 8) * 2 * DVK_PAGE;
+			pr[i].len = DVK_PAGE;
+		}
+		pr[bad[b / 2].at].paddr += bad[b / 2].off;
+		pr[bad[b / 2].at].len = bad[b / 2].len;
 		KUNIT_ASSERT_EQ(test, 0,
 				dma_vec_nvme_rq_start(f.rq, f.ctrl, f.dev,
 						      DMA_FROM_DEVICE, 0,
 						      false, len, GFP_KERNEL));
-		for (i = 0; !ret && i < nr; i++) {
-			phys_addr_t pa = f.base + (i % 8) * 2 * DVK_PAGE;
-
-			if (i == bad[b].at)
-				ret = dma_vec_nvme_rq_add(f.rq,
-							  pa + bad[b].off,
-							  bad[b].len, NULL);
-			else
-				ret = dma_vec_nvme_rq_add(f.rq, pa, DVK_PAGE,
-							  NULL);
-		}
+		if (batched)
+			ret = dma_vec_nvme_rq_add_ranges(f.rq, pr, nr, NULL);
+		for (i = 0; !batched && !ret && i < nr; i++)
+			ret = dma_vec_nvme_rq_add(f.rq, pr[i].paddr, pr[i].len,
+						  NULL);
 		if (!ret)
 			ret = dma_vec_nvme_rq_finish(f.rq, &dptr);
 		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "case %u", b);

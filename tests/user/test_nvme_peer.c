@@ -509,6 +509,75 @@ static void test_mixed_interleaved(void **state)
 	(void)state;
 }
 
+/*
+ * Runs of host pages of every length from 1 to 40 between peer runs, a
+ * command of host pages alone, and host ranges of three pages cut at a
+ * two-page mapping size: through a table, each run of host memory goes
+ * into the PRP list in the one-loop path of dma_vec_nvme_rq_add_ranges(),
+ * mapping page by page, across list pages.
+ */
+static void test_host_runs(void **state)
+{
+	struct rig *r = rig_init();
+	unsigned int i, k, run;
+
+	for (i = 0, run = 1; i < 1100; run = run % 40 + 1) {
+		for (k = 0; k < run && i < 1100; k++, i++)
+			r->p[i] = host_page(i, PG);
+		for (k = 0; k < 3 && i < 1100; k++, i++)
+			r->p[i] = peer_page(i, PG);
+	}
+	run_ok(r, r->p, i);
+	for (i = 0; i < 1030; i++)
+		r->p[i] = host_page(i, PG);
+	r->p[i - 1].len = PG / 2;
+	run_ok(r, r->p, i);
+
+	r->ctrl.max_map = 2 * PG;
+	for (i = 0; i < 400; i++)
+		r->p[i] = (struct piece){ i % 8 != 7, (u64)i * 4 * PG + PG,
+					  3 * PG };
+	run_ok(r, r->p, i);
+	r->ctrl.max_map = 0;
+	rig_fini(r);
+	(void)state;
+}
+
+/*
+ * Bad ranges deep in a run of host pages: a boundary inside a page, more
+ * bytes than announced, a mapping the DMA layer refuses; refused at the
+ * call that maps them, range by range or through a table, and nothing is
+ * left allocated or mapped.
+ */
+static void test_host_run_errors(void **state)
+{
+	struct rig *r = rig_init();
+	struct piece *p = r->p;
+	unsigned int i, tbl;
+
+	for (i = 0; i < 600; i++)
+		p[i] = host_page(i, PG);
+	for (tbl = 0; tbl < 2; tbl++) {
+		use_table = tbl;
+		/* Found as piece 301 is written after it. */
+		p[300].len = PG / 2;
+		run_err(r, p, 600, pieces_len(p, 600), -EINVAL,
+			tbl ? 0 : 302);
+		p[300].len = PG;
+		run_err(r, p, 600, 450 * PG, -EINVAL, tbl ? 0 : 451);
+		/*
+		 * The 400th mapping operation: piece 397's, made as piece 398
+		 * comes (the pool maps its descriptor pages too).
+		 */
+		sim_fail_map_nth(400);
+		run_err(r, p, 600, pieces_len(p, 600), -EIO, tbl ? 0 : 398);
+		assert_false(sim_fail_map_pending());
+	}
+	use_table = false;
+	rig_fini(r);
+	(void)state;
+}
+
 /* Layouts built piece by piece, with a gap of a page after each. */
 struct layout {
 	struct piece *p;
@@ -1047,6 +1116,8 @@ int main(void)
 		SIM_TEST(test_peer_pages),
 		SIM_TEST(test_peer_first_offset),
 		SIM_TEST(test_mixed_interleaved),
+		SIM_TEST(test_host_runs),
+		SIM_TEST(test_host_run_errors),
 		SIM_TEST(test_peer_long_ranges),
 		SIM_TEST(test_rq_window),
 		SIM_TEST(test_rq_revoked),

@@ -716,6 +716,85 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	return i;
 }
 
+/*
+ * Host ranges written into the current PRP list page in one loop, as
+ * dma_vec_nvme_rq_bus_run() writes peer ranges: merged, checked and
+ * written as dma_vec_nvme_rq_add() of each range in turn would, each
+ * mapped by dma_vec_io_map() (which records what needs unmapping), with
+ * the command's state in locals.  Stops before a range it leaves to
+ * dma_vec_nvme_rq_add(), for the same reasons, and after a host piece cut
+ * at the mapping size; a mapping error, or a mapped piece PRPs cannot
+ * express, ends it as dma_vec_nvme_rq_prp_fast() would.  The caller
+ * checked that @rq builds PRPs, its list is set up, and the pending
+ * range, if any, is host memory.  *@taken is the number of ranges taken.
+ */
+static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
+				    const struct dma_vec_prange *r,
+				    unsigned int nr, unsigned int *taken)
+{
+	unsigned int shift = rq->ctrl->page_shift, room, i;
+	u64 step = 1ULL << shift;
+	__le64 *list = rq->list, *slot = list + rq->slot;
+	u64 plen = rq->plen, done = rq->done, prev_end = rq->prev_end;
+	u64 left = rq->len;
+	phys_addr_t paddr = rq->paddr;
+	struct dma_vec_drange d;
+	int ret = 0;
+
+	room = dma_vec_nvme_rq_room(rq);
+	for (i = 0; i < nr; i++) {
+		u64 len = r[i].len, end, n;
+		phys_addr_t p = r[i].paddr;
+
+		if (!len || check_add_overflow((u64)p, len, &end))
+			break;
+		if (plen && p == paddr + plen) {
+			plen += len;
+			continue;
+		}
+		if (plen) {
+			/* The checks of the inline path, in the same order. */
+			if (plen > left - done ||
+			    ((plen - 1) >> shift) + 1 > room)
+				break;
+			ret = dma_vec_io_map(&rq->io, paddr, plen, NULL, &d,
+					     rq->gfp);
+			if (ret)
+				break;
+			if (check_add_overflow(d.addr, d.len, &end)) {
+				ret = -EOVERFLOW;
+				break;
+			}
+			if ((d.addr | prev_end) & (step - 1)) {
+				ret = -EINVAL;
+				break;
+			}
+			n = ((d.len - 1) >> shift) + 1;
+			room -= n;
+			done += d.len;
+			prev_end = end;
+			slot = dma_vec_nvme_put_prps(slot, d.addr, step, n);
+			if (d.len < plen) {
+				/* Cut at the mapping size: the rest later. */
+				paddr += d.len;
+				plen -= d.len;
+				break;
+			}
+		}
+		paddr = p;
+		plen = len;
+	}
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
+	rq->done = done;
+	rq->prev_end = prev_end;
+	rq->paddr = paddr;
+	rq->plen = plen;
+	rq->pprov = NULL;
+	*taken = i;
+	return ret;
+}
+
 /**
  * dma_vec_nvme_rq_add_ranges - add physical ranges of one owner to a command
  * @rq: the command, started with dma_vec_nvme_rq_start()
@@ -723,9 +802,11 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
  * @nr: number of ranges
  * @prov: the provider whose window holds them, or NULL for host memory
  *
- * As dma_vec_nvme_rq_add() of each range in turn.  Peer ranges reached at
- * their bus address go into the PRP list in one loop, with no call and no
- * state through memory per range: the pageless path of a run of a table.
+ * As dma_vec_nvme_rq_add() of each range in turn.  Once a PRP command's
+ * list is set up, the ranges go into it in one loop, with no state
+ * through memory per range: peer ranges reached at their bus address with
+ * no call (the pageless path of a run of a table), host ranges with one
+ * dma_map_page_attrs() each where dma_vec_io_map() would make one.
  * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
  * @ranges may change once the call returned.
  *
@@ -737,15 +818,22 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 			       const struct dma_vec_prange *ranges,
 			       unsigned int nr, struct dma_vec_provider *prov)
 {
-	unsigned int i = 0;
+	unsigned int i = 0, n;
 	int ret;
 
 	while (i < nr) {
-		if (prov && !rq->sgl && rq->list && prov == rq->io.prov &&
-		    rq->io.type == DMA_VEC_MAP_BUS_ADDR &&
-		    (!rq->plen || rq->pprov == prov)) {
-			i += dma_vec_nvme_rq_bus_run(rq, ranges + i, nr - i,
-						     prov);
+		if (!rq->sgl && rq->list && (!rq->plen || rq->pprov == prov)) {
+			if (!prov) {
+				ret = dma_vec_nvme_rq_host_run(rq, ranges + i,
+							       nr - i, &n);
+				if (ret)
+					return ret;
+				i += n;
+			} else if (prov == rq->io.prov &&
+				   rq->io.type == DMA_VEC_MAP_BUS_ADDR) {
+				i += dma_vec_nvme_rq_bus_run(rq, ranges + i,
+							     nr - i, prov);
+			}
 			if (i == nr)
 				break;
 		}
