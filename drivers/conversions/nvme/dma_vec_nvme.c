@@ -651,6 +651,27 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
 /*
+ * Store the state a one-loop path kept in locals back into @rq: @slot is
+ * the next free entry of the current list page, the pending range
+ * (@paddr, @plen) belongs to @prov.
+ */
+static __always_inline void
+dma_vec_nvme_rq_run_end(struct dma_vec_nvme_rq *rq, __le64 *slot, u64 done,
+			u64 prev_end, phys_addr_t paddr, u64 plen,
+			struct dma_vec_provider *prov)
+{
+	__le64 *list = rq->list;
+
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
+	rq->done = done;
+	rq->prev_end = prev_end;
+	rq->paddr = paddr;
+	rq->plen = plen;
+	rq->pprov = prov;
+}
+
+/*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
  * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
@@ -706,13 +727,7 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		paddr = p;
 		plen = len;
 	}
-	rq->nents += slot - (list + rq->slot);
-	rq->slot = slot - list;
-	rq->done = done;
-	rq->prev_end = prev_end;
-	rq->paddr = paddr;
-	rq->plen = plen;
-	rq->pprov = prov;
+	dma_vec_nvme_rq_run_end(rq, slot, done, prev_end, paddr, plen, prov);
 	return i;
 }
 
@@ -784,13 +799,7 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 		paddr = p;
 		plen = len;
 	}
-	rq->nents += slot - (list + rq->slot);
-	rq->slot = slot - list;
-	rq->done = done;
-	rq->prev_end = prev_end;
-	rq->paddr = paddr;
-	rq->plen = plen;
-	rq->pprov = NULL;
+	dma_vec_nvme_rq_run_end(rq, slot, done, prev_end, paddr, plen, NULL);
 	*taken = i;
 	return ret;
 }
