@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <linux/dma-mapping.h>
+#include <linux/dma_vec.h>
 #include <linux/errno.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -352,6 +353,35 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 	m->dir = dir;
 	m->attrs = attrs;
 	return m->dma;
+}
+
+/*
+ * dma_map_pranges() of the series' DMA patch: dma_map_page_attrs() of each
+ * range in turn, as the kernel does off dma-direct, so each range is one
+ * map operation for the failure injection and the leak check.
+ */
+unsigned int dma_map_pranges(struct device *dev,
+			     const struct dma_vec_prange *in,
+			     struct dma_vec_drange *out, unsigned int nr,
+			     enum dma_data_direction dir, unsigned long attrs)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		phys_addr_t phys = in[i].paddr;
+		dma_addr_t addr;
+
+		if (!in[i].len || in[i].len > SIZE_MAX)
+			break;
+		addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(phys)),
+					  offset_in_page(phys), in[i].len, dir,
+					  attrs);
+		if (dma_mapping_error(dev, addr))
+			break;
+		out[i].addr = addr;
+		out[i].len = in[i].len;
+	}
+	return i;
 }
 
 dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr,

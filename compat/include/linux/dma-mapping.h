@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace <linux/dma-mapping.h>: the streaming DMA API of Linux 6.12 on
- * the simulated platform (see <shim/sim.h> and docs/platform.md), plus the
- * two-step IOVA API of Linux >= 6.16 so that the coalescing path can be
- * tested.  A device behind a simulated IOMMU is translated (dma-iommu);
- * any other device gets dma-direct: the DMA address is the physical
+ * the simulated platform (see <shim/sim.h> and docs/platform.md), with
+ * dma_map_pranges() of the series' DMA patch, plus the two-step IOVA API
+ * of Linux >= 6.16 so that the coalescing path can be tested.  A device
+ * behind a simulated IOMMU is translated (dma-iommu); any other device
+ * gets dma-direct: the DMA address is the physical
  * address, host memory beyond the DMA mask bounces through swiotlb, and a
  * resource (MMIO) beyond it fails, as in 6.12.  Every mapping is recorded,
  * so the simulated DMA engine only reaches live mappings and a bad unmap is
@@ -34,11 +35,18 @@
 #define DMA_MAPPING_ERROR	(~(dma_addr_t)0)
 #define DMA_BIT_MASK(n)	(((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 
+struct dma_vec_prange;
+struct dma_vec_drange;
+
 dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 			      size_t offset, size_t size,
 			      enum dma_data_direction dir, unsigned long attrs);
 void dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size,
 			  enum dma_data_direction dir, unsigned long attrs);
+unsigned int dma_map_pranges(struct device *dev,
+			     const struct dma_vec_prange *in,
+			     struct dma_vec_drange *out, unsigned int nr,
+			     enum dma_data_direction dir, unsigned long attrs);
 dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr,
 			    size_t size, enum dma_data_direction dir,
 			    unsigned long attrs);
