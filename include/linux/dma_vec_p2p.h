@@ -214,8 +214,9 @@ struct dma_vec_client {
  * memory once, for the life of the I/O, straight into the device's
  * descriptors: no table, no &struct dma_vec_map, and in the common case
  * no allocation.  Set up with dma_vec_io_start(), map each physical range
- * with dma_vec_io_map() as the descriptors are built, and undo it all with
- * dma_vec_io_end() when the I/O completes or fails.  Unlike
+ * with dma_vec_io_map() (or a batch of host ranges with one
+ * dma_vec_io_map_host() call) as the descriptors are built, and undo it
+ * all with dma_vec_io_end() when the I/O completes or fails.  Unlike
  * dma_vec_map_table() the mapping is not linked to its providers: the
  * caller keeps the peer memory alive for the life of the I/O (page
  * references, &struct dma_vec_pin), and a provider revoked before a piece
@@ -269,6 +270,9 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 		     gfp_t gfp);
 int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 			gfp_t gfp);
+int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
+			struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
+			unsigned int *mapped);
 void dma_vec_io_end(struct dma_vec_io *io);
 
 /**

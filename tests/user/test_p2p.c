@@ -974,6 +974,91 @@ static void test_io_map(void **state)
 	assert_int_equal(shim_live_objects(), live);
 }
 
+/*
+ * A batch of host ranges through dma_vec_io_map_host(): every range mapped
+ * and recorded (the platform counts every unmap), a mapping refused in the
+ * middle (those before it stay mapped and recorded, none after), no room
+ * for the records (nothing mapped), and a device that bounces them all.
+ */
+static void test_io_map_host(void **state)
+{
+	struct dma_vec_prange in[6];
+	struct dma_vec_drange out[6];
+	struct dma_vec_io io;
+	struct device *dev;
+	unsigned int i, n, fail;
+	struct pci_dev *ep;
+	struct topo t;
+	struct ram r;
+	u8 buf[64], *ram;
+	phys_addr_t pa;
+	long live;
+
+	(void)state;
+	build_topo(&t, false);
+	dev = &t.n[DVC_EPB]->dev;
+	live = shim_live_objects();
+	ram_alloc(&r, 2 * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].paddr = r.pa[i % 3] + (i / 3) * PAGE_SIZE + 0x80;
+		in[i].len = PAGE_SIZE - 0x80;
+	}
+
+	/* The n-th mapping of the batch refused: n - 1 stay, recorded. */
+	for (fail = 0; fail <= ARRAY_SIZE(in); fail++) {
+		dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0, SIZE_MAX);
+		sim_fail_map_nth(fail);
+		assert_int_equal(dma_vec_io_map_host(&io, in, out,
+						     ARRAY_SIZE(in),
+						     GFP_KERNEL, &n),
+				 fail ? -EIO : 0);
+		sim_fail_map_nth(0);
+		assert_int_equal(n, fail ? fail - 1 : ARRAY_SIZE(in));
+		for (i = 0; i < n; i++) {
+			assert_int_equal(out[i].addr, in[i].paddr);
+			assert_int_equal(out[i].len, in[i].len);
+		}
+		assert_int_equal(io.nr_recs, n);
+		assert_int_equal(sim_live_mappings(dev), n);
+		dma_vec_io_end(&io);
+		assert_int_equal(sim_live_mappings(dev), 0);
+	}
+
+	/* No room for the records past the inline ones: nothing mapped. */
+	dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0, SIZE_MAX);
+	shim_fail_nth(1);
+	assert_int_equal(dma_vec_io_map_host(&io, in, out, ARRAY_SIZE(in),
+					     GFP_ATOMIC, &n), -ENOMEM);
+	assert_false(shim_fail_pending());
+	assert_int_equal(n, 0);
+	assert_int_equal(io.nr_recs, 0);
+	assert_int_equal(sim_live_mappings(dev), 0);
+	dma_vec_io_end(&io);
+	ram_free(&r);
+	assert_int_equal(shim_live_objects(), live);
+
+	/* Bounced through swiotlb, recorded, copied back at the end. */
+	ep = dev32_above_ram(&t, &ram, &pa);
+	in[0].paddr = pa;
+	in[0].len = sizeof(buf);
+	in[1].paddr = pa + PAGE_SIZE / 2;
+	in[1].len = sizeof(buf);
+	dma_vec_io_start(&io, &ep->dev, DMA_FROM_DEVICE, 0,
+			 dma_max_mapping_size(&ep->dev));
+	assert_int_equal(dma_vec_io_map_host(&io, in, out, 2, GFP_ATOMIC, &n),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sim_swiotlb_bounces(), 2);
+	assert_int_equal(io.nr_recs, 2);
+	fill(buf, sizeof(buf), 5);
+	assert_int_equal(sim_dma(&ep->dev, out[1].addr, buf, sizeof(buf),
+				 true), 0);
+	dma_vec_io_end(&io);
+	assert_memory_equal(ram + PAGE_SIZE / 2, buf, sizeof(buf));
+	assert_int_equal(sim_live_mappings(NULL), 0);
+	shim_ram_free(ram);
+}
+
 /* A device that cannot reach the host RAM: bounced, recorded, copied back. */
 static void test_io_bounce(void **state)
 {
@@ -1043,6 +1128,7 @@ int main(void)
 		T(test_bounce_and_mmio),
 		T(test_dev_limits),
 		T(test_io_map),
+		T(test_io_map_host),
 		T(test_io_bounce),
 #undef T
 	};

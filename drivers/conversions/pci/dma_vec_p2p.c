@@ -336,13 +336,17 @@ EXPORT_SYMBOL_GPL(dma_vec_classify);
 /*
  * A host range is mapped through its struct pages: refuse one whose first
  * or last page has none (a BAR appended without its provider, a made-up
- * address).  Two pfn_valid() per range keep the per-I/O path one pass;
- * dma_vec_check_host_ram() checks every page when a caller wants that.
+ * address).  At most two pfn_valid() per range, one for a range inside a
+ * page, keep the per-I/O path one pass; dma_vec_check_host_ram() checks
+ * every page when a caller wants that.
  */
-static bool dma_vec_host_range_ok(const struct dma_vec_prange *r)
+static __always_inline bool
+dma_vec_host_range_ok(const struct dma_vec_prange *r)
 {
-	return pfn_valid(PHYS_PFN(r->paddr)) &&
-	       pfn_valid(PHYS_PFN(r->paddr + r->len - 1));
+	unsigned long first = PHYS_PFN(r->paddr);
+	unsigned long last = PHYS_PFN(r->paddr + r->len - 1);
+
+	return pfn_valid(first) && (last == first || pfn_valid(last));
 }
 
 /* Map one range that does not go through the two-step IOVA API. */
@@ -417,29 +421,49 @@ static void dma_vec_unmap_ranges(const struct dma_vec_map *map,
 	}
 }
 
+/*
+ * Map every range of @tbl range by range (no two-step IOVA), a run of host
+ * memory with one dma_map_pranges() call for the ranges checked to be RAM.
+ */
 static int dma_vec_map_ranges(struct dma_vec_map *map,
 			      const struct dma_vec_table *tbl)
 {
-	unsigned int run = 0, i;
+	unsigned int run, i = 0, end, ok;
 	int ret;
 
-	for (i = 0; i < tbl->nr; i++) {
-		const struct dma_vec_prange *r = &tbl->ranges[i];
+	for (run = 0; run < tbl->nr_runs; run++) {
+		enum dma_vec_map_type type = map->run_types[run];
+		const struct dma_vec_provider *prov;
 
-		if (i == dma_vec_run_end(tbl, run))
-			run++;
-		map->ranges[i].len = r->len;
-		ret = dma_vec_map_range(map->dev, map->dir, map->attrs, r,
-					map->run_types[run],
-					dma_vec_run(tbl, run)->provider,
-					&map->ranges[i].addr);
-		if (ret) {
-			dma_vec_unmap_ranges(map, i);
-			return ret;
+		end = dma_vec_run_end(tbl, run);
+		if (type == DMA_VEC_MAP_HOST) {
+			for (ok = i; ok < end; ok++)
+				if (!dma_vec_host_range_ok(&tbl->ranges[ok]))
+					break;
+			i += dma_map_pranges(map->dev, tbl->ranges + i,
+					     map->ranges + i, ok - i, map->dir,
+					     map->attrs);
+			if (i < end) {
+				ret = i < ok ? -EIO : -EFAULT;
+				goto err;
+			}
+			continue;
+		}
+		prov = dma_vec_run(tbl, run)->provider;
+		for (; i < end; i++) {
+			map->ranges[i].len = tbl->ranges[i].len;
+			ret = dma_vec_map_range(map->dev, map->dir, map->attrs,
+						&tbl->ranges[i], type, prov,
+						&map->ranges[i].addr);
+			if (ret)
+				goto err;
 		}
 	}
 	map->nr = tbl->nr;
 	return 0;
+err:
+	dma_vec_unmap_ranges(map, i);
+	return ret;
 }
 
 static bool dma_vec_needs_iommu(enum dma_vec_map_type type)
@@ -1145,16 +1169,19 @@ void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
 }
 EXPORT_SYMBOL_GPL(dma_vec_io_start);
 
-/* Room for one more record; the inline ones first, then doubling. */
-static int dma_vec_io_grow(struct dma_vec_io *io, gfp_t gfp)
+/* Room for @n more records; the inline ones first, then doubling. */
+static int dma_vec_io_reserve(struct dma_vec_io *io, unsigned int n, gfp_t gfp)
 {
 	struct dma_vec_io_rec *recs;
-	unsigned int cap;
+	unsigned int cap = io->cap_recs, want;
 
-	if (io->nr_recs < io->cap_recs)
-		return 0;
-	if (check_mul_overflow(io->cap_recs, 2U, &cap))
+	if (check_add_overflow(io->nr_recs, n, &want))
 		return -E2BIG;
+	if (want <= cap)
+		return 0;
+	while (cap < want)
+		if (check_mul_overflow(cap, 2U, &cap))
+			return -E2BIG;
 	recs = kmalloc_array(cap, sizeof(*recs), gfp);
 	if (!recs)
 		return -ENOMEM;
@@ -1243,7 +1270,7 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 	}
 
 	if (prov || io->need_unmap) {
-		ret = dma_vec_io_grow(io, gfp);
+		ret = dma_vec_io_reserve(io, 1, gfp);
 		if (ret)
 			return ret;
 	}
@@ -1269,6 +1296,96 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 }
 EXPORT_SYMBOL_GPL(__dma_vec_io_map);
 
+/* A host range dma_vec_io_map_host() maps in its batch: whole, in RAM. */
+static bool dma_vec_io_host_ok(const struct dma_vec_io *io,
+			       const struct dma_vec_prange *r)
+{
+	u64 last;
+
+	return r->len && r->len <= io->max_map - offset_in_page(r->paddr) &&
+	       !check_add_overflow((u64)r->paddr, r->len - 1, &last) &&
+	       last <= PHYS_ADDR_MAX && dma_vec_host_range_ok(r);
+}
+
+/**
+ * dma_vec_io_map_host - map a batch of host ranges of an I/O in one call
+ * @io: the I/O, set up by dma_vec_io_start()
+ * @in: the ranges, host memory, in transfer order
+ * @out: filled with the DMA range of each range mapped
+ * @nr: number of ranges in @in and @out
+ * @gfp: allocation flags for the records of a device whose unmaps count
+ * @mapped: set to the number of ranges mapped, from the first
+ *
+ * As dma_vec_io_map() of each range in turn, with one dma_map_pranges()
+ * call for the ranges that fit a mapping whole: a device whose unmaps do
+ * nothing maps them in one loop of the DMA layer and records nothing.
+ * Stops at the first range that fails, and after a range mapped cut at
+ * the mapping size (its &struct dma_vec_drange is shorter than the range;
+ * the caller maps the rest).  Every range mapped is recorded in @io
+ * where unmapping counts, for dma_vec_io_end().
+ *
+ * Context: As dma_vec_io_map().
+ * Return: 0 if *@mapped is @nr or the last range mapped was cut; else the
+ * error of dma_vec_io_map() for range *@mapped, nothing of which is mapped.
+ */
+int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
+			struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
+			unsigned int *mapped)
+{
+	struct dma_vec_io_rec *rec;
+	unsigned int i, n = 0, k;
+	int ret = 0;
+
+	for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i]); i++)
+		;
+	if (i && io->need_unmap) {
+		/* Room first: a range mapped never goes without its record. */
+		ret = dma_vec_io_reserve(io, i, gfp);
+		if (ret) {
+			*mapped = 0;
+			return ret;
+		}
+		n = dma_map_pranges(io->dev, in, out, i, io->dir, io->attrs);
+		for (k = 0; k < n; k++) {
+			rec = &io->recs[io->nr_recs++];
+			rec->addr = out[k].addr;
+			rec->len = out[k].len;
+			rec->mmio = 0;
+		}
+	} else if (i) {
+		n = dma_map_pranges(io->dev, in, out, i, io->dir, io->attrs);
+		/* A first swiotlb bounce makes unmapping count from now on. */
+		if (n && unlikely(dma_vec_need_unmap(io->dev))) {
+			for (k = 0; k < n; k++) {
+				ret = __dma_vec_io_record(io, &out[k], gfp);
+				if (ret)
+					break;
+			}
+			if (ret) {
+				/* out[k] is unmapped; so go the ones after it. */
+				*mapped = k;
+				while (++k < n)
+					dma_unmap_page_attrs(io->dev, out[k].addr,
+							     out[k].len, io->dir,
+							     io->attrs);
+				return ret;
+			}
+		}
+	}
+	if (n < i) {
+		ret = -EIO;
+	} else if (i < nr) {
+		/* Every error, and a range cut at the mapping size. */
+		ret = __dma_vec_io_map(io, in[i].paddr, in[i].len, NULL,
+				       &out[i], gfp);
+		if (!ret)
+			n++;
+	}
+	*mapped = n;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dma_vec_io_map_host);
+
 /**
  * __dma_vec_io_record - record a host piece once unmapping started to count
  * @io: the I/O
@@ -1287,7 +1404,7 @@ int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 	struct dma_vec_io_rec *rec;
 
 	io->need_unmap = true;
-	if (dma_vec_io_grow(io, gfp)) {
+	if (dma_vec_io_reserve(io, 1, gfp)) {
 		dma_unmap_page_attrs(io->dev, d->addr, d->len, io->dir,
 				     io->attrs);
 		return -ENOMEM;
