@@ -983,6 +983,65 @@ static void dvk_rq_many_errors(struct kunit *test)
 }
 
 /*
+ * dma_vec_io_map_host() maps a batch of host ranges with one call (in the
+ * kernel, one dma_map_pranges() loop), stops at the first range it
+ * refuses, nothing of which is mapped, or after one cut at the mapping
+ * size, and records what it mapped exactly when unmapping counts.
+ */
+static void dvk_io_map_host(struct kunit *test)
+{
+	static const struct {
+		unsigned int at;
+		phys_addr_t paddr;	/* 0: the page of the block */
+		u64 len;
+		int ret;
+		unsigned int mapped;
+	} cases[] = {
+		{ 0, 0, DVK_PAGE, 0, 12 },		/* all of them */
+		{ 4, 0, 0, -EINVAL, 4 },		/* empty */
+		{ 0, PHYS_ADDR_MAX - DVK_PAGE + 1, 2 * DVK_PAGE,
+		  -EOVERFLOW, 0 },
+		{ 11, PHYS_ADDR_MAX - DVK_PAGE + 1, DVK_PAGE, -EFAULT, 11 },
+		{ 5, 0, 3 * DVK_PAGE, 0, 6 },		/* cut at two pages */
+	};
+	struct dma_vec_prange in[12];
+	struct dma_vec_drange out[12];
+	struct dma_vec_io *io;
+	struct dvk_rq_fix f;
+	unsigned int c, i, n;
+	int ret;
+
+	dvk_rq_fix(test, &f, 0);
+	io = &f.rq->io;
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		for (i = 0; i < ARRAY_SIZE(in); i++) {
+			/* Every other page, the first from its middle. */
+			in[i].paddr = f.base + (i % 8) * 2 * DVK_PAGE +
+				      (i ? 0 : 0x200);
+			in[i].len = DVK_PAGE - (i ? 0 : 0x200);
+		}
+		if (cases[c].paddr)
+			in[cases[c].at].paddr = cases[c].paddr;
+		in[cases[c].at].len = cases[c].len;
+		dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+		n = U32_MAX;
+		ret = dma_vec_io_map_host(io, in, out, ARRAY_SIZE(in),
+					  GFP_KERNEL, &n);
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[c].ret, "case %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, n, cases[c].mapped, "case %u", c);
+		for (i = 0; i < n && i < ARRAY_SIZE(in); i++) {
+			u64 want = min_t(u64, in[i].len, 2 * DVK_PAGE);
+
+			/* Not behind an IOMMU: the DMA address is physical. */
+			KUNIT_EXPECT_EQ(test, out[i].addr, in[i].paddr);
+			KUNIT_EXPECT_EQ(test, out[i].len, want);
+		}
+		KUNIT_EXPECT_EQ(test, io->nr_recs, io->need_unmap ? n : 0);
+		dma_vec_io_end(io);
+	}
+}
+
+/*
  * Start a request of @len bytes, add one or two ranges (@len1 0 for one),
  * and expect dma_vec_nvme_rq_finish() to return @ret, leaving the data
  * pointer untouched on error; then end it, with nothing left held.
@@ -1131,6 +1190,7 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_rq_many_pages),
 	KUNIT_CASE(dvk_rq_one_range),
 	KUNIT_CASE(dvk_rq_many_errors),
+	KUNIT_CASE(dvk_io_map_host),
 	KUNIT_CASE(dvk_rq_errors),
 	{}
 };

@@ -731,29 +731,78 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	return i;
 }
 
+/* Host pieces mapped with one call, between two PRP-writing passes. */
+#define DMA_VEC_NVME_HOST_BATCH	16
 /*
- * Host ranges written into the current PRP list page in one loop, as
- * dma_vec_nvme_rq_bus_run() writes peer ranges: merged, checked and
- * written as dma_vec_nvme_rq_add() of each range in turn would, each
- * mapped by dma_vec_io_map() (which records what needs unmapping), with
- * the command's state in locals.  Stops before a range it leaves to
- * dma_vec_nvme_rq_add(), for the same reasons, and after a host piece cut
- * at the mapping size; a mapping error, or a mapped piece PRPs cannot
- * express, ends it as dma_vec_nvme_rq_prp_fast() would.  The caller
- * checked that @rq builds PRPs, its list is set up, and the pending
- * range, if any, is host memory.  *@taken is the number of ranges taken.
+ * Fewer host ranges than this go range by range, through the inline path
+ * of dma_vec_io_map(): for them a batch's calls cost more than they save.
+ */
+#define DMA_VEC_NVME_HOST_MIN	8
+
+/*
+ * Map a batch of host pieces of @rq with one dma_vec_io_map_host() call
+ * and write their PRP entries into the current list page, with the checks
+ * dma_vec_nvme_rq_prp_fast() makes of a mapped piece.  The caller checked
+ * that the pieces fit the list page, the announced length and a mapping
+ * whole.  Returns 0, or the error of the first piece refused; the pieces
+ * before it are written.
+ */
+static int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
+				    const struct dma_vec_prange *b,
+				    unsigned int nb)
+{
+	unsigned int shift = rq->ctrl->page_shift, n, k;
+	u64 step = 1ULL << shift, done = rq->done, prev_end = rq->prev_end;
+	__le64 *list = rq->list, *slot = list + rq->slot;
+	struct dma_vec_drange d[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
+	int ret;
+
+	ret = dma_vec_io_map_host(&rq->io, b, d, nb, rq->gfp, &n);
+	for (k = 0; k < n; k++) {
+		u64 end;
+
+		if (check_add_overflow(d[k].addr, d[k].len, &end)) {
+			ret = -EOVERFLOW;
+			break;
+		}
+		if ((d[k].addr | prev_end) & (step - 1)) {
+			ret = -EINVAL;
+			break;
+		}
+		slot = dma_vec_nvme_put_prps(slot, d[k].addr, step,
+					     ((d[k].len - 1) >> shift) + 1);
+		done += d[k].len;
+		prev_end = end;
+	}
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
+	rq->done = done;
+	rq->prev_end = prev_end;
+	return ret;
+}
+
+/*
+ * Host ranges written into the current PRP list page, as
+ * dma_vec_nvme_rq_bus_run() writes peer ranges: merged and checked as
+ * dma_vec_nvme_rq_add() of each range in turn would, then mapped a batch
+ * of pieces at a time with one call (which records what needs unmapping)
+ * and written by dma_vec_nvme_rq_host_put().  Stops before a range it
+ * leaves to dma_vec_nvme_rq_add(), for the same reasons as the peer loop
+ * and before a piece longer than one mapping; a mapping error, or a mapped
+ * piece PRPs cannot express, ends it as dma_vec_nvme_rq_prp_fast() would.
+ * The caller checked that @rq builds PRPs, its list is set up, and the
+ * pending range, if any, is host memory.  *@taken is the number of ranges
+ * taken.
  */
 static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 				    const struct dma_vec_prange *r,
 				    unsigned int nr, unsigned int *taken)
 {
-	unsigned int shift = rq->ctrl->page_shift, room, i;
-	u64 step = 1ULL << shift;
-	__le64 *list = rq->list, *slot = list + rq->slot;
-	u64 plen = rq->plen, done = rq->done, prev_end = rq->prev_end;
-	u64 left = rq->len;
+	struct dma_vec_prange b[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
+	unsigned int shift = rq->ctrl->page_shift, room, i, nb = 0;
+	u64 plen = rq->plen, want = rq->done, left = rq->len;
+	u64 max_map = rq->io.max_map;
 	phys_addr_t paddr = rq->paddr;
-	struct dma_vec_drange d;
 	int ret = 0;
 
 	room = dma_vec_nvme_rq_room(rq);
@@ -769,37 +818,29 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 		}
 		if (plen) {
 			/* The checks of the inline path, in the same order. */
-			if (plen > left - done ||
-			    ((plen - 1) >> shift) + 1 > room)
+			n = ((plen - 1) >> shift) + 1;
+			if (plen > left - want || n > room ||
+			    plen > max_map - offset_in_page(paddr))
 				break;
-			ret = dma_vec_io_map(&rq->io, paddr, plen, NULL, &d,
-					     rq->gfp);
-			if (ret)
-				break;
-			if (check_add_overflow(d.addr, d.len, &end)) {
-				ret = -EOVERFLOW;
-				break;
-			}
-			if ((d.addr | prev_end) & (step - 1)) {
-				ret = -EINVAL;
-				break;
-			}
-			n = ((d.len - 1) >> shift) + 1;
 			room -= n;
-			done += d.len;
-			prev_end = end;
-			slot = dma_vec_nvme_put_prps(slot, d.addr, step, n);
-			if (d.len < plen) {
-				/* Cut at the mapping size: the rest later. */
-				paddr += d.len;
-				plen -= d.len;
-				break;
+			want += plen;
+			b[nb].paddr = paddr;
+			b[nb].len = plen;
+			if (++nb == DMA_VEC_NVME_HOST_BATCH) {
+				ret = dma_vec_nvme_rq_host_put(rq, b, nb);
+				nb = 0;
+				if (ret)
+					break;
 			}
 		}
 		paddr = p;
 		plen = len;
 	}
-	dma_vec_nvme_rq_run_end(rq, slot, done, prev_end, paddr, plen, NULL);
+	if (nb)
+		ret = dma_vec_nvme_rq_host_put(rq, b, nb);
+	rq->paddr = paddr;
+	rq->plen = plen;
+	rq->pprov = NULL;
 	*taken = i;
 	return ret;
 }
@@ -814,8 +855,8 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
  * As dma_vec_nvme_rq_add() of each range in turn.  Once a PRP command's
  * list is set up, the ranges go into it in one loop, with no state
  * through memory per range: peer ranges reached at their bus address with
- * no call (the pageless path of a run of a table), host ranges with one
- * dma_map_page_attrs() each where dma_vec_io_map() would make one.
+ * no call (the pageless path of a run of a table), host ranges mapped
+ * sixteen pieces per dma_vec_io_map_host() call.
  * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
  * @ranges may change once the call returned.
  *
@@ -832,13 +873,13 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 
 	while (i < nr) {
 		if (!rq->sgl && rq->list && (!rq->plen || rq->pprov == prov)) {
-			if (!prov) {
+			if (!prov && nr - i >= DMA_VEC_NVME_HOST_MIN) {
 				ret = dma_vec_nvme_rq_host_run(rq, ranges + i,
 							       nr - i, &n);
 				if (ret)
 					return ret;
 				i += n;
-			} else if (prov == rq->io.prov &&
+			} else if (prov && prov == rq->io.prov &&
 				   rq->io.type == DMA_VEC_MAP_BUS_ADDR) {
 				i += dma_vec_nvme_rq_bus_run(rq, ranges + i,
 							     nr - i, prov);
