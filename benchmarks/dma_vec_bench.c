@@ -374,17 +374,41 @@ static int dvb_bulk_dma_vec(struct device *dev, enum dvb_layout l,
 	return rc;
 }
 
+/* Host ranges the one-pass side maps with one call. */
+#define DVB_IO_BATCH	64
+
+/* Map @len bytes at @paddr with dma_vec_io_map(), piece by piece. */
+static int dvb_io_map_rest(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
+			   struct dma_vec_provider *prov, u64 *bytes)
+{
+	struct dma_vec_drange d;
+	int rc;
+
+	while (len) {
+		rc = dma_vec_io_map(io, paddr, len, prov, &d, GFP_KERNEL);
+		if (rc)
+			return rc;
+		*bytes += d.len;
+		paddr += d.len;
+		len -= d.len;
+	}
+	return 0;
+}
+
 /*
  * The same table mapped in one pass with the per-I/O API, as a consumer
  * that writes its descriptors while it maps (an RDMA MR's page list, a
  * long PRP list) does: no mapping array, each DMA range walked as it is
- * mapped, and on a device whose unmaps do nothing no record to undo.
+ * mapped, a run of host memory DVB_IO_BATCH ranges per
+ * dma_vec_io_map_host() call, and on a device whose unmaps do nothing no
+ * record to undo.
  */
 static int dvb_bulk_dma_vec_io(struct device *dev, enum dvb_layout l,
 			       phys_addr_t base, u64 total, u64 *sum)
 {
+	struct dma_vec_drange d[DVB_IO_BATCH] __uninitialized;
+	unsigned int run, i, end, n, k;
 	struct dma_vec_table tbl;
-	struct dma_vec_iter it;
 	struct dma_vec_io io;
 	u64 bytes = 0;
 	int rc;
@@ -395,23 +419,33 @@ static int dvb_bulk_dma_vec_io(struct device *dev, enum dvb_layout l,
 		goto out;
 	dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0,
 			 dma_max_mapping_size(dev));
-	dma_vec_for_each_range(&tbl, &it) {
-		phys_addr_t paddr = it.paddr;
-		u64 left = it.len;
+	for (run = 0, i = 0; !rc && run < tbl.nr_runs; run++) {
+		struct dma_vec_provider *prov = dma_vec_run(&tbl, run)->provider;
 
-		while (left) {
-			struct dma_vec_drange d;
+		end = dma_vec_run_end(&tbl, run);
+		for (; !rc && i < end; i += n) {
+			const struct dma_vec_prange *r = &tbl.ranges[i];
 
-			rc = dma_vec_io_map(&io, paddr, left, it.provider, &d,
-					    GFP_KERNEL);
-			if (rc)
-				break;
-			bytes += d.len;
-			paddr += d.len;
-			left -= d.len;
+			if (prov) {
+				rc = dvb_io_map_rest(&io, r->paddr, r->len,
+						     prov, &bytes);
+				n = 1;
+				continue;
+			}
+			rc = dma_vec_io_map_host(&io, r, d,
+						 min_t(unsigned int, end - i,
+						       DVB_IO_BATCH),
+						 GFP_KERNEL, &n);
+			for (k = 0; k < n; k++)
+				bytes += d[k].len;
+			/* The last one mapped cut at the mapping size. */
+			if (!rc && n && d[n - 1].len < r[n - 1].len)
+				rc = dvb_io_map_rest(&io,
+						     r[n - 1].paddr +
+						     d[n - 1].len,
+						     r[n - 1].len - d[n - 1].len,
+						     NULL, &bytes);
 		}
-		if (rc)
-			break;
 	}
 	dma_vec_io_end(&io);
 	*sum += bytes;
@@ -581,7 +615,7 @@ static noinline int dvb_io_add_batched(struct dma_vec_nvme_rq *rq,
 				       const struct bio_vec *bv,
 				       unsigned int n)
 {
-	struct dma_vec_prange r[DVB_BATCH];
+	struct dma_vec_prange r[DVB_BATCH] __uninitialized;
 	unsigned int k, nr = 0;
 	int rc;
 

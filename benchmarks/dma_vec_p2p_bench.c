@@ -218,7 +218,7 @@ static noinline int dpb_add_batched(struct dpb_ctx *c,
 				    struct dma_vec_nvme_rq *rq,
 				    unsigned int n)
 {
-	struct dma_vec_prange r[DPB_BATCH];
+	struct dma_vec_prange r[DPB_BATCH] __uninitialized;
 	struct dma_vec_provider *prov = NULL;
 	struct dev_pagemap *pgmap = NULL;
 	unsigned int k, nr = 0;
