@@ -106,7 +106,7 @@ unsigned long sim_live_mappings(struct device *dev)
 	unsigned long n = 0;
 
 	list_for_each_entry(m, &sim.maps, node)
-		if (!dev || m->dev == dev)
+		if ((!dev || m->dev == dev) && !m->nounmap)
 			n++;
 	return n;
 }
@@ -294,6 +294,9 @@ static dma_addr_t sim_swiotlb_map(struct device *dev, phys_addr_t phys,
 	m = sim_map_new(dev, SIM_MAP_PAGE);
 	if (!m)
 		return DMA_MAPPING_ERROR;
+	/* As 6.12's swiotlb: from now on the device's unmaps count. */
+	if (dev->sim)
+		dev->sim->skip_sync = false;
 	memset(&sim.swiotlb_used[i], 1, n);
 	m->bounce = SIM_SWIOTLB_BASE + (i << PAGE_SHIFT) + off;
 	m->dma = m->bounce;
@@ -352,6 +355,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 	m->phys = phys;
 	m->dir = dir;
 	m->attrs = attrs;
+	m->nounmap = dev->sim && dev->sim->skip_sync;
 	return m->dma;
 }
 

@@ -40,6 +40,7 @@ struct sim_dev {
 	long refs;			/* get_device() balance */
 	char name[32];
 	bool iommu;			/* plain devices without PCI ancestor */
+	bool skip_sync;			/* unmapping does nothing, until a bounce */
 	u64 dma_mask;			/* storage for plain devices */
 	struct device_dma_parameters parms;
 	struct sim_hb *hb;		/* host bridge and PCI functions */
@@ -116,6 +117,7 @@ struct sim_map {
 	bool mmio;
 	bool synced;			/* links: dma_iova_sync() done */
 	struct sim_map *parent;		/* links: the reservation */
+	bool nounmap;			/* of a skip_sync device: never unmapped */
 };
 
 struct sim_state {

@@ -92,6 +92,19 @@ bool sim_dev_has_iommu(struct device *dev)
 	return sim_dev_translated(dev);
 }
 
+void sim_dev_set_skip_sync(struct device *dev, bool on)
+{
+	struct sim_dev *sd = sim_dev_of(dev);
+
+	WARN_ON(on && sim_dev_translated(dev));
+	sd->skip_sync = on && !sim_dev_translated(dev);
+}
+
+bool sim_dev_need_sync(const struct device *dev)
+{
+	return !dev->sim || !dev->sim->skip_sync;
+}
+
 const char *dev_name(const struct device *dev)
 {
 	struct sim_dev *sd = sim_dev_of(dev);

@@ -978,7 +978,8 @@ static void test_io_map(void **state)
  * A batch of host ranges through dma_vec_io_map_host(): every range mapped
  * and recorded (the platform counts every unmap), a mapping refused in the
  * middle (those before it stay mapped and recorded, none after), no room
- * for the records (nothing mapped), and a device that bounces them all.
+ * for the records (nothing mapped), a device whose unmaps do nothing
+ * (nothing recorded), and one whose first bounce makes them count.
  */
 static void test_io_map_host(void **state)
 {
@@ -1034,27 +1035,60 @@ static void test_io_map_host(void **state)
 	assert_int_equal(io.nr_recs, 0);
 	assert_int_equal(sim_live_mappings(dev), 0);
 	dma_vec_io_end(&io);
+
+	/* A device whose unmaps do nothing: mapped, nothing recorded. */
+	sim_dev_set_skip_sync(dev, true);
+	dma_vec_io_start(&io, dev, DMA_TO_DEVICE, 0, SIZE_MAX);
+	assert_false(io.need_unmap);
+	assert_int_equal(dma_vec_io_map_host(&io, in, out, ARRAY_SIZE(in),
+					     GFP_ATOMIC, &n), 0);
+	assert_int_equal(n, ARRAY_SIZE(in));
+	assert_int_equal(io.nr_recs, 0);
+	assert_int_equal(sim_live_mappings(dev), 0);
+	dma_vec_io_end(&io);
+	sim_dev_set_skip_sync(dev, false);
 	ram_free(&r);
 	assert_int_equal(shim_live_objects(), live);
 
-	/* Bounced through swiotlb, recorded, copied back at the end. */
+	/*
+	 * Bounced through swiotlb: on a device whose unmaps did nothing, the
+	 * first bounce makes them count, and the batch is recorded after the
+	 * fact; copied back at the end.
+	 */
 	ep = dev32_above_ram(&t, &ram, &pa);
-	in[0].paddr = pa;
-	in[0].len = sizeof(buf);
-	in[1].paddr = pa + PAGE_SIZE / 2;
-	in[1].len = sizeof(buf);
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].paddr = pa + i * (PAGE_SIZE / 8);
+		in[i].len = sizeof(buf);
+	}
+	sim_dev_set_skip_sync(&ep->dev, true);
 	dma_vec_io_start(&io, &ep->dev, DMA_FROM_DEVICE, 0,
 			 dma_max_mapping_size(&ep->dev));
+	assert_false(io.need_unmap);
 	assert_int_equal(dma_vec_io_map_host(&io, in, out, 2, GFP_ATOMIC, &n),
 			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(sim_swiotlb_bounces(), 2);
+	assert_true(io.need_unmap);
 	assert_int_equal(io.nr_recs, 2);
 	fill(buf, sizeof(buf), 5);
 	assert_int_equal(sim_dma(&ep->dev, out[1].addr, buf, sizeof(buf),
 				 true), 0);
 	dma_vec_io_end(&io);
-	assert_memory_equal(ram + PAGE_SIZE / 2, buf, sizeof(buf));
+	assert_memory_equal(ram + PAGE_SIZE / 8, buf, sizeof(buf));
+	assert_int_equal(sim_live_mappings(NULL), 0);
+
+	/* ... and no room for those records: the rest of the batch undone. */
+	sim_dev_set_skip_sync(&ep->dev, true);
+	dma_vec_io_start(&io, &ep->dev, DMA_FROM_DEVICE, 0,
+			 dma_max_mapping_size(&ep->dev));
+	shim_fail_nth(1);
+	assert_int_equal(dma_vec_io_map_host(&io, in, out, ARRAY_SIZE(in),
+					     GFP_ATOMIC, &n), -ENOMEM);
+	assert_false(shim_fail_pending());
+	assert_int_equal(n, DMA_VEC_IO_INLINE);
+	assert_int_equal(io.nr_recs, DMA_VEC_IO_INLINE);
+	assert_int_equal(sim_live_mappings(&ep->dev), DMA_VEC_IO_INLINE);
+	dma_vec_io_end(&io);
 	assert_int_equal(sim_live_mappings(NULL), 0);
 	shim_ram_free(ram);
 }

@@ -70,14 +70,17 @@ static inline int dma_mapping_error(struct device *dev, dma_addr_t dma_addr)
 	return 0;
 }
 
+bool sim_dev_need_sync(const struct device *dev);
+
 /*
  * Whether syncs (and so unmaps) of @dev's streaming mappings do anything:
- * always in userspace, as under CONFIG_DMA_API_DEBUG, so that every
- * mapping is unmapped and the simulator's leak check sees each one.
+ * by default always in userspace, as under CONFIG_DMA_API_DEBUG, so that
+ * every mapping is unmapped and the simulator's leak check sees each one;
+ * not on a device set up with sim_dev_set_skip_sync() until it bounces.
  */
 static inline bool dma_dev_need_sync(const struct device *dev)
 {
-	return true;
+	return sim_dev_need_sync(dev);
 }
 
 static inline int dma_set_mask_and_coherent(struct device *dev, u64 mask)

@@ -230,6 +230,20 @@ void sim_set_acs(struct pci_dev *pdev, u16 ctrl);
 bool sim_dev_has_iommu(struct device *dev);
 
 /**
+ * sim_dev_set_skip_sync() - Make unmapping a device's mappings do nothing.
+ * @dev: a simulated device, not behind an IOMMU
+ * @on: whether its streaming mappings need no unmap and no sync
+ *
+ * Models 6.12's dma_skip_sync of a coherent dma-direct device: while set,
+ * dma_dev_need_sync() is false, a direct mapping of host memory needs no
+ * dma_unmap_page_attrs() (it is not counted by sim_live_mappings() and the
+ * teardown does not call it leaked), and the first mapping that bounces
+ * through swiotlb clears it, as the kernel's swiotlb does.  By default
+ * every device needs its unmaps, as under CONFIG_DMA_API_DEBUG.
+ */
+void sim_dev_set_skip_sync(struct device *dev, bool on);
+
+/**
  * sim_bar_enable() - Enable or disable (revoke) a BAR.
  * @pdev: the function
  * @bar: BAR number
