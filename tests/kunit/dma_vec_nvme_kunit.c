@@ -986,7 +986,9 @@ static void dvk_rq_many_errors(struct kunit *test)
  * dma_vec_io_map_host() maps a batch of host ranges with one call (in the
  * kernel, one dma_map_pranges() loop), stops at the first range it
  * refuses, nothing of which is mapped, or after one cut at the mapping
- * size, and records what it mapped exactly when unmapping counts.
+ * size, and records what it mapped exactly when unmapping counts;
+ * dma_map_pranges() maps nothing when asked for nothing and stops at an
+ * empty range, the ranges before it mapped.
  */
 static void dvk_io_map_host(struct kunit *test)
 {
@@ -1038,6 +1040,18 @@ static void dvk_io_map_host(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ(test, io->nr_recs, io->need_unmap ? n : 0);
 		dma_vec_io_end(io);
+	}
+
+	/* dma_map_pranges() itself: none asked, and an empty range. */
+	KUNIT_EXPECT_EQ(test, dma_map_pranges(f.dev, in, out, 0, DMA_TO_DEVICE,
+					      0), 0U);
+	in[2].len = 0;
+	n = dma_map_pranges(f.dev, in, out, 4, DMA_TO_DEVICE, 0);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, out[i].addr, in[i].paddr);
+		dma_unmap_page_attrs(f.dev, out[i].addr, out[i].len,
+				     DMA_TO_DEVICE, 0);
 	}
 }
 

@@ -5,9 +5,9 @@
  * dma_map_pranges() of the series' DMA patch, plus the two-step IOVA API
  * of Linux >= 6.16 so that the coalescing path can be tested.  A device
  * behind a simulated IOMMU is translated (dma-iommu); any other device
- * gets dma-direct: the DMA address is the physical
- * address, host memory beyond the DMA mask bounces through swiotlb, and a
- * resource (MMIO) beyond it fails, as in 6.12.  Every mapping is recorded,
+ * gets dma-direct: the DMA address is the physical address, host memory
+ * beyond the DMA mask bounces through swiotlb, and a resource (MMIO)
+ * beyond it fails, as in 6.12.  Every mapping is recorded,
  * so the simulated DMA engine only reaches live mappings and a bad unmap is
  * reported instead of corrupting state.
  */
