@@ -653,6 +653,9 @@ static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
 	rc = dma_vec_nvme_rq_start(rq, ctrl, dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
+	/* As nvme_dma_vec_fill(): host memory of bvecs is not checked. */
+	if (!rc)
+		dma_vec_nvme_rq_host_pages(rq);
 	if (!rc && n >= DVB_BATCH) {
 		rc = dvb_io_add_batched(rq, bv, n);
 		n = 0;

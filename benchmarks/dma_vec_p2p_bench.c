@@ -19,7 +19,9 @@
  *   dma_vec       the converted nvme-pci's bvec loop: per page the P2P
  *		   page check, the provider looked up once per run of one
  *		   dev_pagemap (the driver's lock-free last-used entry), then
- *		   dma_vec_nvme_rq_start(), dma_vec_nvme_rq_add() per page,
+ *		   dma_vec_nvme_rq_start(), dma_vec_nvme_rq_host_pages(),
+ *		   dma_vec_nvme_rq_add() per page (sixteen pages or more:
+ *		   gathered sixteen per dma_vec_nvme_rq_add_ranges() call),
  *		   dma_vec_nvme_rq_finish(), dma_vec_nvme_rq_end();
  *   dma_vec-phys  the same request from a dma_vec table of the pages'
  *		   physical addresses and their provider (made once, as an
@@ -266,6 +268,9 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
+	/* As nvme_dma_vec_fill(): host memory of bvecs is not checked. */
+	if (!rc)
+		dma_vec_nvme_rq_host_pages(rq);
 	if (!rc && n >= DPB_BATCH)
 		rc = dpb_add_batched(c, rq, n);
 	else

@@ -133,6 +133,23 @@ static void sim_map_del(struct sim_map *m)
 	free(m);
 }
 
+/*
+ * A device whose unmaps do nothing keeps no state per mapping, and its
+ * users unmap nothing: memory mapped again belongs to a new I/O, whose
+ * direction is the one the device model must check.  The earlier
+ * never-unmapped mappings it overlaps are dropped.
+ */
+static void sim_nounmap_supersede(struct device *dev, phys_addr_t phys,
+				  size_t size)
+{
+	struct sim_map *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &sim.maps, node)
+		if (m->dev == dev && m->nounmap && phys < m->phys + m->size &&
+		    m->phys < phys + size)
+			sim_map_del(m);
+}
+
 void sim_maps_free(void)
 {
 	struct sim_map *m, *tmp;
@@ -347,6 +364,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 		return sim_iommu_map(dev, SIM_MAP_PAGE, phys, size, dir, attrs);
 	if (!sim_dma_capable(dev, phys, size))
 		return sim_swiotlb_map(dev, phys, size, dir, attrs);
+	sim_nounmap_supersede(dev, phys, size);
 	m = sim_map_new(dev, SIM_MAP_PAGE);
 	if (!m)
 		return DMA_MAPPING_ERROR;
@@ -398,7 +416,7 @@ dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr,
 		return DMA_MAPPING_ERROR;
 	if (sim_map_op_fails())
 		return DMA_MAPPING_ERROR;
-	if (pfn_valid(PHYS_PFN(phys_addr)))
+	if (shim_ram_resolve(phys_addr & PAGE_MASK, NULL))
 		sim_map_error("%s: dma_map_resource of %#llx+%#zx: host RAM is not a resource",
 			      dev_name(dev), (unsigned long long)phys_addr,
 			      size);
@@ -642,7 +660,7 @@ int dma_iova_link(struct device *dev, struct dma_iova_state *state,
 	m->phys = phys;
 	m->dir = dir;
 	m->attrs = attrs;
-	m->mmio = !pfn_valid(PHYS_PFN(phys));
+	m->mmio = !shim_ram_resolve(phys & PAGE_MASK, NULL);
 	return 0;
 }
 

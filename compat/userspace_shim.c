@@ -32,6 +32,7 @@ static unsigned long alloc_calls;
 static unsigned long fail_at;
 static long live_objects;
 static unsigned long warn_count;
+static unsigned long pfn_checks;
 static bool quiet_warn;
 static long kmaps_live;
 static unsigned long log_count[SHIM_LOG_NR];
@@ -63,6 +64,7 @@ void shim_reset(void)
 	log_last[0] = 0;
 	pthread_mutex_unlock(&shim_lock);
 	shim_store(warn_count, 0);
+	shim_store(pfn_checks, 0);
 	shim_store(quiet_warn, false);
 	for (i = 0; i < SHIM_LOG_NR; i++)
 		shim_store(log_count[i], 0);
@@ -396,7 +398,13 @@ void *kmap_local_pfn(unsigned long pfn)
 
 bool pfn_valid(unsigned long pfn)
 {
+	shim_add(pfn_checks, 1);
 	return shim_ram_resolve((phys_addr_t)pfn << PAGE_SHIFT, NULL);
+}
+
+unsigned long shim_pfn_valid_calls(void)
+{
+	return shim_load(pfn_checks);
 }
 
 void shim_kunmap_local(const void *addr)

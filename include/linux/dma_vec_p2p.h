@@ -200,6 +200,8 @@ struct dma_vec_client {
  * @need_unmap: unmapping a streaming mapping of @dev does something, so
  *	the host pieces are recorded (peer pieces through the host bridge
  *	always are)
+ * @pages: the caller vouched that every host range lies in memory with
+ *	struct pages (dma_vec_io_host_pages()): not checked for RAM
  * @key: the client key of @dev (&struct dma_vec_client), or
  *	DMA_VEC_NO_CLIENT if it is not a PCI function
  * @p2p: some piece was peer memory
@@ -229,6 +231,7 @@ struct dma_vec_io {
 	unsigned long attrs;
 	u64 max_map;
 	bool need_unmap;
+	bool pages;
 	u64 key;
 	bool p2p;
 	struct dma_vec_provider *prov;
@@ -327,6 +330,27 @@ static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
 }
 
 /**
+ * dma_vec_io_host_pages - vouch that the host ranges of an I/O have struct pages
+ * @io: the I/O, set up by dma_vec_io_start()
+ *
+ * For a caller whose host ranges come from struct pages (the bvecs of a
+ * block request): dma_vec_io_map() and dma_vec_io_map_host() then map
+ * them without checking that their first and last pages are RAM with a
+ * struct page, as dma_map_page() takes a page without checking it.  Host
+ * ranges made up from physical addresses (a &struct dma_vec_table, user
+ * input) must not be vouched for: a range outside RAM would be mapped
+ * through a struct page that does not exist.  Empty and wrapping ranges
+ * are still refused.  dma_vec_io_start() clears it, so it holds for one
+ * I/O only.
+ *
+ * Context: Any context.
+ */
+static inline void dma_vec_io_host_pages(struct dma_vec_io *io)
+{
+	io->pages = true;
+}
+
+/**
  * dma_vec_io_map - map the next physical range of an I/O
  * @io: the I/O, set up by dma_vec_io_start()
  * @paddr: CPU physical address of the range
@@ -355,7 +379,8 @@ static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
  * wraps around the physical address space; -ERANGE if it is not inside
  * @prov's window; -ENODEV if @prov is revoked; -EREMOTEIO if @io's device
  * cannot reach @prov (the reason is logged at debug level); -EFAULT if a
- * host range does not start and end in RAM with a struct page; -ENOMEM;
+ * host range does not start and end in RAM with a struct page (not
+ * checked after dma_vec_io_host_pages()); -ENOMEM;
  * -EIO if the DMA layer refused the mapping.  On error nothing of this
  * range is mapped, and the pieces mapped before stay recorded in @io.
  */
@@ -365,6 +390,7 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 					  struct dma_vec_drange *out, gfp_t gfp)
 {
 	unsigned long pfn = PHYS_PFN(paddr), off = offset_in_page(paddr);
+	u64 last;
 
 	if (prov) {
 		/* Below a common bridge with the last provider: bus address. */
@@ -376,8 +402,10 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 		return 0;
 	}
 	if (io->need_unmap || !len || len > io->max_map - off ||
-	    !pfn_valid(pfn) ||
-	    (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(paddr + len - 1))))
+	    check_add_overflow((u64)paddr, len - 1, &last) ||
+	    last > PHYS_ADDR_MAX ||
+	    (!io->pages && (!pfn_valid(pfn) ||
+			    (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(last))))))
 		return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 	out->addr = dma_map_page_attrs(io->dev, pfn_to_page(pfn), off, len,
 				       io->dir, io->attrs);

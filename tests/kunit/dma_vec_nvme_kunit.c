@@ -986,7 +986,10 @@ static void dvk_rq_many_errors(struct kunit *test)
  * dma_vec_io_map_host() maps a batch of host ranges with one call (in the
  * kernel, one dma_map_pranges() loop), stops at the first range it
  * refuses, nothing of which is mapped, or after one cut at the mapping
- * size, and records what it mapped exactly when unmapping counts;
+ * size, and records what it mapped exactly when unmapping counts; the
+ * same with the pages vouched for (dma_vec_io_host_pages()), which still
+ * refuses empty and wrapping ranges, and whose vouch ends with its I/O:
+ * the range outside RAM is refused by the I/O started after them.
  * dma_map_pranges() maps nothing when asked for nothing and stops at an
  * empty range, the ranges before it mapped.
  */
@@ -1010,12 +1013,19 @@ static void dvk_io_map_host(struct kunit *test)
 	struct dma_vec_drange out[12];
 	struct dma_vec_io *io;
 	struct dvk_rq_fix f;
-	unsigned int c, i, n;
+	unsigned int c, i, n, v;
 	int ret;
 
 	dvk_rq_fix(test, &f, 0);
 	io = &f.rq->io;
-	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+	for (v = 0; v < 2 * ARRAY_SIZE(cases); v++) {
+		/* The vouched-for pass first, on the same I/O state. */
+		bool pages = v < ARRAY_SIZE(cases);
+
+		c = v % ARRAY_SIZE(cases);
+		/* Never map what is not RAM through a made-up page. */
+		if (pages && cases[c].ret == -EFAULT)
+			continue;
 		for (i = 0; i < ARRAY_SIZE(in); i++) {
 			/* Every other page, the first from its middle. */
 			in[i].paddr = f.base + (i % 8) * 2 * DVK_PAGE +
@@ -1026,11 +1036,15 @@ static void dvk_io_map_host(struct kunit *test)
 			in[cases[c].at].paddr = cases[c].paddr;
 		in[cases[c].at].len = cases[c].len;
 		dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+		if (pages)
+			dma_vec_io_host_pages(io);
 		n = U32_MAX;
 		ret = dma_vec_io_map_host(io, in, out, ARRAY_SIZE(in),
 					  GFP_KERNEL, &n);
-		KUNIT_EXPECT_EQ_MSG(test, ret, cases[c].ret, "case %u", c);
-		KUNIT_EXPECT_EQ_MSG(test, n, cases[c].mapped, "case %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[c].ret, "case %u pages %d",
+				    c, pages);
+		KUNIT_EXPECT_EQ_MSG(test, n, cases[c].mapped,
+				    "case %u pages %d", c, pages);
 		for (i = 0; i < n && i < ARRAY_SIZE(in); i++) {
 			u64 want = min_t(u64, in[i].len, 2 * DVK_PAGE);
 
@@ -1053,6 +1067,46 @@ static void dvk_io_map_host(struct kunit *test)
 		dma_unmap_page_attrs(f.dev, out[i].addr, out[i].len,
 				     DMA_TO_DEVICE, 0);
 	}
+}
+
+/*
+ * dma_vec_io_map() of host memory vouched for as pages: mapped as before
+ * (cut at the mapping size out of line), empty and wrapping ranges still
+ * refused; the next I/O on the same state checks for RAM again.
+ */
+static void dvk_io_host_pages(struct kunit *test)
+{
+	phys_addr_t top = PHYS_ADDR_MAX - DVK_PAGE + 1;
+	struct dma_vec_drange d;
+	struct dma_vec_io *io;
+	struct dvk_rq_fix f;
+
+	dvk_rq_fix(test, &f, 0);
+	io = &f.rq->io;
+	dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+	dma_vec_io_host_pages(io);
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			dma_vec_io_map(io, f.base, 0, NULL, &d, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, -EOVERFLOW,
+			dma_vec_io_map(io, top, 2 * DVK_PAGE, NULL, &d,
+				       GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, 0,
+			dma_vec_io_map(io, f.base + 0x200, DVK_PAGE, NULL, &d,
+				       GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, d.addr, (dma_addr_t)f.base + 0x200);
+	KUNIT_EXPECT_EQ(test, d.len, (u64)DVK_PAGE);
+	KUNIT_EXPECT_EQ(test, 0,
+			dma_vec_io_map(io, f.base + 0x200, 3 * DVK_PAGE, NULL,
+				       &d, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, d.len, (u64)2 * DVK_PAGE - 0x200);
+	KUNIT_EXPECT_EQ(test, io->nr_recs, io->need_unmap ? 2U : 0U);
+	dma_vec_io_end(io);
+
+	dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+	KUNIT_EXPECT_EQ(test, -EFAULT,
+			dma_vec_io_map(io, top, DVK_PAGE, NULL, &d, GFP_KERNEL));
+	KUNIT_EXPECT_EQ(test, io->nr_recs, 0U);
+	dma_vec_io_end(io);
 }
 
 /*
@@ -1205,6 +1259,7 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_rq_one_range),
 	KUNIT_CASE(dvk_rq_many_errors),
 	KUNIT_CASE(dvk_io_map_host),
+	KUNIT_CASE(dvk_io_host_pages),
 	KUNIT_CASE(dvk_rq_errors),
 	{}
 };

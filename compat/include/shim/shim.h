@@ -39,6 +39,16 @@ bool shim_fail_pending(void);
 unsigned long shim_alloc_calls(void);
 
 /**
+ * shim_pfn_valid_calls() - Count pfn_valid() calls.
+ *
+ * What the per-I/O path's RAM checks cost: a caller that vouched for its
+ * host pages (dma_vec_io_host_pages()) makes none.
+ *
+ * Return: the pfn_valid() calls since the last shim_reset().
+ */
+unsigned long shim_pfn_valid_calls(void);
+
+/**
  * shim_live_objects() - Count live allocations.
  *
  * Return: the allocations not yet freed, over the whole run.

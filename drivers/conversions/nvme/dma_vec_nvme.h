@@ -173,6 +173,23 @@ int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
 
 /**
+ * dma_vec_nvme_rq_host_pages - the host memory of a command is struct pages
+ * @rq: the command, just started with dma_vec_nvme_rq_start()
+ *
+ * dma_vec_io_host_pages() for the command: its host ranges come from the
+ * bvecs of a block request, pages by construction, so they are mapped
+ * without checking that they start and end in RAM, as 6.12's
+ * dma_map_sg() maps the same pages.  Never for the ranges of a
+ * &struct dma_vec_table (memory without struct pages, user input).
+ *
+ * Context: Any context.
+ */
+static inline void dma_vec_nvme_rq_host_pages(struct dma_vec_nvme_rq *rq)
+{
+	dma_vec_io_host_pages(&rq->io);
+}
+
+/**
  * dma_vec_nvme_rq_room - PRP entries the current list page still takes
  * @rq: a PRP command whose list is set up
  *

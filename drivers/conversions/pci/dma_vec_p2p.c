@@ -366,8 +366,7 @@ static int dma_vec_map_range(struct device *dev, enum dma_data_direction dir,
 		*addr = dma_map_resource(dev, r->paddr, r->len, dir, attrs);
 		break;
 	case DMA_VEC_MAP_HOST:
-		if (!dma_vec_host_range_ok(r))
-			return -EFAULT;
+		/* The caller checked it is RAM (or was told so). */
 		*addr = dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(r->paddr)),
 					   offset_in_page(r->paddr), r->len,
 					   dir, attrs);
@@ -1158,6 +1157,7 @@ void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
 	io->max_map = clamp_t(u64, max_map & PAGE_MASK, PAGE_SIZE,
 			      U32_MAX & PAGE_MASK);
 	io->need_unmap = dma_vec_need_unmap(dev);
+	io->pages = false;
 	io->key = dev_is_pci(dev) ? dma_vec_client_key(to_pci_dev(dev)) :
 				    DMA_VEC_NO_CLIENT;
 	io->p2p = false;
@@ -1269,13 +1269,15 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 		len = min(len, io->max_map - offset_in_page(paddr));
 	}
 
+	r.paddr = paddr;
+	r.len = len;
+	if (!prov && !io->pages && !dma_vec_host_range_ok(&r))
+		return -EFAULT;
 	if (prov || io->need_unmap) {
 		ret = dma_vec_io_reserve(io, 1, gfp);
 		if (ret)
 			return ret;
 	}
-	r.paddr = paddr;
-	r.len = len;
 	ret = dma_vec_map_range(io->dev, io->dir, io->attrs, &r,
 				prov ? io->type : DMA_VEC_MAP_HOST, prov,
 				&out->addr);
@@ -1296,15 +1298,19 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 }
 EXPORT_SYMBOL_GPL(__dma_vec_io_map);
 
-/* A host range dma_vec_io_map_host() maps in its batch: whole, in RAM. */
-static bool dma_vec_io_host_ok(const struct dma_vec_io *io,
-			       const struct dma_vec_prange *r)
+/*
+ * A host range dma_vec_io_map_host() maps in its batch: whole, and in RAM
+ * unless the caller vouched for its pages.
+ */
+static __always_inline bool
+dma_vec_io_host_ok(const struct dma_vec_io *io, const struct dma_vec_prange *r,
+		   bool pages)
 {
 	u64 last;
 
 	return r->len && r->len <= io->max_map - offset_in_page(r->paddr) &&
 	       !check_add_overflow((u64)r->paddr, r->len - 1, &last) &&
-	       last <= PHYS_ADDR_MAX && dma_vec_host_range_ok(r);
+	       last <= PHYS_ADDR_MAX && (pages || dma_vec_host_range_ok(r));
 }
 
 /**
@@ -1336,8 +1342,13 @@ int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 	unsigned int i, n = 0, k;
 	int ret = 0;
 
-	for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i]); i++)
-		;
+	/* Vouched for or not is decided once per batch, not per range. */
+	if (io->pages)
+		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], true); i++)
+			;
+	else
+		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], false); i++)
+			;
 	if (i && io->need_unmap) {
 		/* Room first: a range mapped never goes without its record. */
 		ret = dma_vec_io_reserve(io, i, gfp);
