@@ -276,6 +276,10 @@ int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 			struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
 			unsigned int *mapped);
+int __dma_vec_io_map_host(struct dma_vec_io *io,
+			  const struct dma_vec_prange *in,
+			  struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
+			  unsigned int *mapped);
 void dma_vec_io_end(struct dma_vec_io *io);
 
 /**

@@ -990,6 +990,8 @@ static void dvk_rq_many_errors(struct kunit *test)
  * same with the pages vouched for (dma_vec_io_host_pages()), which still
  * refuses empty and wrapping ranges, and whose vouch ends with its I/O:
  * the range outside RAM is refused by the I/O started after them.
+ * __dma_vec_io_map_host() maps a checked batch the same, and checks it
+ * on an I/O that did not vouch.
  * dma_map_pranges() maps nothing when asked for nothing and stops at an
  * empty range, the ranges before it mapped.
  */
@@ -1051,6 +1053,34 @@ static void dvk_io_map_host(struct kunit *test)
 			/* Not behind an IOMMU: the DMA address is physical. */
 			KUNIT_EXPECT_EQ(test, out[i].addr, in[i].paddr);
 			KUNIT_EXPECT_EQ(test, out[i].len, want);
+		}
+		KUNIT_EXPECT_EQ(test, io->nr_recs, io->need_unmap ? n : 0);
+		dma_vec_io_end(io);
+	}
+
+	/*
+	 * A batch its caller checked (__dma_vec_io_map_host()): straight to
+	 * the DMA layer on an I/O that vouched for its pages, checked as
+	 * above on one that did not, which refuses the range outside RAM.
+	 */
+	for (v = 0; v < 2; v++) {
+		for (i = 0; i < ARRAY_SIZE(in); i++) {
+			in[i].paddr = f.base + (i % 8) * 2 * DVK_PAGE;
+			in[i].len = DVK_PAGE;
+		}
+		dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+		if (!v)
+			dma_vec_io_host_pages(io);
+		else
+			in[11].paddr = PHYS_ADDR_MAX - DVK_PAGE + 1;
+		n = U32_MAX;
+		ret = __dma_vec_io_map_host(io, in, out, ARRAY_SIZE(in),
+					    GFP_KERNEL, &n);
+		KUNIT_EXPECT_EQ(test, ret, v ? -EFAULT : 0);
+		KUNIT_EXPECT_EQ(test, n, v ? 11U : 12U);
+		for (i = 0; i < n && i < ARRAY_SIZE(in); i++) {
+			KUNIT_EXPECT_EQ(test, out[i].addr, in[i].paddr);
+			KUNIT_EXPECT_EQ(test, out[i].len, (u64)DVK_PAGE);
 		}
 		KUNIT_EXPECT_EQ(test, io->nr_recs, io->need_unmap ? n : 0);
 		dma_vec_io_end(io);

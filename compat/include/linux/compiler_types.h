@@ -12,6 +12,7 @@
 #define __must_check	__attribute__((__warn_unused_result__))
 #define __always_inline	inline __attribute__((__always_inline__))
 #define __maybe_unused	__attribute__((__unused__))
+#define noinline	__attribute__((__noinline__))
 #define __uninitialized
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
 

@@ -740,12 +740,12 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 #define DMA_VEC_NVME_HOST_MIN	8
 
 /*
- * Map a batch of host pieces of @rq with one dma_vec_io_map_host() call
+ * Map a batch of host pieces of @rq with one __dma_vec_io_map_host() call
  * and write their PRP entries into the current list page, with the checks
  * dma_vec_nvme_rq_prp_fast() makes of a mapped piece.  The caller checked
- * that the pieces fit the list page, the announced length and a mapping
- * whole.  Returns 0, or the error of the first piece refused; the pieces
- * before it are written.
+ * that the pieces are not empty, do not wrap, and fit the list page, the
+ * announced length and a mapping whole.  Returns 0, or the error of the
+ * first piece refused; the pieces before it are written.
  */
 static int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 				    const struct dma_vec_prange *b,
@@ -757,7 +757,8 @@ static int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 	struct dma_vec_drange d[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
 	int ret;
 
-	ret = dma_vec_io_map_host(&rq->io, b, d, nb, rq->gfp, &n);
+	/* dma_vec_nvme_rq_host_run() made dma_vec_io_map_host()'s checks. */
+	ret = __dma_vec_io_map_host(&rq->io, b, d, nb, rq->gfp, &n);
 	for (k = 0; k < n; k++) {
 		u64 end;
 

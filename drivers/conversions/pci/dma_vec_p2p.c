@@ -1313,42 +1313,21 @@ dma_vec_io_host_ok(const struct dma_vec_io *io, const struct dma_vec_prange *r,
 	       last <= PHYS_ADDR_MAX && (pages || dma_vec_host_range_ok(r));
 }
 
-/**
- * dma_vec_io_map_host - map a batch of host ranges of an I/O in one call
- * @io: the I/O, set up by dma_vec_io_start()
- * @in: the ranges, host memory, in transfer order
- * @out: filled with the DMA range of each range mapped
- * @nr: number of ranges in @in and @out
- * @gfp: allocation flags for the records of a device whose unmaps count
- * @mapped: set to the number of ranges mapped, from the first
- *
- * As dma_vec_io_map() of each range in turn, with one dma_map_pranges()
- * call for the ranges that fit a mapping whole: a device whose unmaps do
- * nothing maps them in one loop of the DMA layer and records nothing.
- * Stops at the first range that fails, and after a range mapped cut at
- * the mapping size (its &struct dma_vec_drange is shorter than the range;
- * the caller maps the rest).  Every range mapped is recorded in @io
- * where unmapping counts, for dma_vec_io_end().
- *
- * Context: As dma_vec_io_map().
- * Return: 0 if *@mapped is @nr or the last range mapped was cut; else the
- * error of dma_vec_io_map() for range *@mapped, nothing of which is mapped.
+/*
+ * Map @in[0..@i) of a batch of @nr host ranges with one dma_map_pranges()
+ * call, recording them where unmapping counts; range @i, if any, is the
+ * first one the checks refused or that must be cut, and goes through
+ * __dma_vec_io_map() for its error or its first piece.
  */
-int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
-			struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
-			unsigned int *mapped)
+static __always_inline int
+dma_vec_io_map_batch(struct dma_vec_io *io, const struct dma_vec_prange *in,
+		     struct dma_vec_drange *out, unsigned int i, unsigned int nr,
+		     gfp_t gfp, unsigned int *mapped)
 {
 	struct dma_vec_io_rec *rec;
-	unsigned int i, n = 0, k;
+	unsigned int n = 0, k;
 	int ret = 0;
 
-	/* Vouched for or not is decided once per batch, not per range. */
-	if (io->pages)
-		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], true); i++)
-			;
-	else
-		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], false); i++)
-			;
 	if (i && io->need_unmap) {
 		/* Room first: a range mapped never goes without its record. */
 		ret = dma_vec_io_reserve(io, i, gfp);
@@ -1395,7 +1374,87 @@ int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 	*mapped = n;
 	return ret;
 }
+
+/**
+ * dma_vec_io_map_host - map a batch of host ranges of an I/O in one call
+ * @io: the I/O, set up by dma_vec_io_start()
+ * @in: the ranges, host memory, in transfer order
+ * @out: filled with the DMA range of each range mapped
+ * @nr: number of ranges in @in and @out
+ * @gfp: allocation flags for the records of a device whose unmaps count
+ * @mapped: set to the number of ranges mapped, from the first
+ *
+ * As dma_vec_io_map() of each range in turn, with one dma_map_pranges()
+ * call for the ranges that fit a mapping whole: a device whose unmaps do
+ * nothing maps them in one loop of the DMA layer and records nothing.
+ * Stops at the first range that fails, and after a range mapped cut at
+ * the mapping size (its &struct dma_vec_drange is shorter than the range;
+ * the caller maps the rest).  Every range mapped is recorded in @io
+ * where unmapping counts, for dma_vec_io_end().
+ *
+ * Context: As dma_vec_io_map().
+ * Return: 0 if *@mapped is @nr or the last range mapped was cut; else the
+ * error of dma_vec_io_map() for range *@mapped, nothing of which is mapped.
+ */
+int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
+			struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
+			unsigned int *mapped)
+{
+	unsigned int i;
+
+	/* Vouched for or not is decided once per batch, not per range. */
+	if (io->pages)
+		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], true); i++)
+			;
+	else
+		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], false); i++)
+			;
+	return dma_vec_io_map_batch(io, in, out, i, nr, gfp, mapped);
+}
 EXPORT_SYMBOL_GPL(dma_vec_io_map_host);
+
+/* The whole batch, checked by the caller, to the DMA layer. */
+static noinline int dma_vec_io_map_checked(struct dma_vec_io *io,
+					   const struct dma_vec_prange *in,
+					   struct dma_vec_drange *out,
+					   unsigned int nr, gfp_t gfp,
+					   unsigned int *mapped)
+{
+	return dma_vec_io_map_batch(io, in, out, nr, nr, gfp, mapped);
+}
+
+/**
+ * __dma_vec_io_map_host - dma_vec_io_map_host() of ranges the caller checked
+ * @io: the I/O, set up by dma_vec_io_start()
+ * @in: the ranges, host memory, in transfer order
+ * @out: filled with the DMA range of each range mapped
+ * @nr: number of ranges in @in and @out
+ * @gfp: allocation flags for the records of a device whose unmaps count
+ * @mapped: set to the number of ranges mapped, from the first
+ *
+ * For a loop built on dma_vec_io_map_host() that already refused, range
+ * by range as it merged them, what its checks refuse: every range of @in
+ * is not empty, does not wrap, and fits one mapping whole (at most
+ * @io->max_map bytes from its page offset).  On an I/O whose host pages
+ * were vouched for (dma_vec_io_host_pages()) the batch then goes to the
+ * DMA layer with no check at all; on any other the ranges are checked as
+ * dma_vec_io_map_host() checks them.
+ *
+ * Context: As dma_vec_io_map().
+ * Return: As dma_vec_io_map_host(); -EIO if the DMA layer refused range
+ * *@mapped.
+ */
+int __dma_vec_io_map_host(struct dma_vec_io *io,
+			  const struct dma_vec_prange *in,
+			  struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
+			  unsigned int *mapped)
+{
+	/* Both tail calls: neither case pays for the other's frame. */
+	if (!io->pages)
+		return dma_vec_io_map_host(io, in, out, nr, gfp, mapped);
+	return dma_vec_io_map_checked(io, in, out, nr, gfp, mapped);
+}
+EXPORT_SYMBOL_GPL(__dma_vec_io_map_host);
 
 /**
  * __dma_vec_io_record - record a host piece once unmapping started to count
