@@ -129,6 +129,8 @@ static void sim_map_del(struct sim_map *m)
 {
 	if (m->bounce)
 		sim_swiotlb_release(m);
+	if (m->nounmap)
+		sim.nr_nounmap--;
 	list_del(&m->node);
 	free(m);
 }
@@ -144,6 +146,8 @@ static void sim_nounmap_supersede(struct device *dev, phys_addr_t phys,
 {
 	struct sim_map *m, *tmp;
 
+	if (!sim.nr_nounmap)
+		return;
 	list_for_each_entry_safe(m, tmp, &sim.maps, node)
 		if (m->dev == dev && m->nounmap && phys < m->phys + m->size &&
 		    m->phys < phys + size)
@@ -374,6 +378,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 	m->dir = dir;
 	m->attrs = attrs;
 	m->nounmap = dev->sim && dev->sim->skip_sync;
+	sim.nr_nounmap += m->nounmap;
 	return m->dma;
 }
 

@@ -124,6 +124,7 @@ struct sim_state {
 	struct list_head devices;
 	struct list_head buses;
 	struct list_head maps;
+	unsigned long nr_nounmap;	/* maps with nounmap set */
 	struct list_head mms;
 	int nr_hb;
 	bool iova_api;
