@@ -139,7 +139,9 @@ static void sim_map_del(struct sim_map *m)
  * A device whose unmaps do nothing keeps no state per mapping, and its
  * users unmap nothing: memory mapped again belongs to a new I/O, whose
  * direction is the one the device model must check.  The earlier
- * never-unmapped mappings it overlaps are dropped.
+ * never-unmapped mappings it overlaps are dropped (all of each: a command
+ * that mapped overlapping memory twice on such a device would keep only
+ * the later mapping; no suite does).
  */
 static void sim_nounmap_supersede(struct device *dev, phys_addr_t phys,
 				  size_t size)
@@ -364,6 +366,12 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 			      dev_name(dev), (unsigned long long)phys, size);
 		return DMA_MAPPING_ERROR;
 	}
+	if (dev->sim && dev->sim->max_map && size > dev->sim->max_map) {
+		sim_map_error("%s: dma_map_page of %#llx+%#zx: longer than dma_max_mapping_size() %#zx",
+			      dev_name(dev), (unsigned long long)phys, size,
+			      dev->sim->max_map);
+		return DMA_MAPPING_ERROR;
+	}
 	if (sim_dev_translated(dev))
 		return sim_iommu_map(dev, SIM_MAP_PAGE, phys, size, dir, attrs);
 	if (!sim_dma_capable(dev, phys, size))
@@ -565,6 +573,8 @@ size_t dma_max_mapping_size(struct device *dev)
 {
 	phys_addr_t top = shim_ram_top();
 
+	if (dev->sim && dev->sim->max_map)
+		return dev->sim->max_map;
 	if (!sim_dev_translated(dev) && top && dev->dma_mask &&
 	    top - 1 > *dev->dma_mask)
 		return SIM_SWIOTLB_MAX_MAP;

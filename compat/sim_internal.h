@@ -41,6 +41,7 @@ struct sim_dev {
 	char name[32];
 	bool iommu;			/* plain devices without PCI ancestor */
 	bool skip_sync;			/* unmapping does nothing, until a bounce */
+	size_t max_map;			/* longest mapping, 0 for no limit */
 	u64 dma_mask;			/* storage for plain devices */
 	struct device_dma_parameters parms;
 	struct sim_hb *hb;		/* host bridge and PCI functions */

@@ -100,6 +100,11 @@ void sim_dev_set_skip_sync(struct device *dev, bool on)
 	sd->skip_sync = on && !sim_dev_translated(dev);
 }
 
+void sim_dev_set_max_mapping(struct device *dev, size_t size)
+{
+	sim_dev_of(dev)->max_map = size;
+}
+
 bool sim_dev_need_sync(const struct device *dev)
 {
 	return !dev->sim || !dev->sim->skip_sync;

@@ -200,8 +200,8 @@ struct dma_vec_client {
  * @need_unmap: unmapping a streaming mapping of @dev does something, so
  *	the host pieces are recorded (peer pieces through the host bridge
  *	always are)
- * @pages: the caller vouched that every host range lies in memory with
- *	struct pages (dma_vec_io_host_pages()): not checked for RAM
+ * @host_pages: the caller vouched that every host range lies in memory
+ *	with struct pages (dma_vec_io_host_pages()): not checked for RAM
  * @key: the client key of @dev (&struct dma_vec_client), or
  *	DMA_VEC_NO_CLIENT if it is not a PCI function
  * @p2p: some piece was peer memory
@@ -231,7 +231,7 @@ struct dma_vec_io {
 	unsigned long attrs;
 	u64 max_map;
 	bool need_unmap;
-	bool pages;
+	bool host_pages;
 	u64 key;
 	bool p2p;
 	struct dma_vec_provider *prov;
@@ -278,8 +278,8 @@ int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 			unsigned int *mapped);
 int __dma_vec_io_map_host(struct dma_vec_io *io,
 			  const struct dma_vec_prange *in,
-			  struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
-			  unsigned int *mapped);
+			  struct dma_vec_drange *out, unsigned int nr,
+			  gfp_t gfp, unsigned int *mapped);
 void dma_vec_io_end(struct dma_vec_io *io);
 
 /**
@@ -334,7 +334,7 @@ static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
 }
 
 /**
- * dma_vec_io_host_pages - vouch that the host ranges of an I/O have struct pages
+ * dma_vec_io_host_pages - vouch for the struct pages of an I/O's host ranges
  * @io: the I/O, set up by dma_vec_io_start()
  *
  * For a caller whose host ranges come from struct pages (the bvecs of a
@@ -344,14 +344,14 @@ static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
  * ranges made up from physical addresses (a &struct dma_vec_table, user
  * input) must not be vouched for: a range outside RAM would be mapped
  * through a struct page that does not exist.  Empty and wrapping ranges
- * are still refused.  dma_vec_io_start() clears it, so it holds for one
- * I/O only.
+ * are still refused.  dma_vec_io_start() and dma_vec_io_end() clear it,
+ * so it holds for one I/O only.
  *
  * Context: Any context.
  */
 static inline void dma_vec_io_host_pages(struct dma_vec_io *io)
 {
-	io->pages = true;
+	io->host_pages = true;
 }
 
 /**
@@ -408,8 +408,9 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 	if (io->need_unmap || !len || len > io->max_map - off ||
 	    check_add_overflow((u64)paddr, len - 1, &last) ||
 	    last > PHYS_ADDR_MAX ||
-	    (!io->pages && (!pfn_valid(pfn) ||
-			    (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(last))))))
+	    (!io->host_pages &&
+	     (!pfn_valid(pfn) ||
+	      (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(last))))))
 		return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 	out->addr = dma_map_page_attrs(io->dev, pfn_to_page(pfn), off, len,
 				       io->dir, io->attrs);

@@ -1040,6 +1040,9 @@ static void dvk_io_map_host(struct kunit *test)
 		dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
 		if (pages)
 			dma_vec_io_host_pages(io);
+		/* No made-up page mapped, had the vouch leaked. */
+		else if (cases[c].ret == -EFAULT)
+			KUNIT_ASSERT_FALSE(test, io->host_pages);
 		n = U32_MAX;
 		ret = dma_vec_io_map_host(io, in, out, ARRAY_SIZE(in),
 					  GFP_KERNEL, &n);
@@ -1069,10 +1072,12 @@ static void dvk_io_map_host(struct kunit *test)
 			in[i].len = DVK_PAGE;
 		}
 		dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
-		if (!v)
+		if (!v) {
 			dma_vec_io_host_pages(io);
-		else
+		} else {
+			KUNIT_ASSERT_FALSE(test, io->host_pages);
 			in[11].paddr = PHYS_ADDR_MAX - DVK_PAGE + 1;
+		}
 		n = U32_MAX;
 		ret = __dma_vec_io_map_host(io, in, out, ARRAY_SIZE(in),
 					    GFP_KERNEL, &n);
@@ -1133,8 +1138,11 @@ static void dvk_io_host_pages(struct kunit *test)
 	dma_vec_io_end(io);
 
 	dma_vec_io_start(io, f.dev, DMA_TO_DEVICE, 0, 2 * DVK_PAGE);
+	/* Never through a made-up page, should the vouch have leaked. */
+	KUNIT_ASSERT_FALSE(test, io->host_pages);
 	KUNIT_EXPECT_EQ(test, -EFAULT,
-			dma_vec_io_map(io, top, DVK_PAGE, NULL, &d, GFP_KERNEL));
+			dma_vec_io_map(io, top, DVK_PAGE, NULL, &d,
+				       GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, io->nr_recs, 0U);
 	dma_vec_io_end(io);
 }

@@ -284,7 +284,14 @@ static int build(struct rig *r, const struct piece *p, unsigned int nr,
 	if (use_table) {
 		ret = add_table(r, p, nr);
 		*at = ret ? 0 : nr;
-		return ret ? ret : dma_vec_nvme_rq_finish(&r->rq, dptr);
+		if (!ret)
+			ret = dma_vec_nvme_rq_finish(&r->rq, dptr);
+		/* A table's host memory is always checked to be RAM. */
+		for (i = 0; !ret && i < nr; i++)
+			host |= p[i].host;
+		if (host)
+			assert_true(shim_pfn_valid_calls() > before);
+		return ret;
 	}
 	if (use_pages) {
 		ret = add_pages(r, p, nr, at);
@@ -597,11 +604,23 @@ static void test_host_runs(void **state)
 	r->p[i - 1].len = PG / 2;
 	run_ok(r, r->p, i);
 
+	/*
+	 * The device maps at most two pages at a time (a longer mapping is a
+	 * DMA API error): runs of 7 host ranges go range by range, runs of
+	 * 20 through the one-loop path, which must leave each range to the
+	 * path that cuts it.
+	 */
 	r->ctrl.max_map = 2 * PG;
+	sim_dev_set_max_mapping(r->dev, 2 * PG);
 	for (i = 0; i < 400; i++)
 		r->p[i] = (struct piece){ i % 8 != 7, (u64)i * 4 * PG + PG,
 					  3 * PG };
 	run_ok(r, r->p, i);
+	for (i = 0; i < 420; i++)
+		r->p[i] = (struct piece){ i % 21 != 20, (u64)i * 4 * PG + PG,
+					  3 * PG };
+	run_ok(r, r->p, i);
+	sim_dev_set_max_mapping(r->dev, 0);
 	r->ctrl.max_map = 0;
 	rig_fini(r);
 	(void)state;
@@ -609,7 +628,8 @@ static void test_host_runs(void **state)
 
 /*
  * Bad ranges deep in a run of host pages: a boundary inside a page, more
- * bytes than announced, a mapping the DMA layer refuses; refused at the
+ * bytes than announced, a mapping the DMA layer refuses, and (not in a
+ * table) an empty range and one that wraps; refused at the
  * call that maps them, range by range or through a table, and nothing is
  * left allocated or mapped.
  */
@@ -639,6 +659,16 @@ static void test_host_run_errors(void **state)
 		sim_fail_map_nth(400);
 		run_err(r, p, 600, pieces_len(p, 600), -EIO, one ? 398 : 0);
 		assert_false(sim_fail_map_pending());
+		if (use_table)
+			continue;	/* a table holds neither */
+		/* An empty range, and one that wraps, in the middle. */
+		p[300].len = 0;
+		run_err(r, p, 600, pieces_len(p, 600), -EINVAL, one ? 300 : 0);
+		p[300].len = PG;
+		p[300].off = ~0ULL - r->ram_pa - PG / 2;
+		run_err(r, p, 600, pieces_len(p, 600), -EOVERFLOW,
+			one ? 300 : 0);
+		p[300] = host_page(300, PG);
 	}
 	use_table = false;
 	use_pages = false;

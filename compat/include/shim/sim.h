@@ -244,6 +244,19 @@ bool sim_dev_has_iommu(struct device *dev);
 void sim_dev_set_skip_sync(struct device *dev, bool on);
 
 /**
+ * sim_dev_set_max_mapping() - Limit the length of one streaming mapping.
+ * @dev: a simulated device
+ * @size: the longest range one dma_map_page_attrs() call may map, as
+ *	dma_max_mapping_size() reports it; 0 for no limit (the default)
+ *
+ * Models a device whose mappings are bounded (swiotlb segments, an IOMMU
+ * granule): dma_max_mapping_size() reports @size, and a longer mapping
+ * fails and counts as a DMA API error, so that a caller that should have
+ * cut a range at the limit fails its test.
+ */
+void sim_dev_set_max_mapping(struct device *dev, size_t size);
+
+/**
  * sim_bar_enable() - Enable or disable (revoke) a BAR.
  * @pdev: the function
  * @bar: BAR number

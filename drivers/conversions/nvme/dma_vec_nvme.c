@@ -811,7 +811,9 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 		u64 len = r[i].len, end, n;
 		phys_addr_t p = r[i].paddr;
 
-		if (!len || check_add_overflow((u64)p, len, &end))
+		/* Past PHYS_ADDR_MAX is a wrap for a 32-bit phys_addr_t. */
+		if (!len || check_add_overflow((u64)p, len, &end) ||
+		    end - 1 > PHYS_ADDR_MAX)
 			break;
 		if (plen && p == paddr + plen) {
 			plen += len;
@@ -857,7 +859,7 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
  * list is set up, the ranges go into it in one loop, with no state
  * through memory per range: peer ranges reached at their bus address with
  * no call (the pageless path of a run of a table), host ranges mapped
- * sixteen pieces per dma_vec_io_map_host() call.
+ * sixteen pieces per __dma_vec_io_map_host() call.
  * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
  * @ranges may change once the call returned.
  *

@@ -1157,7 +1157,7 @@ void dma_vec_io_start(struct dma_vec_io *io, struct device *dev,
 	io->max_map = clamp_t(u64, max_map & PAGE_MASK, PAGE_SIZE,
 			      U32_MAX & PAGE_MASK);
 	io->need_unmap = dma_vec_need_unmap(dev);
-	io->pages = false;
+	io->host_pages = false;
 	io->key = dev_is_pci(dev) ? dma_vec_client_key(to_pci_dev(dev)) :
 				    DMA_VEC_NO_CLIENT;
 	io->p2p = false;
@@ -1271,7 +1271,7 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 
 	r.paddr = paddr;
 	r.len = len;
-	if (!prov && !io->pages && !dma_vec_host_range_ok(&r))
+	if (!prov && !io->host_pages && !dma_vec_host_range_ok(&r))
 		return -EFAULT;
 	if (prov || io->need_unmap) {
 		ret = dma_vec_io_reserve(io, 1, gfp);
@@ -1321,8 +1321,8 @@ dma_vec_io_host_ok(const struct dma_vec_io *io, const struct dma_vec_prange *r,
  */
 static __always_inline int
 dma_vec_io_map_batch(struct dma_vec_io *io, const struct dma_vec_prange *in,
-		     struct dma_vec_drange *out, unsigned int i, unsigned int nr,
-		     gfp_t gfp, unsigned int *mapped)
+		     struct dma_vec_drange *out, unsigned int i,
+		     unsigned int nr, gfp_t gfp, unsigned int *mapped)
 {
 	struct dma_vec_io_rec *rec;
 	unsigned int n = 0, k;
@@ -1403,12 +1403,13 @@ int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 	unsigned int i;
 
 	/* Vouched for or not is decided once per batch, not per range. */
-	if (io->pages)
-		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], true); i++)
-			;
+	i = 0;
+	if (io->host_pages)
+		while (i < nr && dma_vec_io_host_ok(io, &in[i], true))
+			i++;
 	else
-		for (i = 0; i < nr && dma_vec_io_host_ok(io, &in[i], false); i++)
-			;
+		while (i < nr && dma_vec_io_host_ok(io, &in[i], false))
+			i++;
 	return dma_vec_io_map_batch(io, in, out, i, nr, gfp, mapped);
 }
 EXPORT_SYMBOL_GPL(dma_vec_io_map_host);
@@ -1446,11 +1447,11 @@ static noinline int dma_vec_io_map_checked(struct dma_vec_io *io,
  */
 int __dma_vec_io_map_host(struct dma_vec_io *io,
 			  const struct dma_vec_prange *in,
-			  struct dma_vec_drange *out, unsigned int nr, gfp_t gfp,
-			  unsigned int *mapped)
+			  struct dma_vec_drange *out, unsigned int nr,
+			  gfp_t gfp, unsigned int *mapped)
 {
-	/* Both tail calls: neither case pays for the other's frame. */
-	if (!io->pages)
+	/* Two calls in tail position: neither case builds the other's frame. */
+	if (!io->host_pages)
 		return dma_vec_io_map_host(io, in, out, nr, gfp, mapped);
 	return dma_vec_io_map_checked(io, in, out, nr, gfp, mapped);
 }
@@ -1508,6 +1509,7 @@ void dma_vec_io_end(struct dma_vec_io *io)
 	io->recs = io->inl;
 	io->nr_recs = 0;
 	io->cap_recs = DMA_VEC_IO_INLINE;
+	io->host_pages = false;
 }
 EXPORT_SYMBOL_GPL(dma_vec_io_end);
 
