@@ -429,7 +429,7 @@ dma_addr_t dma_map_resource(struct device *dev, phys_addr_t phys_addr,
 		return DMA_MAPPING_ERROR;
 	if (sim_map_op_fails())
 		return DMA_MAPPING_ERROR;
-	if (shim_ram_resolve(phys_addr & PAGE_MASK, NULL))
+	if (shim_ram_resolve(phys_addr, NULL))
 		sim_map_error("%s: dma_map_resource of %#llx+%#zx: host RAM is not a resource",
 			      dev_name(dev), (unsigned long long)phys_addr,
 			      size);
@@ -675,7 +675,7 @@ int dma_iova_link(struct device *dev, struct dma_iova_state *state,
 	m->phys = phys;
 	m->dir = dir;
 	m->attrs = attrs;
-	m->mmio = !shim_ram_resolve(phys & PAGE_MASK, NULL);
+	m->mmio = !shim_ram_resolve(phys, NULL);
 	return 0;
 }
 

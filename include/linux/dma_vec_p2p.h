@@ -334,6 +334,57 @@ static __always_inline bool __dma_vec_io_bus_addr(struct dma_vec_io *io,
 }
 
 /**
+ * __dma_vec_host_ram - whether a host range starts and ends in RAM
+ * @paddr: CPU physical address of the range, which does not wrap
+ * @len: its length in bytes, not zero
+ *
+ * A host range is mapped through its struct pages: refuse one whose first
+ * or last page has none (a BAR appended without its provider, a made-up
+ * address).  At most two pfn_valid() per range, one for a range inside a
+ * page, keep the per-I/O path one pass; dma_vec_check_host_ram() checks
+ * every page when a caller wants that.  Internal to the mapping paths.
+ *
+ * Context: Any context.
+ * Return: true if the first and the last page of the range have a struct
+ * page.
+ */
+static __always_inline bool __dma_vec_host_ram(phys_addr_t paddr, u64 len)
+{
+	return pfn_valid(PHYS_PFN(paddr)) &&
+	       (offset_in_page(paddr) + len <= PAGE_SIZE ||
+		pfn_valid(PHYS_PFN(paddr + len - 1)));
+}
+
+/**
+ * __dma_vec_io_host_ok - whether a host range maps whole with one call
+ * @io: the I/O
+ * @paddr: CPU physical address of the range
+ * @len: its length in bytes
+ * @pages: @io vouched for its host pages (dma_vec_io_host_pages()): no
+ *	RAM check
+ *
+ * The range is not empty, does not wrap, fits one mapping (at most
+ * @io->max_map bytes from its page offset) and starts and ends in RAM.
+ * What dma_vec_io_map() maps inline and dma_vec_io_map_host() in its
+ * batch; anything else goes to __dma_vec_io_map() for its error or its
+ * first piece.  Internal to those two.
+ *
+ * Context: Any context.
+ * Return: true if the range goes to the DMA layer as it is.
+ */
+static __always_inline bool __dma_vec_io_host_ok(const struct dma_vec_io *io,
+						 phys_addr_t paddr, u64 len,
+						 bool pages)
+{
+	u64 last;
+
+	return len && len <= io->max_map - offset_in_page(paddr) &&
+	       !check_add_overflow((u64)paddr, len - 1, &last) &&
+	       last <= PHYS_ADDR_MAX &&
+	       (pages || __dma_vec_host_ram(paddr, len));
+}
+
+/**
  * dma_vec_io_host_pages - vouch for the struct pages of an I/O's host ranges
  * @io: the I/O, set up by dma_vec_io_start()
  *
@@ -394,7 +445,6 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 					  struct dma_vec_drange *out, gfp_t gfp)
 {
 	unsigned long pfn = PHYS_PFN(paddr), off = offset_in_page(paddr);
-	u64 last;
 
 	if (prov) {
 		/* Below a common bridge with the last provider: bus address. */
@@ -405,12 +455,8 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 		out->len = len;
 		return 0;
 	}
-	if (io->need_unmap || !len || len > io->max_map - off ||
-	    check_add_overflow((u64)paddr, len - 1, &last) ||
-	    last > PHYS_ADDR_MAX ||
-	    (!io->host_pages &&
-	     (!pfn_valid(pfn) ||
-	      (off + len > PAGE_SIZE && !pfn_valid(PHYS_PFN(last))))))
+	if (io->need_unmap ||
+	    !__dma_vec_io_host_ok(io, paddr, len, io->host_pages))
 		return __dma_vec_io_map(io, paddr, len, prov, out, gfp);
 	out->addr = dma_map_page_attrs(io->dev, pfn_to_page(pfn), off, len,
 				       io->dir, io->attrs);

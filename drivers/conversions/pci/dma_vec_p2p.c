@@ -333,22 +333,6 @@ out:
 }
 EXPORT_SYMBOL_GPL(dma_vec_classify);
 
-/*
- * A host range is mapped through its struct pages: refuse one whose first
- * or last page has none (a BAR appended without its provider, a made-up
- * address).  At most two pfn_valid() per range, one for a range inside a
- * page, keep the per-I/O path one pass; dma_vec_check_host_ram() checks
- * every page when a caller wants that.
- */
-static __always_inline bool
-dma_vec_host_range_ok(const struct dma_vec_prange *r)
-{
-	unsigned long first = PHYS_PFN(r->paddr);
-	unsigned long last = PHYS_PFN(r->paddr + r->len - 1);
-
-	return pfn_valid(first) && (last == first || pfn_valid(last));
-}
-
 /* Map one range that does not go through the two-step IOVA API. */
 static int dma_vec_map_range(struct device *dev, enum dma_data_direction dir,
 			     unsigned long attrs,
@@ -433,12 +417,15 @@ static int dma_vec_map_ranges(struct dma_vec_map *map,
 	for (run = 0; run < tbl->nr_runs; run++) {
 		enum dma_vec_map_type type = map->run_types[run];
 		const struct dma_vec_provider *prov;
+		const struct dma_vec_prange *r;
 
 		end = dma_vec_run_end(tbl, run);
 		if (type == DMA_VEC_MAP_HOST) {
-			for (ok = i; ok < end; ok++)
-				if (!dma_vec_host_range_ok(&tbl->ranges[ok]))
+			for (ok = i; ok < end; ok++) {
+				r = &tbl->ranges[ok];
+				if (!__dma_vec_host_ram(r->paddr, r->len))
 					break;
+			}
 			i += dma_map_pranges(map->dev, tbl->ranges + i,
 					     map->ranges + i, ok - i, map->dir,
 					     map->attrs);
@@ -547,7 +534,8 @@ static int dma_vec_map_iova(struct dma_vec_map *map,
 				dma_vec_run(tbl, run)->provider->bus_offset;
 			continue;
 		}
-		if (type == DMA_VEC_MAP_HOST && !dma_vec_host_range_ok(r)) {
+		if (type == DMA_VEC_MAP_HOST &&
+		    !__dma_vec_host_ram(r->paddr, r->len)) {
 			ret = -EFAULT;
 			goto err;
 		}
@@ -1271,7 +1259,7 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 
 	r.paddr = paddr;
 	r.len = len;
-	if (!prov && !io->host_pages && !dma_vec_host_range_ok(&r))
+	if (!prov && !io->host_pages && !__dma_vec_host_ram(paddr, len))
 		return -EFAULT;
 	if (prov || io->need_unmap) {
 		ret = dma_vec_io_reserve(io, 1, gfp);
@@ -1297,21 +1285,6 @@ int __dma_vec_io_map(struct dma_vec_io *io, phys_addr_t paddr, u64 len,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__dma_vec_io_map);
-
-/*
- * A host range dma_vec_io_map_host() maps in its batch: whole, and in RAM
- * unless the caller vouched for its pages.
- */
-static __always_inline bool
-dma_vec_io_host_ok(const struct dma_vec_io *io, const struct dma_vec_prange *r,
-		   bool pages)
-{
-	u64 last;
-
-	return r->len && r->len <= io->max_map - offset_in_page(r->paddr) &&
-	       !check_add_overflow((u64)r->paddr, r->len - 1, &last) &&
-	       last <= PHYS_ADDR_MAX && (pages || dma_vec_host_range_ok(r));
-}
 
 /*
  * Map @in[0..@i) of a batch of @nr host ranges with one dma_map_pranges()
@@ -1405,10 +1378,12 @@ int dma_vec_io_map_host(struct dma_vec_io *io, const struct dma_vec_prange *in,
 	/* Vouched for or not is decided once per batch, not per range. */
 	i = 0;
 	if (io->host_pages)
-		while (i < nr && dma_vec_io_host_ok(io, &in[i], true))
+		while (i < nr &&
+		       __dma_vec_io_host_ok(io, in[i].paddr, in[i].len, true))
 			i++;
 	else
-		while (i < nr && dma_vec_io_host_ok(io, &in[i], false))
+		while (i < nr &&
+		       __dma_vec_io_host_ok(io, in[i].paddr, in[i].len, false))
 			i++;
 	return dma_vec_io_map_batch(io, in, out, i, nr, gfp, mapped);
 }
