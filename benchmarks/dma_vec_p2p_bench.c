@@ -340,8 +340,12 @@ static int dpb_io_fastpath(struct dpb_ctx *c, union nvme_data_ptr *dptr)
 	return 0;
 }
 
-static int dpb_io(struct dpb_ctx *c, enum dpb_side side, unsigned int n,
-		  union nvme_data_ptr *dptr)
+/*
+ * Out of line, as dpb_case(): the breakpoints of scripts/qemu/profile_io.py,
+ * which single-steps one call of each side.
+ */
+static noinline int dpb_io(struct dpb_ctx *c, enum dpb_side side,
+			   unsigned int n, union nvme_data_ptr *dptr)
 {
 	switch (side) {
 	case DPB_DMA_VEC:
@@ -503,7 +507,7 @@ static int dpb_table(struct dpb_ctx *c, unsigned int n)
 	return rc;
 }
 
-static void dpb_case(struct dpb_ctx *c, const char *name)
+static noinline void dpb_case(struct dpb_ctx *c, const char *name)
 {
 	unsigned int nreps = short_mode ? 1 : clamp(reps, 1U, DPB_MAX_REPS);
 	struct dpb_stats *st;

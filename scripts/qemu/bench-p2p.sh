@@ -12,8 +12,8 @@
 #           median over boots of each boot's median; then one more boot
 #           with -icount shift=0 counts guest instructions per I/O
 # --reps    repetitions per measurement inside one boot (default 15)
-# --out     where bench.csv, icount.csv, bench.md, summary.md and the boot
-#           logs go (default
+# --out     where bench.csv, icount.csv, bench.md, summary.md,
+#           profile.md and the boot logs go (default
 #           .cache/qemu-bench-results)
 #
 # Builds the bench kernel (build-kernel.sh bench: the patched kernel of the
@@ -25,13 +25,16 @@
 # PCIe switch, so B reaches A's CMB at its bus address.  The guest times,
 # per NVMe I/O of 4 KiB pages, the dma_vec request path against 6.12's
 # scatterlist path on A's CMB and on host memory, for B.
+# A last boot, short, runs under gdb (scripts/qemu/profile_io.py): one I/O
+# of each side at 16 KiB and 128 KiB is single-stepped and its
+# instructions are counted per function, side by side, in profile.md.
 # Every measurement line becomes a CSV row (the columns of scripts/bench.sh;
 # the boot column names the boot, "icount" for the instruction count);
 # scripts/bench-report.py and bench_p2p_report.py make the tables.
 # The last line is
 #   qemu bench: N passed, N failed
-# counting the build, the W=1 check, and per boot every case and size the
-# guest ran (its "done passed=N failed=N"); a boot that does not finish
+# counting the build, the W=1 check, the profile, and per boot every case
+# and size the guest ran (its "done passed=N failed=N"); a boot that does not finish
 # counts as one failure.  Exits non-zero on any failure.
 # Environment: DMA_VEC_CACHE (see scripts/kernel/common.sh),
 # DMA_VEC_QEMU_BENCH_TIMEOUT (seconds per boot; default 120 with --short,
@@ -66,7 +69,7 @@ finish() {
 
 printf '\n==== %s\n' "packages"
 need_pkgs qemu-system-x86 busybox-static cpio build-essential libc6-dev \
-	python3 bc bison flex libelf-dev patch rsync sparse xz-utils
+	gdb python3 bc bison flex libelf-dev patch rsync sparse xz-utils
 ensure_pristine
 mkdir -p "$QCACHE" "$out"
 
@@ -93,21 +96,18 @@ make_initrd "$QCACHE" "$initrd" "$stamp" <<-LIST
 	file /init $here/bench-init 0755 0 0
 	LIST
 
-# boot NAME CSV REPS [QEMU-OPTION...]: boot the guest once, add its
-# measurements to CSV (as boot NAME) and its results to the counts.
-boot() {
-	local name=$1 csv=$2 nreps=$3 log st t done_line p f
+# guest LOG REPS SHORT [QEMU-OPTION...]: run the guest once, its console
+# in LOG.
+guest() {
+	local log=$1 nreps=$2 gshort=$3
 	shift 3
-	log=$out/boot-$name.log
 	truncate -s 16M "$QCACHE/B.img"
-	t=$SECONDS
-	st=0
 	# QEMU option lists are comma-separated words.
 	# shellcheck disable=SC2054,SC2086
 	timeout "$qemu_timeout" qemu-system-x86_64 -M q35 -m 512M -smp 1 \
 		-cpu qemu64 "$@" -nographic -no-reboot -nic none \
 		-kernel "$image" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$nreps dma_vec_p2p_bench.short=$short ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
+		-append "console=ttyS0 loglevel=4 panic=-1 dma_vec_p2p_bench.reps=$nreps dma_vec_p2p_bench.short=$gshort ${DMA_VEC_QEMU_BENCH_APPEND:-}" \
 		-drive "file=$QCACHE/B.img,if=none,id=dB,format=raw" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device x3130-upstream,id=up1,bus=rp1 \
@@ -115,7 +115,18 @@ boot() {
 		-device xio3130-downstream,id=dn2,bus=up1,chassis=3,slot=2 \
 		-device nvme,id=nvmeA,serial=cmbA,cmb_size_mb=64,bus=dn1 \
 		-device nvme,id=nvmeB,serial=dataB,drive=dB,bus=dn2 \
-		</dev/null >"$log" 2>&1 || st=$?
+		</dev/null >"$log" 2>&1
+}
+
+# boot NAME CSV REPS [QEMU-OPTION...]: boot the guest once, add its
+# measurements to CSV (as boot NAME) and its results to the counts.
+boot() {
+	local name=$1 csv=$2 nreps=$3 log st t done_line p f
+	shift 3
+	log=$out/boot-$name.log
+	t=$SECONDS
+	st=0
+	guest "$log" "$nreps" "$short" "$@" || st=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	echo "boot $name: qemu exit $st after $((SECONDS - t)) s"
 	grep '^BENCH dma_vec_p2p_bench: case=' "$log" |
@@ -154,6 +165,27 @@ printf '\n==== %s\n' "boot (TCG -icount: guest instructions)"
 icsv=$out/icount.csv
 echo "$header" >"$icsv"
 boot icount "$icsv" 3 -icount shift=0,align=off,sleep=off
+
+# One more boot, short, stopped by gdb: the fourth I/O of every side at
+# 16 KiB and 128 KiB single-stepped, its instructions counted per function
+# (scripts/qemu/profile_io.py).  Not judged: it shows where they go.
+printf '\n==== %s\n' "boot (gdb: guest instructions per function)"
+t=$SECONDS
+guest "$out/boot-profile.log" 1 1 -s -S &
+gpid=$!
+if PROFILE_OUT=$out/profile.json PROFILE_PAGES=4,32 \
+	timeout "$qemu_timeout" gdb -q -batch -nx \
+	-x "$here/profile_io.py" "$obj/vmlinux" \
+	>"$out/profile-gdb.log" 2>&1 &&
+   python3 "$here/profile_io.py" "$out/profile.json" >"$out/profile.md"; then
+	echo "PASS profile: $(grep -c '^| \*\*total' "$out/profile.md") tables ($((SECONDS - t)) s), $out/profile.md"
+	passed=$((passed + 1))
+else
+	fail "profile (see $out/profile-gdb.log)"
+	tail -n 20 "$out/profile-gdb.log" | sed 's/^/    | /'
+fi
+kill "$gpid" 2>/dev/null || true
+wait "$gpid" 2>/dev/null || true
 
 printf '\n==== %s\n' "results"
 python3 "$REPO/scripts/bench-report.py" "$csv" "$out" >"$out/bench.md" ||
