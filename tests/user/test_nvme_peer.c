@@ -230,6 +230,8 @@ static int add_table(struct rig *r, const struct piece *p, unsigned int nr)
  * with one dma_vec_nvme_rq_add_ranges() call.  No pfn_valid() is called.
  */
 static bool use_pages;
+/* With use_pages: when not 0, calls of at most this many ranges. */
+static unsigned int pages_split;
 
 /* The pieces of @p from @i that belong to its owner, as ranges. */
 static unsigned int owner_run(const struct rig *r, const struct piece *p,
@@ -255,6 +257,8 @@ static int add_pages(struct rig *r, const struct piece *p, unsigned int nr,
 	dma_vec_nvme_rq_host_pages(&r->rq);
 	for (i = 0; !ret && i < nr; i += n) {
 		n = owner_run(r, p, i, nr, run);
+		if (pages_split && n > pages_split)
+			n = pages_split;
 		ret = dma_vec_nvme_rq_add_ranges(&r->rq, run, n,
 						 p[i].host ? NULL : &r->prov);
 		*at = i;
@@ -671,6 +675,90 @@ static void test_host_run_errors(void **state)
 		p[300] = host_page(300, PG);
 	}
 	use_table = false;
+	use_pages = false;
+	rig_fini(r);
+	(void)state;
+}
+
+/*
+ * Small commands of host memory alone, as nvme-pci's bvec path gives them
+ * (vouched pages, one dma_vec_nvme_rq_add_ranges() call per run): 2 to 4
+ * pages (PRP2, then a list), around a small list block (33 and 34 pages)
+ * and past one list page (514), with a first offset and a short last page;
+ * runs cut into calls of 2 and 3 ranges, one page in two ranges cut
+ * between two calls (they merge, as range by range); and the errors of
+ * the first ranges, nothing left allocated or mapped.
+ */
+static void test_host_small(void **state)
+{
+	static const unsigned int ns[] = {
+		2, 3, 4, 33, 34, 514,
+	};
+	static const unsigned int splits[] = { 0, 2, 3 };
+	struct rig *r = rig_init();
+	struct piece *p = r->p;
+	long live = shim_live_objects();
+	union nvme_data_ptr dptr;
+	unsigned int k, i, s, n, at;
+
+	for (s = 0; s < ARRAY_SIZE(splits); s++) {
+		pages_split = splits[s];
+		/* Cut into calls: the small counts. */
+		for (k = 0; k < (s ? 3 : ARRAY_SIZE(ns)); k++) {
+			for (i = 0; i < ns[k]; i++)
+				p[i] = host_page(i, PG);
+			run_ok(r, p, i);
+			p[0].off += 0x204;
+			p[0].len -= 0x204;
+			p[i - 1].len = 100;
+			run_ok(r, p, i);
+		}
+		p[0] = host_page(0, PG);
+		p[1] = (struct piece){ true, 3 * PG, PG / 2 + 8 };
+		p[2] = (struct piece){ true, 3 * PG + PG / 2 + 8, PG / 2 - 8 };
+		p[3] = host_page(2, PG);
+		run_ok(r, p, 4);
+	}
+	pages_split = 0;
+
+	use_pages = true;
+	for (i = 0; i < 6; i++)
+		p[i] = host_page(i, PG);
+	/* A first address not on a dword. */
+	p[0].off += 2;
+	p[0].len -= 2;
+	run_err(r, p, 6, pieces_len(p, 6), -EINVAL, 0);
+	p[0] = host_page(0, PG);
+	/* A boundary inside a page. */
+	p[2].len = PG / 2;
+	run_err(r, p, 6, pieces_len(p, 6), -EINVAL, 0);
+	p[2].len = PG;
+	/* More bytes than announced, and fewer. */
+	run_err(r, p, 6, 4 * PG, -EINVAL, 0);
+	run_err(r, p, 6, 8 * PG, -EINVAL, 6);
+	/*
+	 * Each mapping refused in turn: a page's (-EIO) or the list page's
+	 * (the pool maps its pages: -ENOMEM).
+	 */
+	for (n = 1; n <= 7; n++) {
+		int ret;
+
+		new_pool(r);
+		sim_fail_map_nth(n);
+		ret = build(r, p, 6, DMA_TO_DEVICE, 6 * PG, &dptr, &at);
+		assert_true(ret == -EIO || ret == -ENOMEM);
+		assert_false(sim_fail_map_pending());
+		dma_vec_nvme_rq_end(&r->rq);
+		check_clean(r, live);
+	}
+	/* The list page cannot be allocated. */
+	new_pool(r);
+	shim_fail_nth(1);
+	assert_int_equal(build(r, p, 6, DMA_TO_DEVICE, 6 * PG, &dptr, &at),
+			 -ENOMEM);
+	assert_false(shim_fail_pending());
+	dma_vec_nvme_rq_end(&r->rq);
+	check_clean(r, live);
 	use_pages = false;
 	rig_fini(r);
 	(void)state;
@@ -1216,6 +1304,7 @@ int main(void)
 		SIM_TEST(test_mixed_interleaved),
 		SIM_TEST(test_host_runs),
 		SIM_TEST(test_host_run_errors),
+		SIM_TEST(test_host_small),
 		SIM_TEST(test_peer_long_ranges),
 		SIM_TEST(test_rq_window),
 		SIM_TEST(test_rq_revoked),

@@ -371,7 +371,9 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
  * of at most two controller pages, mapped by the inline cases of
  * dma_vec_io_map(), is done inline: PRP1 and PRP2 straight from the DMA
  * address, as nvme-pci's single-segment fast path does for host memory,
- * and here for peer memory too.  Everything else, and every error, goes to
+ * and here for peer memory too.  So is a PRP command whose list is set up
+ * when its last range goes into the current list page by the inline path
+ * of dma_vec_nvme_rq_add().  Everything else, and every error, goes to
  * __dma_vec_nvme_rq_finish().
  *
  * Context: As dma_vec_nvme_rq_add().
@@ -386,8 +388,20 @@ static __always_inline int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 	struct dma_vec_drange d;
 	int ret;
 
-	if (rq->sgl || rq->done || !rq->plen || rq->plen != rq->len)
-		return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
+	if (rq->sgl || rq->done || !rq->plen || rq->plen != rq->len) {
+		if (!rq->list || rq->sgl)
+			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
+		/* A PRP list: the last range into it, then PRP2 names it. */
+		ret = dma_vec_nvme_rq_prp_fast(rq);
+		if (ret < 0)
+			return ret;
+		if (ret || rq->done != rq->len)
+			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
+		dptr->prp1 = rq->dptr.prp1;
+		dptr->prp2 = cpu_to_le64(rq->data.pages[0].dma);
+		rq->data.sgl = false;
+		return 0;
+	}
 	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
 			     rq->gfp);
 	if (ret)
