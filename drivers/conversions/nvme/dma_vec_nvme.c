@@ -5,6 +5,7 @@
  * mapped DMA ranges, with no scatterlist and no per-page array.
  */
 #include <kunit/visibility.h>
+#include <linux/align.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma_vec.h>
 #include <linux/dmapool.h>
@@ -800,15 +801,19 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 				    unsigned int nr, unsigned int *taken)
 {
 	struct dma_vec_prange b[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
-	unsigned int shift = rq->ctrl->page_shift, room, i, nb = 0;
-	u64 plen = rq->plen, want = rq->done, left = rq->len;
-	u64 max_map = rq->io.max_map;
+	unsigned int shift = rq->ctrl->page_shift, i, nb = 0;
+	u64 step = 1ULL << shift, max_map = rq->io.max_map;
+	/* Bytes not announced yet, bytes of pages the list page takes. */
+	u64 rest = rq->len - rq->done;
+	u64 room = (u64)dma_vec_nvme_rq_room(rq) << shift;
+	u64 plen = rq->plen;
+	/* No piece can be longer than one mapping unless the command is. */
+	bool cut = rq->len > max_map - (PAGE_SIZE - 1);
 	phys_addr_t paddr = rq->paddr;
 	int ret = 0;
 
-	room = dma_vec_nvme_rq_room(rq);
 	for (i = 0; i < nr; i++) {
-		u64 len = r[i].len, end, n;
+		u64 len = r[i].len, end;
 		phys_addr_t p = r[i].paddr;
 
 		/* Past PHYS_ADDR_MAX is a wrap for a 32-bit phys_addr_t. */
@@ -820,13 +825,16 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 			continue;
 		}
 		if (plen) {
-			/* The checks of the inline path, in the same order. */
-			n = ((plen - 1) >> shift) + 1;
-			if (plen > left - want || n > room ||
-			    plen > max_map - offset_in_page(paddr))
+			/*
+			 * The checks of the inline path, in the same order:
+			 * plen fits the list page when it is at most its
+			 * pages' bytes, and it takes whole pages of it.
+			 */
+			if (plen > rest || plen > room ||
+			    (cut && plen > max_map - offset_in_page(paddr)))
 				break;
-			room -= n;
-			want += plen;
+			room -= ALIGN(plen, step);
+			rest -= plen;
 			b[nb].paddr = paddr;
 			b[nb].len = plen;
 			if (++nb == DMA_VEC_NVME_HOST_BATCH) {
