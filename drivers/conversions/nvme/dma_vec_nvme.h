@@ -216,7 +216,7 @@ dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
  * @slot: where the first entry goes
  * @addr: DMA address of the first page, on a controller page
  * @step: the controller page size
- * @n: number of entries
+ * @n: number of entries, at least one (a range is never empty)
  *
  * Context: Any context.
  * Return: the slot after the last entry written.
@@ -224,10 +224,10 @@ dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
 static __always_inline __le64 *dma_vec_nvme_put_prps(__le64 *slot, u64 addr,
 						     u64 step, unsigned int n)
 {
-	while (n--) {
+	do {
 		*slot++ = cpu_to_le64(addr);
 		addr += step;
-	}
+	} while (--n);
 	return slot;
 }
 
@@ -235,7 +235,7 @@ static __always_inline __le64 *dma_vec_nvme_put_prps(__le64 *slot, u64 addr,
  * dma_vec_nvme_rq_fill - write PRP entries into the current list page
  * @rq: a PRP command whose list is set up
  * @addr: DMA address of the first entry, on a controller page
- * @n: entries, consecutive controller pages, at most
+ * @n: entries, consecutive controller pages, at least one and at most
  *	dma_vec_nvme_rq_room()
  *
  * Context: Any context.
