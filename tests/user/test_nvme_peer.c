@@ -698,7 +698,7 @@ static void test_host_small(void **state)
 	struct rig *r = rig_init();
 	struct piece *p = r->p;
 	long live = shim_live_objects();
-	union nvme_data_ptr dptr;
+	union nvme_data_ptr dptr, dptr0;
 	unsigned int k, i, s, n, at;
 
 	for (s = 0; s < ARRAY_SIZE(splits); s++) {
@@ -737,26 +737,26 @@ static void test_host_small(void **state)
 	run_err(r, p, 6, 4 * PG, -EINVAL, 0);
 	run_err(r, p, 6, 8 * PG, -EINVAL, 6);
 	/*
-	 * Each mapping refused in turn: a page's (-EIO) or the list page's
-	 * (the pool maps its pages: -ENOMEM).
+	 * Each mapping refused in turn, in the order they are made: page 0
+	 * (when page 1 comes), the list page (the pool maps its pages, so
+	 * -ENOMEM), pages 1 to 4, page 5 at the finish.
 	 */
 	for (n = 1; n <= 7; n++) {
-		int ret;
-
-		new_pool(r);
 		sim_fail_map_nth(n);
-		ret = build(r, p, 6, DMA_TO_DEVICE, 6 * PG, &dptr, &at);
-		assert_true(ret == -EIO || ret == -ENOMEM);
+		run_err(r, p, 6, 6 * PG, n == 2 ? -ENOMEM : -EIO,
+			n == 7 ? 6 : 0);
 		assert_false(sim_fail_map_pending());
-		dma_vec_nvme_rq_end(&r->rq);
-		check_clean(r, live);
 	}
-	/* The list page cannot be allocated. */
+	/* The list page cannot be allocated; the data pointer is untouched. */
 	new_pool(r);
+	memset(&dptr, 0xcc, sizeof(dptr));
+	dptr0 = dptr;
 	shim_fail_nth(1);
 	assert_int_equal(build(r, p, 6, DMA_TO_DEVICE, 6 * PG, &dptr, &at),
 			 -ENOMEM);
 	assert_false(shim_fail_pending());
+	assert_int_equal(at, 0);
+	assert_memory_equal(&dptr, &dptr0, sizeof(dptr));
 	dma_vec_nvme_rq_end(&r->rq);
 	check_clean(r, live);
 	use_pages = false;
