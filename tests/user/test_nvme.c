@@ -59,6 +59,8 @@ struct env {
 	u8 *media;			/* the controller's side of a command */
 	u8 *ref;			/* the expected bytes */
 	unsigned long built[2];		/* commands built: PRP, SGL */
+	unsigned long built_rq;		/* ... and per I/O (run_case_rq()) */
+	struct dma_vec_nvme_rq rq;
 };
 
 static u64 rng_state;
@@ -420,6 +422,80 @@ static struct nvme_oracle case_oracle(struct env *e, const struct nvme_case *k)
 }
 
 /*
+ * The command of run_case() as nvme-pci's per-I/O path builds it, on a
+ * device without an IOMMU (where both paths see the same DMA addresses):
+ * dma_vec_nvme_rq_start(), one dma_vec_nvme_rq_add_ranges() per run of
+ * an owner (the one-loop paths), dma_vec_nvme_rq_finish().  The same
+ * answer as the setup function (@want); on success the same entries
+ * (@ents, in @pages list pages) moving the same bytes, else a data
+ * pointer untouched.  Nothing is left mapped or allocated.
+ */
+static void run_case_rq(struct env *e, const struct nvme_case *k,
+			const struct piece *p, unsigned int nr, u64 len,
+			int want, u64 ents, unsigned int pages)
+{
+	struct dma_vec_nvme_ctrl ctrl = case_ctrl(e, k);
+	struct nvme_oracle o = case_oracle(e, k);
+	struct nvme_oracle_cmd cmd = { .write = k->write, .len = len };
+	struct dma_vec_prange *pr = calloc(nr, sizeof(*pr));
+	struct dma_vec_nvme_rq *rq = &e->rq;
+	struct nvme_oracle_result res;
+	union nvme_data_ptr dptr0;
+	unsigned int i, j;
+	u64 off;
+	int ret;
+
+	assert_non_null(pr);
+	memset(&cmd.dptr, 0xcc, sizeof(cmd.dptr));
+	dptr0 = cmd.dptr;
+	ret = dma_vec_nvme_rq_start(rq, &ctrl, e->dev, k->write ?
+				    DMA_TO_DEVICE : DMA_FROM_DEVICE, 0,
+				    k->setup == SETUP_SGLS, len, GFP_KERNEL);
+	for (i = 0; !ret && i < nr; i = j) {
+		for (j = i; j < nr && p[j].bar == p[i].bar; j++) {
+			pr[j - i].paddr = (p[j].bar ? e->bar_pa :
+					   e->ram_pa) + p[j].off;
+			pr[j - i].len = p[j].len;
+		}
+		ret = dma_vec_nvme_rq_add_ranges(rq, pr, j - i,
+						 p[i].bar ? &e->prov : NULL);
+	}
+	if (!ret)
+		ret = dma_vec_nvme_rq_finish(rq, &cmd.dptr);
+	if (ret != want)
+		fail_msg("per I/O: %d, expected %d: %s", ret, want,
+			 layout_str(k, p, nr, NULL));
+	if (ret) {
+		assert_memory_equal(&cmd.dptr, &dptr0, sizeof(cmd.dptr));
+	} else {
+		cmd.flags = rq->data.sgl ? NVME_CMD_SGL_METABUF : 0;
+		assert_int_equal(rq->data.sgl, k->setup == SETUP_SGLS);
+		assert_int_equal(rq->data.nr_pages, pages);
+		/* A write sends what memory holds; a read lands new bytes. */
+		if (k->write)
+			memset(e->media, 0, len);
+		else
+			rnd_fill(e->media, len);
+		memcpy(e->ref, e->media, len);
+		if (nvme_oracle_exec(&o, &cmd, e->media, &res))
+			fail_msg("per I/O: oracle: %s: %s", res.err,
+				 layout_str(k, p, nr, NULL));
+		assert_int_equal(res.extents, ents);
+		assert_int_equal(res.lists, pages);
+		for (i = 0, off = 0; i < nr; off += p[i].len, i++)
+			piece_rw(e, &p[i], e->ref + off, false);
+		if (memcmp(e->media, e->ref, len))
+			fail_msg("per I/O: data mismatch: %s",
+				 layout_str(k, p, nr, NULL));
+		e->built_rq++;
+	}
+	dma_vec_nvme_rq_end(rq);
+	free(pr);
+	assert_int_equal(shim_dma_pool_in_use(ctrl.pool), 0);
+	assert_int_equal(sim_live_mappings(e->dev), env_pool_pages(e));
+}
+
+/*
  * One command end to end: table, mapping, data pointer, the oracle, the
  * bytes.  Returns what the setup function returned.
  */
@@ -435,8 +511,9 @@ static int run_case(struct env *e, const struct nvme_case *k,
 	struct dma_vec_table tbl;
 	struct dma_vec_map map = { };
 	unsigned long pool_pages;
+	unsigned int pages = 0;
 	u8 *media, *ref;
-	u64 len = 0, off;
+	u64 len = 0, off, ents = 0;
 	bool want_sgl;
 	unsigned int i;
 	int ret, want;
@@ -476,9 +553,9 @@ static int run_case(struct env *e, const struct nvme_case *k,
 		assert_memory_equal(&data, &data0, sizeof(data));
 	} else {
 		u64 ps = 1ULL << k->page_shift;
-		u64 ents = want_sgl ? sgl_entries(map.ranges, map.nr) :
-			   prp_entries(map.ranges, map.nr, ps);
-		unsigned int pages;
+
+		ents = want_sgl ? sgl_entries(map.ranges, map.nr) :
+		       prp_entries(map.ranges, map.nr, ps);
 
 		if (data.sgl != want_sgl)
 			fail_msg("built %s, expected %s: %s",
@@ -525,6 +602,8 @@ static int run_case(struct env *e, const struct nvme_case *k,
 			fail_msg("data mismatch: %s",
 				 layout_str(k, p, nr, NULL));
 	}
+	if (k->setup != SETUP_DATA && !sim_dev_has_iommu(e->dev))
+		run_case_rq(e, k, p, nr, len, want, ents, pages);
 	dma_vec_table_release(&tbl);
 	return want;
 }
@@ -683,7 +762,6 @@ static unsigned int iterations(void)
 	return 500;
 }
 
-#define MAX_PIECES	600
 
 /*
  * Up to @max pieces at increasing offsets of the arena and of the BAR:
@@ -757,6 +835,8 @@ static unsigned int gen_layout(const struct env *e, u64 ps, struct piece *p,
 	return nr;
 }
 
+#define MAX_PIECES	600
+
 static void random_commands(enum topo topo, bool iommu, bool iova_api,
 			    u64 seed)
 {
@@ -764,7 +844,7 @@ static void random_commands(enum topo topo, bool iommu, bool iova_api,
 	unsigned int n = iterations(), i, ok = 0, rejected = 0;
 	struct piece *p = calloc(MAX_PIECES, sizeof(*p));
 	const char *s = getenv("DMA_VEC_NVME_SEED");
-	unsigned long prp, sgl;
+	unsigned long prp, sgl, rq;
 	struct env e;
 
 	assert_non_null(p);
@@ -805,15 +885,18 @@ static void random_commands(enum topo topo, bool iommu, bool iova_api,
 	}
 	prp = e.built[0];
 	sgl = e.built[1];
+	rq = e.built_rq;
 	env_fini(&e);
 	free(p);
 	/* The mix must exercise every outcome. */
 	assert_int_equal(prp + sgl, ok);
 	assert_true(prp > n / 10 && sgl > n / 10);
 	assert_true(rejected > n / 20);
+	/* Without an IOMMU, per I/O too. */
+	assert_true(iommu ? !rq : rq > n / 10);
 	if (getenv("SHIM_VERBOSE"))
-		fprintf(stderr, "nvme random: %u commands, %lu PRP, %lu SGL, %u rejected\n",
-			n, prp, sgl, rejected);
+		fprintf(stderr, "nvme random: %u commands, %lu PRP, %lu SGL, %u rejected, %lu per I/O\n",
+			n, prp, sgl, rejected, rq);
 }
 
 static void test_random_host(void **state)

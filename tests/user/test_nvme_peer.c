@@ -505,6 +505,29 @@ static void run_err(struct rig *r, const struct piece *p, unsigned int nr,
 	check_clean(r, live);
 }
 
+/*
+ * run_err() range by range, then as nvme-pci's bvec path adds the same
+ * pieces (one dma_vec_nvme_rq_add_ranges() call per run of an owner,
+ * which takes the one-loop paths): the same error, reported by the call
+ * that holds piece @want_at (or by the finish, when that is @nr).
+ */
+static void run_err_paths(struct rig *r, const struct piece *p,
+			  unsigned int nr, u64 len, int want,
+			  unsigned int want_at)
+{
+	unsigned int at = want_at;
+
+	run_err(r, p, nr, len, want, want_at);
+	/* The first piece of the run of one owner that holds @want_at. */
+	while (at < nr && at && p[at - 1].host == p[want_at].host)
+		at--;
+	use_pages = true;
+	sim_dev_set_skip_sync(r->dev, true);
+	run_err(r, p, nr, len, want, at);
+	sim_dev_set_skip_sync(r->dev, false);
+	use_pages = false;
+}
+
 /* Peer page @i of a layout where no two pages are adjacent. */
 static struct piece peer_page(unsigned int i, u64 len)
 {
@@ -832,40 +855,63 @@ static void test_rq_window(void **state)
 {
 	struct rig *r = rig_init();
 	struct piece *p = r->p;
-	unsigned int i, nr, pos;
+	unsigned int i, nr, pos, k;
+	u64 off;
 
-	/* Host pages among them: records to undo after the error. */
-	for (pos = 1; pos < 600; pos += 598) {
+	/*
+	 * With host pages among them (records to undo after the error), and
+	 * peer pages only (one long run of the provider).
+	 */
+	for (k = 0; k < 4; k++) {
+		pos = k & 1 ? 599 : 1;
 		for (i = 0; i < pos; i++)
-			p[i] = i % 3 == 2 ? host_page(i, PG) :
+			p[i] = k < 2 && i % 3 == 2 ? host_page(i, PG) :
 			       peer_page(i, PG);
 		/* Crosses the end of the window by a page. */
 		p[pos] = (struct piece){ false, WIN_SIZE - PG, 2 * PG };
 		p[pos + 1] = peer_page(pos + 1, PG);
 		nr = pos + 2;
-		run_err(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
+		run_err_paths(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
 		/* ... as the last range: at finish. */
-		run_err(r, p, pos + 1, pieces_len(p, pos + 1), -ERANGE,
-			pos + 1);
+		run_err_paths(r, p, pos + 1, pieces_len(p, pos + 1), -ERANGE,
+			      pos + 1);
 		/* By one byte. */
 		p[pos].len = PG + 1;
-		run_err(r, p, pos + 1, pieces_len(p, pos + 1), -ERANGE,
-			pos + 1);
+		run_err_paths(r, p, pos + 1, pieces_len(p, pos + 1), -ERANGE,
+			      pos + 1);
 		/* Exactly to the end: fine. */
 		p[pos].len = PG;
 		run_ok(r, p, pos + 1);
 		/* Starts below the window. */
 		p[pos] = (struct piece){ false, -(u64)PG, 2 * PG };
-		run_err(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
+		run_err_paths(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
 		/* Wholly outside the window, inside the BAR. */
 		p[pos] = (struct piece){ false, WIN_SIZE, PG };
-		run_err(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
+		run_err_paths(r, p, nr, pieces_len(p, nr), -ERANGE, pos + 1);
 	}
 	/* Below the window as the first range. */
 	p[0] = (struct piece){ false, -(u64)PG, 2 * PG };
 	p[1] = peer_page(1, PG);
 	p[2] = peer_page(2, PG);
-	run_err(r, p, 3, pieces_len(p, 3), -ERANGE, 1);
+	run_err_paths(r, p, 3, pieces_len(p, 3), -ERANGE, 1);
+
+	/*
+	 * Bus addresses that reach 2^64: the window's last page, then a page
+	 * half way once the bus window wraps inside it.  Either overflows.
+	 */
+	off = r->prov.bus_offset;
+	for (k = 0; k < 2; k++) {
+		u64 top = k ? WIN_SIZE / 2 : WIN_SIZE;
+
+		r->prov.bus_offset = -(r->win + top);
+		for (i = 0; i < 40; i++)
+			p[i] = peer_page(i, PG);
+		p[20] = (struct piece){ false, top - PG, PG };
+		run_err_paths(r, p, 40, pieces_len(p, 40), -EOVERFLOW, 21);
+		/* ... as the last range: at finish. */
+		run_err_paths(r, p, 21, pieces_len(p, 21), -EOVERFLOW, 21);
+	}
+	r->prov.bus_offset = off;
 	rig_fini(r);
 	(void)state;
 }
@@ -940,41 +986,43 @@ static void test_rq_layout(void **state)
 {
 	struct rig *r = rig_init();
 	struct piece *p = r->p;
-	unsigned int i, pos;
+	unsigned int i, pos, k;
 	long live;
 	u64 len;
 
-	for (pos = 1; pos < 600; pos += 598) {
+	/* With host pages among them, and peer pages only. */
+	for (k = 0; k < 4; k++) {
+		pos = k & 1 ? 599 : 1;
 		for (i = 0; i < pos + 3; i++)
-			p[i] = i % 3 == 2 ? host_page(i, PG) :
+			p[i] = k < 2 && i % 3 == 2 ? host_page(i, PG) :
 			       peer_page(i, PG);
 		/* A peer range ending inside a page, then another range. */
 		p[pos] = peer_page(pos, PG / 2);
 		p[pos + 1] = peer_page(pos + 1, PG);
-		run_err(r, p, pos + 3, pieces_len(p, pos + 3), -EINVAL,
-			pos + 2);
-		run_err(r, p, pos + 2, pieces_len(p, pos + 2), -EINVAL,
-			pos + 2);
+		run_err_paths(r, p, pos + 3, pieces_len(p, pos + 3), -EINVAL,
+			      pos + 2);
+		run_err_paths(r, p, pos + 2, pieces_len(p, pos + 2), -EINVAL,
+			      pos + 2);
 		/* A peer range starting inside a page after the first. */
 		p[pos] = peer_page(pos, PG);
 		p[pos + 1].off += 0x200;
 		p[pos + 1].len -= 0x200;
-		run_err(r, p, pos + 3, pieces_len(p, pos + 3), -EINVAL,
-			pos + 2);
+		run_err_paths(r, p, pos + 3, pieces_len(p, pos + 3), -EINVAL,
+			      pos + 2);
 		p[pos + 1] = peer_page(pos + 1, PG);
 
 		/* More bytes than announced: a page, or a byte, too many. */
 		len = pieces_len(p, pos + 3);
-		run_err(r, p, pos + 3, len - PG, -EINVAL, pos + 3);
-		run_err(r, p, pos + 3, len - 1, -EINVAL, pos + 3);
+		run_err_paths(r, p, pos + 3, len - PG, -EINVAL, pos + 3);
+		run_err_paths(r, p, pos + 3, len - 1, -EINVAL, pos + 3);
 		/* ... in the middle of the command. */
-		run_err(r, p, pos + 3, pieces_len(p, pos) + PG / 2, -EINVAL,
-			pos + 1);
+		run_err_paths(r, p, pos + 3, pieces_len(p, pos) + PG / 2,
+			      -EINVAL, pos + 1);
 		/* ... in a range merged from contiguous pages. */
 		p[pos + 2] = (struct piece){ false, p[pos + 1].off + PG, PG };
-		run_err(r, p, pos + 3, len - PG, -EINVAL, pos + 3);
+		run_err_paths(r, p, pos + 3, len - PG, -EINVAL, pos + 3);
 		/* Fewer bytes than announced. */
-		run_err(r, p, pos + 3, len + PG, -EINVAL, pos + 3);
+		run_err_paths(r, p, pos + 3, len + PG, -EINVAL, pos + 3);
 		run_ok(r, p, pos + 3);
 	}
 
@@ -982,7 +1030,7 @@ static void test_rq_layout(void **state)
 	p[0] = peer_page(0, PG / 2);
 	p[1] = peer_page(1, PG);
 	p[2] = peer_page(2, PG);
-	run_err(r, p, 3, pieces_len(p, 3), -EINVAL, 2);
+	run_err_paths(r, p, 3, pieces_len(p, 3), -EINVAL, 2);
 
 	/* rq_add() itself: an empty range, a range that wraps. */
 	live = shim_live_objects();

@@ -652,84 +652,111 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
 /*
- * Store the state a one-loop path kept in locals back into @rq: @slot is
- * the next free entry of the current list page, the pending range
- * (@paddr, @plen) belongs to @prov.
- */
-static __always_inline void
-dma_vec_nvme_rq_run_end(struct dma_vec_nvme_rq *rq, __le64 *slot, u64 done,
-			u64 prev_end, phys_addr_t paddr, u64 plen,
-			struct dma_vec_provider *prov)
-{
-	__le64 *list = rq->list;
-
-	rq->nents += slot - (list + rq->slot);
-	rq->slot = slot - list;
-	rq->done = done;
-	rq->prev_end = prev_end;
-	rq->paddr = paddr;
-	rq->plen = plen;
-	rq->pprov = prov;
-}
-
-/*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
  * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
  * checking and writing the same entries, but without the state going
  * through memory at every range.  Stops before a range it leaves to
  * dma_vec_nvme_rq_add(): an empty or wrapping one, or one before which the
- * pending range cannot be written here (outside the window, revoked,
- * beyond the announced length, not fitting the list page, a misaligned
- * boundary), so that every error comes from the general path, at the same
- * range.  The caller checked that @rq builds PRPs, its list is set up,
- * @rq->io reaches @prov at its bus address, and the pending range, if
- * any, is @prov's.  Returns the number of ranges taken.
+ * pending range cannot be written here (outside the window, beyond the
+ * announced length, not fitting the list page, a misaligned boundary), so
+ * that every error comes from the general path, at the same range.
+ *
+ * What holds for the whole window is checked once: the window ends without
+ * wrapping, and its bus addresses a controller page before 2^64 (so no
+ * piece inside overflows, nor the step past its last entry), and @prov is
+ * not revoked.  The run reads the revocation once, as one mapping call: a
+ * revoke concurrent with the call orders after it.  Otherwise the run
+ * takes nothing.  The caller checked that @rq builds PRPs, its list is set
+ * up, @rq->io reaches @prov at its bus address, and the pending range, if
+ * any, is @prov's.  @shift is the controller page shift, a constant where
+ * the compiler can see it.  Returns the number of ranges taken.
  */
+static __always_inline unsigned int
+__dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
+			  const struct dma_vec_prange *r, unsigned int nr,
+			  struct dma_vec_provider *prov, unsigned int shift)
+{
+	const struct dma_vec_prange *at = r, *stop = r + nr;
+	u64 step = 1ULL << shift, off = prov->bus_offset;
+	__le64 *list = rq->list, *slot = list + rq->slot;
+	/*
+	 * What the pending range may take: the bytes not announced yet and
+	 * the bytes of the pages the list page takes.  Each range written
+	 * takes its length from both, in pages from the second, which is
+	 * the same but for a range ending inside a page: the next one then
+	 * fails its boundary check before anything else is written.
+	 */
+	u64 budget = min(rq->len - rq->done,
+			 (u64)dma_vec_nvme_rq_room(rq) << shift);
+	u64 budget0 = budget, prev_end = rq->prev_end, lo = prov->base, hi;
+	/* The pending range is [paddr, pend). */
+	u64 paddr = rq->paddr, pend = paddr + rq->plen, end;
+
+	if (check_add_overflow(lo, prov->size, &hi) ||
+	    check_add_overflow(lo + off, prov->size, &end) ||
+	    check_add_overflow(end, step, &end) ||
+	    READ_ONCE(prov->__p2p.revoked))
+		return 0;
+	if (paddr == pend) {
+		/* Nothing pending: the first range is. */
+		if (!at->len || check_add_overflow((u64)at->paddr, at->len,
+						   &end))
+			return 0;
+		paddr = at->paddr;
+		pend = end;
+		at++;
+	}
+	for (; at < stop; at++) {
+		u64 p = at->paddr, len = at->len, plen, addr;
+
+		if (!len || check_add_overflow(p, len, &end))
+			break;
+		if (p == pend) {
+			pend = end;
+			continue;
+		}
+		/*
+		 * The checks of the inline path: the pending range fits, lies
+		 * in the window, and its boundaries with the ranges around it
+		 * fall on controller pages.
+		 */
+		plen = pend - paddr;
+		if (plen > budget || paddr < lo || pend > hi)
+			break;
+		addr = paddr + off;
+		if ((addr | prev_end) & (step - 1))
+			break;
+		budget -= plen;
+		prev_end = addr + plen;
+		do {
+			*slot++ = cpu_to_le64(addr);
+			addr += step;
+		} while (addr < prev_end);
+		paddr = p;
+		pend = end;
+	}
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
+	rq->done += budget0 - budget;
+	rq->prev_end = prev_end;
+	rq->paddr = paddr;
+	rq->plen = pend - paddr;
+	rq->pprov = prov;
+	return at - r;
+}
+
+/* As __dma_vec_nvme_rq_bus_run(); nvme-pci's controller pages are 4 KiB. */
 static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 					    const struct dma_vec_prange *r,
 					    unsigned int nr,
 					    struct dma_vec_provider *prov)
 {
-	unsigned int shift = rq->ctrl->page_shift, room, i;
-	u64 step = 1ULL << shift, off = prov->bus_offset;
-	__le64 *list = rq->list, *slot = list + rq->slot;
-	u64 plen = rq->plen, done = rq->done, prev_end = rq->prev_end;
-	u64 left = rq->len;
-	phys_addr_t paddr = rq->paddr;
+	unsigned int shift = rq->ctrl->page_shift;
 
-	room = dma_vec_nvme_rq_room(rq);
-	for (i = 0; i < nr; i++) {
-		u64 len = r[i].len, addr, end, n;
-		phys_addr_t p = r[i].paddr;
-
-		if (!len || check_add_overflow((u64)p, len, &end))
-			break;
-		if (plen && p == paddr + plen) {
-			plen += len;
-			continue;
-		}
-		if (plen) {
-			/* The checks of the inline path, in the same order. */
-			if (plen > left - done)
-				break;
-			n = ((plen - 1) >> shift) + 1;
-			if (n > room || !__dma_vec_io_bus_ok(prov, paddr, plen))
-				break;
-			addr = paddr + off;
-			if (check_add_overflow(addr, plen, &end) ||
-			    ((addr | prev_end) & (step - 1)))
-				break;
-			room -= n;
-			done += plen;
-			prev_end = end;
-			slot = dma_vec_nvme_put_prps(slot, addr, step, n);
-		}
-		paddr = p;
-		plen = len;
-	}
-	dma_vec_nvme_rq_run_end(rq, slot, done, prev_end, paddr, plen, prov);
-	return i;
+	if (likely(shift == 12))
+		return __dma_vec_nvme_rq_bus_run(rq, r, nr, prov, 12);
+	return __dma_vec_nvme_rq_bus_run(rq, r, nr, prov, shift);
 }
 
 /* Host pieces mapped with one call, between two PRP-writing passes. */
