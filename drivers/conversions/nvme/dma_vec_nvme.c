@@ -771,36 +771,44 @@ static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
  * Map a batch of host pieces of @rq with one __dma_vec_io_map_host() call
  * and write their PRP entries into the current list page, with the checks
  * dma_vec_nvme_rq_prp_fast() makes of a mapped piece.  The caller checked
- * that the pieces are not empty, do not wrap, and fit the list page, the
- * announced length and a mapping whole.  Returns 0, or the error of the
+ * that the pieces are not empty, do not wrap, and fit the announced length
+ * and a mapping whole, and that they fit the list page if each piece but
+ * the last written ends on a controller page (one that does not fails the
+ * boundary check of the next).  @shift is the controller page shift, a
+ * constant where the compiler can see it.  Returns 0, or the error of the
  * first piece refused; the pieces before it are written.
  */
-static int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
-				    const struct dma_vec_prange *b,
-				    unsigned int nb)
+static __always_inline int
+__dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
+			   const struct dma_vec_prange *b, unsigned int nb,
+			   unsigned int shift)
 {
-	unsigned int shift = rq->ctrl->page_shift, n, k;
 	u64 step = 1ULL << shift, done = rq->done, prev_end = rq->prev_end;
 	__le64 *list = rq->list, *slot = list + rq->slot;
 	struct dma_vec_drange d[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
+	unsigned int n, k;
 	int ret;
 
 	/* dma_vec_nvme_rq_host_run() made dma_vec_io_map_host()'s checks. */
 	ret = __dma_vec_io_map_host(&rq->io, b, d, nb, rq->gfp, &n);
 	for (k = 0; k < n; k++) {
-		u64 end;
+		u64 addr = d[k].addr, len = d[k].len, end;
 
-		if (check_add_overflow(d[k].addr, d[k].len, &end)) {
+		if (check_add_overflow(addr, len, &end)) {
 			ret = -EOVERFLOW;
 			break;
 		}
-		if ((d[k].addr | prev_end) & (step - 1)) {
+		if ((addr | prev_end) & (step - 1)) {
 			ret = -EINVAL;
 			break;
 		}
-		slot = dma_vec_nvme_put_prps(slot, d[k].addr, step,
-					     ((d[k].len - 1) >> shift) + 1);
-		done += d[k].len;
+		/* A piece on a controller page takes one entry per page. */
+		if (len <= step)
+			*slot++ = cpu_to_le64(addr);
+		else
+			slot = dma_vec_nvme_put_prps(slot, addr, step,
+						     ((len - 1) >> shift) + 1);
+		done += len;
 		prev_end = end;
 	}
 	rq->nents += slot - (list + rq->slot);
@@ -810,77 +818,110 @@ static int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 	return ret;
 }
 
+/* As __dma_vec_nvme_rq_host_put(), for controller pages of 4 KiB. */
+static noinline int dma_vec_nvme_rq_host_put_4k(struct dma_vec_nvme_rq *rq,
+						const struct dma_vec_prange *b,
+						unsigned int nb)
+{
+	return __dma_vec_nvme_rq_host_put(rq, b, nb, 12);
+}
+
+/* As __dma_vec_nvme_rq_host_put(), for any controller page. */
+static noinline int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
+					     const struct dma_vec_prange *b,
+					     unsigned int nb)
+{
+	return __dma_vec_nvme_rq_host_put(rq, b, nb, rq->ctrl->page_shift);
+}
+
 /*
  * Host ranges written into the current PRP list page, as
  * dma_vec_nvme_rq_bus_run() writes peer ranges: merged and checked as
  * dma_vec_nvme_rq_add() of each range in turn would, then mapped a batch
  * of pieces at a time with one call (which records what needs unmapping)
- * and written by dma_vec_nvme_rq_host_put().  Stops before a range it
+ * and written by __dma_vec_nvme_rq_host_put().  Stops before a range it
  * leaves to dma_vec_nvme_rq_add(), for the same reasons as the peer loop
  * and before a piece longer than one mapping; a mapping error, or a mapped
  * piece PRPs cannot express, ends it as dma_vec_nvme_rq_prp_fast() would.
  * The caller checked that @rq builds PRPs, its list is set up, and the
- * pending range, if any, is host memory.  *@taken is the number of ranges
- * taken.
+ * pending range, if any, is host memory.  @shift is as for
+ * __dma_vec_nvme_rq_host_put().  *@taken is the number of ranges taken.
  */
-static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
-				    const struct dma_vec_prange *r,
-				    unsigned int nr, unsigned int *taken)
+static __always_inline int
+__dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
+			   const struct dma_vec_prange *r, unsigned int nr,
+			   unsigned int *taken, unsigned int shift)
 {
 	struct dma_vec_prange b[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
-	unsigned int shift = rq->ctrl->page_shift, i, nb = 0;
-	u64 step = 1ULL << shift, max_map = rq->io.max_map;
-	/* Bytes not announced yet, bytes of pages the list page takes. */
-	u64 rest = rq->len - rq->done;
-	u64 room = (u64)dma_vec_nvme_rq_room(rq) << shift;
-	u64 plen = rq->plen;
+	const struct dma_vec_prange *at = r, *stop = r + nr;
+	u64 max_map = rq->io.max_map;
+	/*
+	 * What the pieces may take, as in __dma_vec_nvme_rq_bus_run(): the
+	 * bytes not announced yet and those of the pages the list page
+	 * takes.  A piece ending inside a page fails the boundary check of
+	 * the next one when they are written.
+	 */
+	u64 budget = min(rq->len - rq->done,
+			 (u64)dma_vec_nvme_rq_room(rq) << shift);
 	/* No piece can be longer than one mapping unless the command is. */
 	bool cut = rq->len > max_map - (PAGE_SIZE - 1);
-	phys_addr_t paddr = rq->paddr;
+	/* The pending range is [paddr, pend). */
+	u64 paddr = rq->paddr, pend = paddr + rq->plen;
+	unsigned int nb = 0;
 	int ret = 0;
 
-	for (i = 0; i < nr; i++) {
-		u64 len = r[i].len, end;
-		phys_addr_t p = r[i].paddr;
+	for (; at < stop; at++) {
+		u64 p = at->paddr, len = at->len, end, plen;
 
 		/* Past PHYS_ADDR_MAX is a wrap for a 32-bit phys_addr_t. */
-		if (!len || check_add_overflow((u64)p, len, &end) ||
+		if (!len || check_add_overflow(p, len, &end) ||
 		    end - 1 > PHYS_ADDR_MAX)
 			break;
-		if (plen && p == paddr + plen) {
-			plen += len;
+		if (p == pend) {
+			pend = end;
 			continue;
 		}
+		plen = pend - paddr;
 		if (plen) {
-			/*
-			 * The checks of the inline path, in the same order:
-			 * plen fits the list page when it is at most its
-			 * pages' bytes, and it takes whole pages of it.
-			 */
-			if (plen > rest || plen > room ||
+			/* The checks of the inline path, in the same order. */
+			if (plen > budget ||
 			    (cut && plen > max_map - offset_in_page(paddr)))
 				break;
-			room -= ALIGN(plen, step);
-			rest -= plen;
+			budget -= plen;
 			b[nb].paddr = paddr;
 			b[nb].len = plen;
 			if (++nb == DMA_VEC_NVME_HOST_BATCH) {
-				ret = dma_vec_nvme_rq_host_put(rq, b, nb);
+				ret = shift == 12 ?
+				      dma_vec_nvme_rq_host_put_4k(rq, b, nb) :
+				      dma_vec_nvme_rq_host_put(rq, b, nb);
 				nb = 0;
 				if (ret)
 					break;
 			}
 		}
 		paddr = p;
-		plen = len;
+		pend = end;
 	}
 	if (nb)
-		ret = dma_vec_nvme_rq_host_put(rq, b, nb);
+		ret = shift == 12 ? dma_vec_nvme_rq_host_put_4k(rq, b, nb) :
+		      dma_vec_nvme_rq_host_put(rq, b, nb);
 	rq->paddr = paddr;
-	rq->plen = plen;
+	rq->plen = pend - paddr;
 	rq->pprov = NULL;
-	*taken = i;
+	*taken = at - r;
 	return ret;
+}
+
+/* As __dma_vec_nvme_rq_host_run(); nvme-pci's controller pages are 4 KiB. */
+static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
+				    const struct dma_vec_prange *r,
+				    unsigned int nr, unsigned int *taken)
+{
+	unsigned int shift = rq->ctrl->page_shift;
+
+	if (likely(shift == 12))
+		return __dma_vec_nvme_rq_host_run(rq, r, nr, taken, 12);
+	return __dma_vec_nvme_rq_host_run(rq, r, nr, taken, shift);
 }
 
 /**
