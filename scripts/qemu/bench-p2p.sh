@@ -57,6 +57,9 @@ if [ "$short" = 1 ]; then
 else
 	qemu_timeout=${DMA_VEC_QEMU_BENCH_TIMEOUT:-900}
 fi
+# Single-stepping under gdb takes 50 s to 100 s here, whatever the mode:
+# its own bound, so that a slow host does not fail the short run.
+profile_timeout=${DMA_VEC_QEMU_PROFILE_TIMEOUT:-600}
 
 QCACHE=$CACHE/qemu-bench
 passed=0
@@ -171,10 +174,10 @@ boot icount "$icsv" 3 -icount shift=0,align=off,sleep=off
 # (scripts/qemu/profile_io.py).  Not judged: it shows where they go.
 printf '\n==== %s\n' "boot (gdb: guest instructions per function)"
 t=$SECONDS
-guest "$out/boot-profile.log" 1 1 -s -S &
+qemu_timeout=$profile_timeout guest "$out/boot-profile.log" 1 1 -s -S &
 gpid=$!
 if PROFILE_OUT=$out/profile.json PROFILE_PAGES=4,32 \
-	timeout "$qemu_timeout" gdb -q -batch -nx \
+	timeout "$profile_timeout" gdb -q -batch -nx \
 	-x "$here/profile_io.py" "$obj/vmlinux" \
 	>"$out/profile-gdb.log" 2>&1 &&
    python3 "$here/profile_io.py" "$out/profile.json" >"$out/profile.md"; then
