@@ -666,7 +666,7 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
  * wrapping, and its bus addresses a controller page before 2^64 (so no
  * piece inside overflows, nor the step past its last entry), and @prov is
  * not revoked.  The run reads the revocation once, as one mapping call: a
- * revoke concurrent with the call orders after it.  Otherwise the run
+ * revoke concurrent with the call may order after it.  Otherwise the run
  * takes nothing.  The caller checked that @rq builds PRPs, its list is set
  * up, @rq->io reaches @prov at its bus address, and the pending range, if
  * any, is @prov's.  @shift is the controller page shift, a constant where
@@ -935,7 +935,9 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
  * list is set up, the ranges go into it in one loop, with no state
  * through memory per range: peer ranges reached at their bus address with
  * no call (the pageless path of a run of a table), host ranges mapped
- * sixteen pieces per __dma_vec_io_map_host() call.
+ * sixteen pieces per __dma_vec_io_map_host() call.  A peer run reads
+ * @prov's revocation once, as one mapping: a revoke concurrent with the
+ * call may order after it, one that returned before it does not.
  * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
  * @ranges may change once the call returned.
  *
