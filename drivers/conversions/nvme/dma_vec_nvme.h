@@ -285,7 +285,13 @@ dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 		return -EOVERFLOW;
 	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
 		return -EINVAL;
-	dma_vec_nvme_rq_fill(rq, d.addr, ((d.len - 1) >> shift) + 1);
+	/* A piece on a controller page takes one entry per page. */
+	if (d.len <= 1ULL << shift) {
+		((__le64 *)rq->list)[rq->slot++] = cpu_to_le64(d.addr);
+		rq->nents++;
+	} else {
+		dma_vec_nvme_rq_fill(rq, d.addr, ((d.len - 1) >> shift) + 1);
+	}
 	rq->prev_end = end;
 	rq->done += d.len;
 	rq->paddr += d.len;
