@@ -911,6 +911,20 @@ static void test_rq_window(void **state)
 		/* ... as the last range: at finish. */
 		run_err_paths(r, p, 21, pieces_len(p, 21), -EOVERFLOW, 21);
 	}
+	/*
+	 * Bus addresses ending inside the last controller page below 2^64:
+	 * with a bus offset a byte short of a page, pieces a byte into a page
+	 * are on bus pages, and the window's last piece ends a byte below
+	 * 2^64.  It is written (no entry may step past 2^64), and the next
+	 * piece cannot follow its end.
+	 */
+	r->prov.bus_offset = -(r->win + WIN_SIZE) - 1;
+	for (i = 0; i < 40; i++) {
+		p[i] = peer_page(i, PG);
+		p[i].off++;
+	}
+	p[20] = (struct piece){ false, WIN_SIZE - PG + 1, PG - 1 };
+	run_err_paths(r, p, 40, pieces_len(p, 40), -EINVAL, 22);
 	r->prov.bus_offset = off;
 	rig_fini(r);
 	(void)state;
