@@ -212,7 +212,7 @@ static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
 			continue;
 		}
 		n = min_t(u64, room, last - p + 1);
-		dma_vec_nvme_rq_fill(rq, p << shift, n);
+		dma_vec_nvme_rq_fill(rq, p << shift, (u64)n << shift);
 		p += n;
 	}
 }
@@ -651,6 +651,35 @@ int __dma_vec_nvme_rq_flush(struct dma_vec_nvme_rq *rq)
 }
 EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 
+/* fn(args...): the first argument is the function. */
+#define __dma_vec_nvme_call(fn, ...)	fn(__VA_ARGS__)
+
+/*
+ * dma_vec_nvme_by_shift(shift, fn, args...) calls fn(args..., shift), with
+ * the controller page shift a constant for nvme-pci's 4 KiB pages, so that
+ * the compiler folds it in that instance.
+ */
+#define dma_vec_nvme_by_shift(shift, ...)				\
+({									\
+	unsigned int __shift = (shift);					\
+									\
+	likely(__shift == 12) ? __dma_vec_nvme_call(__VA_ARGS__, 12) :	\
+				__dma_vec_nvme_call(__VA_ARGS__, __shift); \
+})
+
+/*
+ * What the pieces of a run may take into the current PRP list page: the
+ * bytes not announced yet and the bytes of the pages the list page takes.
+ * Each piece written takes its length from both, in pages from the second,
+ * which is the same but for a piece ending inside a page: the next one
+ * then fails its boundary check before anything else is written.
+ */
+static __always_inline u64
+dma_vec_nvme_rq_budget(const struct dma_vec_nvme_rq *rq, unsigned int shift)
+{
+	return min(rq->len - rq->done, (u64)dma_vec_nvme_rq_room(rq) << shift);
+}
+
 /*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
@@ -663,9 +692,9 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
  * that every error comes from the general path, at the same range.
  *
  * What holds for the whole window is checked once: the window ends without
- * wrapping, and its bus addresses a controller page before 2^64 (so no
- * piece inside overflows, nor the step past its last entry), and @prov is
- * not revoked.  The run reads the revocation once, as one mapping call: a
+ * wrapping, its bus addresses end below 2^64 (so no piece inside ends at
+ * or past it, and dma_vec_nvme_put_prps() never steps past it), and @prov
+ * is not revoked.  The run reads the revocation once, as one mapping call: a
  * revoke concurrent with the call may order after it.  Otherwise the run
  * takes nothing.  The caller checked that @rq builds PRPs, its list is set
  * up, @rq->io reaches @prov at its bus address, and the pending range, if
@@ -679,23 +708,14 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 {
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 step = 1ULL << shift, off = prov->bus_offset;
-	__le64 *list = rq->list, *slot = list + rq->slot;
-	/*
-	 * What the pending range may take: the bytes not announced yet and
-	 * the bytes of the pages the list page takes.  Each range written
-	 * takes its length from both, in pages from the second, which is
-	 * the same but for a range ending inside a page: the next one then
-	 * fails its boundary check before anything else is written.
-	 */
-	u64 budget = min(rq->len - rq->done,
-			 (u64)dma_vec_nvme_rq_room(rq) << shift);
-	u64 budget0 = budget, prev_end = rq->prev_end, lo = prov->base, hi;
+	__le64 *slot = (__le64 *)rq->list + rq->slot;
+	u64 budget = dma_vec_nvme_rq_budget(rq, shift), budget0 = budget;
+	u64 prev_end = rq->prev_end, lo = prov->base, hi;
 	/* The pending range is [paddr, pend). */
 	u64 paddr = rq->paddr, pend = paddr + rq->plen, end;
 
 	if (check_add_overflow(lo, prov->size, &hi) ||
 	    check_add_overflow(lo + off, prov->size, &end) ||
-	    check_add_overflow(end, step, &end) ||
 	    READ_ONCE(prov->__p2p.revoked))
 		return 0;
 	if (paddr == pend) {
@@ -729,15 +749,11 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 			break;
 		budget -= plen;
 		prev_end = addr + plen;
-		do {
-			*slot++ = cpu_to_le64(addr);
-			addr += step;
-		} while (addr < prev_end);
+		slot = dma_vec_nvme_put_prps(slot, addr, plen, shift);
 		paddr = p;
 		pend = end;
 	}
-	rq->nents += slot - (list + rq->slot);
-	rq->slot = slot - list;
+	dma_vec_nvme_rq_set_slot(rq, slot);
 	rq->done += budget0 - budget;
 	rq->prev_end = prev_end;
 	rq->paddr = paddr;
@@ -746,17 +762,14 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	return at - r;
 }
 
-/* As __dma_vec_nvme_rq_bus_run(); nvme-pci's controller pages are 4 KiB. */
+/* As __dma_vec_nvme_rq_bus_run(), for the controller's page size. */
 static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 					    const struct dma_vec_prange *r,
 					    unsigned int nr,
 					    struct dma_vec_provider *prov)
 {
-	unsigned int shift = rq->ctrl->page_shift;
-
-	if (likely(shift == 12))
-		return __dma_vec_nvme_rq_bus_run(rq, r, nr, prov, 12);
-	return __dma_vec_nvme_rq_bus_run(rq, r, nr, prov, shift);
+	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
+				     __dma_vec_nvme_rq_bus_run, rq, r, nr, prov);
 }
 
 /* Host pieces mapped with one call, between two PRP-writing passes. */
@@ -784,7 +797,7 @@ __dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 			   unsigned int shift)
 {
 	u64 step = 1ULL << shift, done = rq->done, prev_end = rq->prev_end;
-	__le64 *list = rq->list, *slot = list + rq->slot;
+	__le64 *slot = (__le64 *)rq->list + rq->slot;
 	struct dma_vec_drange d[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
 	unsigned int n, k;
 	int ret;
@@ -802,36 +815,26 @@ __dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 			ret = -EINVAL;
 			break;
 		}
-		/* A piece on a controller page takes one entry per page. */
-		if (len <= step)
-			*slot++ = cpu_to_le64(addr);
-		else
-			slot = dma_vec_nvme_put_prps(slot, addr, step,
-						     ((len - 1) >> shift) + 1);
+		slot = dma_vec_nvme_put_prps(slot, addr, len, shift);
 		done += len;
 		prev_end = end;
 	}
-	rq->nents += slot - (list + rq->slot);
-	rq->slot = slot - list;
+	dma_vec_nvme_rq_set_slot(rq, slot);
 	rq->done = done;
 	rq->prev_end = prev_end;
 	return ret;
 }
 
-/* As __dma_vec_nvme_rq_host_put(), for controller pages of 4 KiB. */
-static noinline int dma_vec_nvme_rq_host_put_4k(struct dma_vec_nvme_rq *rq,
-						const struct dma_vec_prange *b,
-						unsigned int nb)
-{
-	return __dma_vec_nvme_rq_host_put(rq, b, nb, 12);
-}
-
-/* As __dma_vec_nvme_rq_host_put(), for any controller page. */
+/*
+ * As __dma_vec_nvme_rq_host_put(), for the controller's page size; out of
+ * line, as each run calls it from two places.
+ */
 static noinline int dma_vec_nvme_rq_host_put(struct dma_vec_nvme_rq *rq,
 					     const struct dma_vec_prange *b,
 					     unsigned int nb)
 {
-	return __dma_vec_nvme_rq_host_put(rq, b, nb, rq->ctrl->page_shift);
+	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
+				     __dma_vec_nvme_rq_host_put, rq, b, nb);
 }
 
 /*
@@ -855,14 +858,7 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 	struct dma_vec_prange b[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 max_map = rq->io.max_map;
-	/*
-	 * What the pieces may take, as in __dma_vec_nvme_rq_bus_run(): the
-	 * bytes not announced yet and those of the pages the list page
-	 * takes.  A piece ending inside a page fails the boundary check of
-	 * the next one when they are written.
-	 */
-	u64 budget = min(rq->len - rq->done,
-			 (u64)dma_vec_nvme_rq_room(rq) << shift);
+	u64 budget = dma_vec_nvme_rq_budget(rq, shift);
 	/* No piece can be longer than one mapping unless the command is. */
 	bool cut = rq->len > max_map - (PAGE_SIZE - 1);
 	/* The pending range is [paddr, pend). */
@@ -891,9 +887,7 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 			b[nb].paddr = paddr;
 			b[nb].len = plen;
 			if (++nb == DMA_VEC_NVME_HOST_BATCH) {
-				ret = shift == 12 ?
-				      dma_vec_nvme_rq_host_put_4k(rq, b, nb) :
-				      dma_vec_nvme_rq_host_put(rq, b, nb);
+				ret = dma_vec_nvme_rq_host_put(rq, b, nb);
 				nb = 0;
 				if (ret)
 					break;
@@ -903,8 +897,7 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 		pend = end;
 	}
 	if (nb)
-		ret = shift == 12 ? dma_vec_nvme_rq_host_put_4k(rq, b, nb) :
-		      dma_vec_nvme_rq_host_put(rq, b, nb);
+		ret = dma_vec_nvme_rq_host_put(rq, b, nb);
 	rq->paddr = paddr;
 	rq->plen = pend - paddr;
 	rq->pprov = NULL;
@@ -912,16 +905,14 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 	return ret;
 }
 
-/* As __dma_vec_nvme_rq_host_run(); nvme-pci's controller pages are 4 KiB. */
+/* As __dma_vec_nvme_rq_host_run(), for the controller's page size. */
 static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 				    const struct dma_vec_prange *r,
 				    unsigned int nr, unsigned int *taken)
 {
-	unsigned int shift = rq->ctrl->page_shift;
-
-	if (likely(shift == 12))
-		return __dma_vec_nvme_rq_host_run(rq, r, nr, taken, 12);
-	return __dma_vec_nvme_rq_host_run(rq, r, nr, taken, shift);
+	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
+				     __dma_vec_nvme_rq_host_run, rq, r, nr,
+				     taken);
 }
 
 /**

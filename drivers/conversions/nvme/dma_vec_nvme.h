@@ -212,41 +212,64 @@ dma_vec_nvme_rq_room(const struct dma_vec_nvme_rq *rq)
 }
 
 /**
- * dma_vec_nvme_put_prps - write the PRP entries of consecutive controller pages
+ * dma_vec_nvme_put_prps - write the PRP entries of a piece on controller pages
  * @slot: where the first entry goes
- * @addr: DMA address of the first page, on a controller page
- * @step: the controller page size
- * @n: number of entries, at least one (a range is never empty)
+ * @addr: DMA address of the piece, on a controller page
+ * @len: its length, not zero; @addr + @len - 1 must not wrap
+ * @shift: the controller page shift
+ *
+ * One entry per controller page the piece touches.  A piece of one page
+ * is one store; the address never steps past the last byte of the piece,
+ * so a piece ending at the top of the address space is written whole.
  *
  * Context: Any context.
  * Return: the slot after the last entry written.
  */
 static __always_inline __le64 *dma_vec_nvme_put_prps(__le64 *slot, u64 addr,
-						     u64 step, unsigned int n)
+						     u64 len,
+						     unsigned int shift)
 {
-	do {
-		*slot++ = cpu_to_le64(addr);
+	u64 step = 1ULL << shift;
+
+	*slot++ = cpu_to_le64(addr);
+	for (; len > step; len -= step) {
 		addr += step;
-	} while (--n);
+		*slot++ = cpu_to_le64(addr);
+	}
 	return slot;
+}
+
+/**
+ * dma_vec_nvme_rq_set_slot - account the PRP entries written up to a slot
+ * @rq: a PRP command whose list is set up
+ * @slot: the slot after the last entry written into the current list page
+ *
+ * Context: Any context.
+ */
+static __always_inline void dma_vec_nvme_rq_set_slot(struct dma_vec_nvme_rq *rq,
+						     __le64 *slot)
+{
+	__le64 *list = rq->list;
+
+	rq->nents += slot - (list + rq->slot);
+	rq->slot = slot - list;
 }
 
 /**
  * dma_vec_nvme_rq_fill - write PRP entries into the current list page
  * @rq: a PRP command whose list is set up
- * @addr: DMA address of the first entry, on a controller page
- * @n: entries, consecutive controller pages, at least one and at most
- *	dma_vec_nvme_rq_room()
+ * @addr: DMA address of a piece, on a controller page
+ * @len: its length, not zero, in at most dma_vec_nvme_rq_room() pages;
+ *	@addr + @len - 1 must not wrap
  *
  * Context: Any context.
  */
 static __always_inline void
-dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, unsigned int n)
+dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
 {
-	dma_vec_nvme_put_prps((__le64 *)rq->list + rq->slot, addr,
-			      1ULL << rq->ctrl->page_shift, n);
-	rq->slot += n;
-	rq->nents += n;
+	dma_vec_nvme_rq_set_slot(rq, dma_vec_nvme_put_prps((__le64 *)rq->list +
+							   rq->slot, addr, len,
+							   rq->ctrl->page_shift));
 }
 
 /**
@@ -285,13 +308,7 @@ dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 		return -EOVERFLOW;
 	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
 		return -EINVAL;
-	/* A piece on a controller page takes one entry per page. */
-	if (d.len <= 1ULL << shift) {
-		((__le64 *)rq->list)[rq->slot++] = cpu_to_le64(d.addr);
-		rq->nents++;
-	} else {
-		dma_vec_nvme_rq_fill(rq, d.addr, ((d.len - 1) >> shift) + 1);
-	}
+	dma_vec_nvme_rq_fill(rq, d.addr, d.len);
 	rq->prev_end = end;
 	rq->done += d.len;
 	rq->paddr += d.len;
