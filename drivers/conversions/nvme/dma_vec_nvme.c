@@ -37,6 +37,18 @@ static void dma_vec_nvme_data_init(struct dma_vec_nvme_data *data)
 	data->sgl = false;
 }
 
+/* Free the descriptor pages; @data is left for the caller to reset. */
+static void dma_vec_nvme_data_release(struct dma_vec_nvme_data *data)
+{
+	unsigned int i;
+
+	for (i = 0; i < data->nr_pages; i++)
+		dma_pool_free(data->pool, data->pages[i].va,
+			      data->pages[i].dma);
+	if (data->pages != data->inl)
+		kfree(data->pages);
+}
+
 /*
  * Append one descriptor page from @pool; the page array is inline for the
  * first DMA_VEC_NVME_INLINE_PAGES pages and doubles beyond.
@@ -87,8 +99,12 @@ static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 	unsigned int nr, i;
 	int ret;
 
-	/* nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits. */
-	nr = DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
+	/*
+	 * nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits.  The
+	 * common case of one page goes without a division.
+	 */
+	nr = nents <= per_page ? 1 :
+	     DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
 	if (ctrl->small_pool && (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
 		pool = ctrl->small_pool;
 	for (i = 0; i < nr; i++) {
@@ -578,13 +594,7 @@ EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_setup_data);
  */
 void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data)
 {
-	unsigned int i;
-
-	for (i = 0; i < data->nr_pages; i++)
-		dma_pool_free(data->pool, data->pages[i].va,
-			      data->pages[i].dma);
-	if (data->pages != data->inl)
-		kfree(data->pages);
+	dma_vec_nvme_data_release(data);
 	memset(data, 0, sizeof(*data));
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_free_data);
@@ -1045,7 +1055,9 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_finish);
  */
 void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
 {
-	dma_vec_nvme_free_data(&rq->data);
+	/* Empty, as rq_init() leaves it; the inline room need not be clear. */
+	dma_vec_nvme_data_release(&rq->data);
+	dma_vec_nvme_data_init(&rq->data);
 	dma_vec_io_end(&rq->io);
 	rq->plen = 0;
 }
