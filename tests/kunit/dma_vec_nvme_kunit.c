@@ -1170,6 +1170,8 @@ static void dvk_rq_expect(struct kunit *test, struct dvk_rq_fix *f, u64 len,
 	KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(f->rq, &dptr), ret);
 	if (ret)
 		KUNIT_EXPECT_TRUE(test, !memcmp(&dptr, &before, sizeof(dptr)));
+	/* Even on error, never an entry beyond what the command takes. */
+	KUNIT_EXPECT_LE(test, f->rq->nents, f->rq->total);
 	dma_vec_nvme_rq_end(f->rq);
 	KUNIT_EXPECT_EQ(test, f->rq->data.nr_pages, 0U);
 	KUNIT_EXPECT_EQ(test, f->rq->io.nr_recs, 0U);
@@ -1270,6 +1272,13 @@ static void dvk_rq_errors(struct kunit *test)
 	/* More bytes than announced, then fewer. */
 	dvk_rq_expect(test, &f, 0x1000, f.base, 0x2000, 0, 0, -EINVAL);
 	dvk_rq_expect(test, &f, 0x9000, f.base, 0x4000, 0, 0, -EINVAL);
+	/*
+	 * A last range one byte longer than what is left, after the list is
+	 * set up: refused before one more entry than the command takes is
+	 * written.
+	 */
+	dvk_rq_expect(test, &f, 0x3000, f.base, 0x1000, f.base + 0x2000,
+		      0x2001, -EINVAL);
 	/* Layouts PRPs cannot express: an inner gap, a first odd byte. */
 	dvk_rq_expect(test, &f, 0x1800, f.base, 0x800, f.base + 0x2000, 0x1000,
 		      -EINVAL);

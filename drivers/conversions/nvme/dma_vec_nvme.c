@@ -182,6 +182,7 @@ static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
 	rq->len = len;
 	rq->done = 0;
 	rq->prev_end = 0;
+	rq->budget = 0;
 	rq->nents = 0;
 	rq->total = 0;
 	rq->slot = 0;
@@ -348,6 +349,22 @@ static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
 }
 
 /*
+ * What the pieces of a run, or of the inline path, may take into the
+ * current PRP list page (&dma_vec_nvme_rq.budget): the bytes not announced
+ * yet and the bytes of the pages the list page takes.  Each piece written
+ * takes its length from both, in pages from the second, which is the same
+ * but for a piece ending inside a page: the next one then fails its
+ * boundary check before anything else is written.  Set again whenever the
+ * general path wrote something.
+ */
+static void dma_vec_nvme_rq_set_budget(struct dma_vec_nvme_rq *rq)
+{
+	rq->budget = rq->list && !rq->sgl ?
+		     min(rq->len - rq->done, (u64)dma_vec_nvme_rq_room(rq) <<
+						rq->ctrl->page_shift) : 0;
+}
+
+/*
  * Write the descriptors of a mapped DMA range.  A range may not wrap nor
  * end at 2^64 (see dma_vec_nvme_check()), nor go beyond the length
  * announced.
@@ -371,6 +388,7 @@ dma_vec_nvme_rq_dma(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
 	if (ret)
 		return ret;
 	rq->done += len;
+	dma_vec_nvme_rq_set_budget(rq);
 	return 0;
 }
 
@@ -678,19 +696,6 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 })
 
 /*
- * What the pieces of a run may take into the current PRP list page: the
- * bytes not announced yet and the bytes of the pages the list page takes.
- * Each piece written takes its length from both, in pages from the second,
- * which is the same but for a piece ending inside a page: the next one
- * then fails its boundary check before anything else is written.
- */
-static __always_inline u64
-dma_vec_nvme_rq_budget(const struct dma_vec_nvme_rq *rq, unsigned int shift)
-{
-	return min(rq->len - rq->done, (u64)dma_vec_nvme_rq_room(rq) << shift);
-}
-
-/*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
  * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
@@ -719,7 +724,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 step = 1ULL << shift, off = prov->bus_offset;
 	__le64 *slot = (__le64 *)rq->list + rq->slot;
-	u64 budget = dma_vec_nvme_rq_budget(rq, shift), budget0 = budget;
+	u64 budget = rq->budget, budget0 = budget;
 	u64 prev_end = rq->prev_end, lo = prov->base, hi;
 	/* The pending range is [paddr, pend). */
 	u64 paddr = rq->paddr, pend = paddr + rq->plen, end;
@@ -765,6 +770,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	}
 	dma_vec_nvme_rq_set_slot(rq, slot);
 	rq->done += budget0 - budget;
+	rq->budget = budget;
 	rq->prev_end = prev_end;
 	rq->paddr = paddr;
 	rq->plen = pend - paddr;
@@ -868,7 +874,7 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 	struct dma_vec_prange b[DMA_VEC_NVME_HOST_BATCH] __uninitialized;
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 max_map = rq->io.max_map;
-	u64 budget = dma_vec_nvme_rq_budget(rq, shift);
+	u64 budget = rq->budget;
 	/* No piece can be longer than one mapping unless the command is. */
 	bool cut = rq->len > max_map - (PAGE_SIZE - 1);
 	/* The pending range is [paddr, pend). */
@@ -908,6 +914,8 @@ __dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 	}
 	if (nb)
 		ret = dma_vec_nvme_rq_host_put(rq, b, nb);
+	/* Each piece written took its length, as on the inline path. */
+	rq->budget = budget;
 	rq->paddr = paddr;
 	rq->plen = pend - paddr;
 	rq->pprov = NULL;

@@ -107,6 +107,9 @@ struct dma_vec_nvme_data {
  * @len: bytes the command transfers, announced at the start
  * @done: bytes in descriptors so far
  * @prev_end: DMA address just past the last range added
+ * @budget: PRP: bytes the inline path may still write into the current
+ *	list page (the bytes not announced yet, at most those of the pages
+ *	the page takes); 0 while it may not (no list, an SGL)
  * @nents: entries written so far (PRP: PRP1 included; SGL: data blocks)
  * @total: PRP: entries the command takes, known from the first address
  * @slot: next free slot of @list
@@ -134,6 +137,7 @@ struct dma_vec_nvme_rq {
 	u64 len;
 	u64 done;
 	u64 prev_end;
+	u64 budget;
 	unsigned int nents;
 	unsigned int total;
 	unsigned int slot;
@@ -295,10 +299,13 @@ dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 	u64 end;
 	int ret;
 
-	if (!rq->list || rq->sgl || rq->plen > rq->len - rq->done)
-		return 1;
-	/* The entries of the whole range must fit this list page. */
-	if (((rq->plen - 1) >> shift) + 1 > dma_vec_nvme_rq_room(rq))
+	/*
+	 * A range is pending, a PRP list is set up, and the whole range fits
+	 * the announced length and the list page: a piece starting on a
+	 * controller page (checked before it is written) takes an entry per
+	 * page of it.  One comparison: 1 <= plen <= budget.
+	 */
+	if (rq->plen - 1 >= rq->budget)
 		return 1;
 	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
 			     rq->gfp);
@@ -311,6 +318,11 @@ dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 	dma_vec_nvme_rq_fill(rq, d.addr, d.len);
 	rq->prev_end = end;
 	rq->done += d.len;
+	/*
+	 * Exact but for a piece ending inside a page, after which the next
+	 * one fails the boundary check before anything else is written.
+	 */
+	rq->budget -= d.len;
 	rq->paddr += d.len;
 	rq->plen -= d.len;
 	return rq->plen ? 1 : 0;
