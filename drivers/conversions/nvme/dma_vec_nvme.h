@@ -235,12 +235,12 @@ static __always_inline __le64 *dma_vec_nvme_put_prps(__le64 *slot, u64 addr,
 {
 	u64 step = 1ULL << shift;
 
-	*slot++ = cpu_to_le64(addr);
+	*slot = cpu_to_le64(addr);
 	for (; len > step; len -= step) {
 		addr += step;
-		*slot++ = cpu_to_le64(addr);
+		*++slot = cpu_to_le64(addr);
 	}
-	return slot;
+	return slot + 1;
 }
 
 /**
