@@ -171,9 +171,10 @@ static void dma_vec_nvme_sgl_set(struct nvme_sgl_desc *d, u64 addr, u32 len,
  * Start a data pointer of @len bytes; the mapping state (@rq->io) is the
  * caller's.  Allocates nothing.
  */
-static int dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
-				const struct dma_vec_nvme_ctrl *ctrl, bool sgl,
-				u64 len, gfp_t gfp)
+static __always_inline int
+dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
+		     const struct dma_vec_nvme_ctrl *ctrl, bool sgl, u64 len,
+		     gfp_t gfp)
 {
 	rq->ctrl = ctrl;
 	dma_vec_nvme_data_init(&rq->data);
@@ -229,7 +230,7 @@ static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
 			continue;
 		}
 		n = min_t(u64, room, last - p + 1);
-		dma_vec_nvme_rq_fill(rq, p << shift, (u64)n << shift);
+		dma_vec_nvme_rq_fill(rq, p << shift, (u64)n << shift, shift);
 		p += n;
 	}
 }
@@ -357,7 +358,8 @@ static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
  * boundary check before anything else is written.  Set again whenever the
  * general path wrote something.
  */
-static void dma_vec_nvme_rq_set_budget(struct dma_vec_nvme_rq *rq)
+static __always_inline void
+dma_vec_nvme_rq_set_budget(struct dma_vec_nvme_rq *rq)
 {
 	rq->budget = rq->list && !rq->sgl ?
 		     min(rq->len - rq->done, (u64)dma_vec_nvme_rq_room(rq) <<

@@ -265,15 +265,20 @@ static __always_inline void dma_vec_nvme_rq_set_slot(struct dma_vec_nvme_rq *rq,
  * @addr: DMA address of a piece, on a controller page
  * @len: its length, not zero, in at most dma_vec_nvme_rq_room() pages;
  *	@addr + @len - 1 must not wrap
+ * @shift: the controller page shift
  *
  * Context: Any context.
  */
-static __always_inline void
-dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq, u64 addr, u64 len)
+static __always_inline void dma_vec_nvme_rq_fill(struct dma_vec_nvme_rq *rq,
+						 u64 addr, u64 len,
+						 unsigned int shift)
 {
-	dma_vec_nvme_rq_set_slot(rq, dma_vec_nvme_put_prps((__le64 *)rq->list +
-							   rq->slot, addr, len,
-							   rq->ctrl->page_shift));
+	/* At most a list page of entries: no truncation. */
+	unsigned int n = ((len - 1) >> shift) + 1;
+
+	dma_vec_nvme_put_prps((__le64 *)rq->list + rq->slot, addr, len, shift);
+	rq->slot += n;
+	rq->nents += n;
 }
 
 /**
@@ -315,7 +320,7 @@ dma_vec_nvme_rq_prp_fast(struct dma_vec_nvme_rq *rq)
 		return -EOVERFLOW;
 	if ((d.addr | rq->prev_end) & ((1ULL << shift) - 1))
 		return -EINVAL;
-	dma_vec_nvme_rq_fill(rq, d.addr, d.len);
+	dma_vec_nvme_rq_fill(rq, d.addr, d.len, shift);
 	rq->prev_end = end;
 	rq->done += d.len;
 	/*
