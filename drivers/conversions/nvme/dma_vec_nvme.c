@@ -38,7 +38,8 @@ static void dma_vec_nvme_data_init(struct dma_vec_nvme_data *data)
 }
 
 /* Free the descriptor pages; @data is left for the caller to reset. */
-static void dma_vec_nvme_data_release(struct dma_vec_nvme_data *data)
+static __always_inline void
+dma_vec_nvme_data_release(struct dma_vec_nvme_data *data)
 {
 	unsigned int i;
 
@@ -99,22 +100,20 @@ static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 	unsigned int nr, i;
 	int ret;
 
-	/*
-	 * nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits.  The
-	 * common case of one page goes without a division.
-	 */
-	nr = nents <= per_page ? 1 :
-	     DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
 	if (ctrl->small_pool && (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
 		pool = ctrl->small_pool;
-	for (i = 0; i < nr; i++) {
+	if (nents <= per_page) {
+		/* The common case of one page, without a division. */
 		ret = dma_vec_nvme_add_page(data, pool, gfp);
-		if (ret) {
-			dma_vec_nvme_free_data(data);
-			return ret;
-		}
+	} else {
+		/* nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits. */
+		nr = DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
+		for (i = 0, ret = 0; !ret && i < nr; i++)
+			ret = dma_vec_nvme_add_page(data, pool, gfp);
 	}
-	return 0;
+	if (ret)
+		dma_vec_nvme_free_data(data);
+	return ret;
 }
 
 /* A controller page of 4 KiB to 128 MiB, and a pool of such pages. */
@@ -240,8 +239,8 @@ static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
  * the whole command takes (every later boundary must be on a controller
  * page), so the list pages are allocated once, at the first range.
  */
-static int dma_vec_nvme_rq_prps(struct dma_vec_nvme_rq *rq, u64 addr,
-				u64 len)
+static __always_inline int dma_vec_nvme_rq_prps(struct dma_vec_nvme_rq *rq,
+						u64 addr, u64 len)
 {
 	unsigned int shift = rq->ctrl->page_shift;
 	u64 page_mask = (1ULL << shift) - 1;
