@@ -50,12 +50,30 @@ dma_vec_nvme_data_release(struct dma_vec_nvme_data *data)
 		kfree(data->pages);
 }
 
+/* Double the page array of a full @data; out of line, as it is rare. */
+static noinline int dma_vec_nvme_grow_pages(struct dma_vec_nvme_data *data,
+					    gfp_t gfp)
+{
+	struct dma_vec_nvme_page *pages;
+
+	pages = kmalloc_array(data->cap_pages, 2 * sizeof(*pages), gfp);
+	if (!pages)
+		return -ENOMEM;
+	memcpy(pages, data->pages, data->nr_pages * sizeof(*pages));
+	if (data->pages != data->inl)
+		kfree(data->pages);
+	data->pages = pages;
+	data->cap_pages *= 2;
+	return 0;
+}
+
 /*
  * Append one descriptor page from @pool; the page array is inline for the
  * first DMA_VEC_NVME_INLINE_PAGES pages and doubles beyond.
  */
-static int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
-				 struct dma_pool *pool, gfp_t gfp)
+static __always_inline int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
+						 struct dma_pool *pool,
+						 gfp_t gfp)
 {
 	struct dma_vec_nvme_page *pg;
 
@@ -63,18 +81,9 @@ static int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
 		data->pages = data->inl;
 		data->cap_pages = DMA_VEC_NVME_INLINE_PAGES;
 	}
-	if (data->nr_pages == data->cap_pages) {
-		struct dma_vec_nvme_page *pages;
-
-		pages = kmalloc_array(data->cap_pages, 2 * sizeof(*pages), gfp);
-		if (!pages)
-			return -ENOMEM;
-		memcpy(pages, data->pages, data->nr_pages * sizeof(*pages));
-		if (data->pages != data->inl)
-			kfree(data->pages);
-		data->pages = pages;
-		data->cap_pages *= 2;
-	}
+	if (unlikely(data->nr_pages == data->cap_pages) &&
+	    dma_vec_nvme_grow_pages(data, gfp))
+		return -ENOMEM;
 	pg = &data->pages[data->nr_pages];
 	pg->va = dma_pool_alloc(pool, gfp, &pg->dma);
 	if (!pg->va)
@@ -90,10 +99,10 @@ static int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
  * small block when the entries fit one and the controller has a small pool.
  * On failure nothing stays allocated.
  */
-static int dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
-				    struct dma_vec_nvme_data *data,
-				    unsigned int nents, unsigned int entry_size,
-				    gfp_t gfp)
+static __always_inline int
+dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
+			 struct dma_vec_nvme_data *data, unsigned int nents,
+			 unsigned int entry_size, gfp_t gfp)
 {
 	unsigned int per_page = (1U << ctrl->page_shift) / entry_size;
 	struct dma_pool *pool = ctrl->pool;
