@@ -1291,6 +1291,44 @@ static void dvk_rq_errors(struct kunit *test)
 	dvk_rq_expect(test, &f, 0x3000, f.base, 0x3000, 0, 0, 0);
 }
 
+/*
+ * nvme-pci describes the controller on the submitter's stack: the end of
+ * a command, after a good finish or an error, must not read it.  The
+ * description is freed before the end, so that a read is a use after free
+ * under KASAN and ASan.
+ */
+static void dvk_rq_ctrl_gone(struct kunit *test)
+{
+	struct dma_vec_nvme_ctrl *ctrl;
+	union nvme_data_ptr dptr;
+	struct dvk_rq_fix f;
+	int i;
+
+	dvk_rq_fix(test, &f, 0);
+	for (i = 0; i < 2; i++) {
+		ctrl = kmalloc(sizeof(*ctrl), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, ctrl);
+		*ctrl = *f.ctrl;
+		KUNIT_ASSERT_EQ(test, 0,
+				dma_vec_nvme_rq_start(f.rq, ctrl, f.dev,
+						      DMA_TO_DEVICE, 0, false,
+						      0x3000, GFP_KERNEL));
+		KUNIT_EXPECT_EQ(test, 0,
+				dma_vec_nvme_rq_add(f.rq, f.base, 0x1000, NULL));
+		/* The second pass adds a byte more than announced. */
+		KUNIT_EXPECT_EQ(test, 0,
+				dma_vec_nvme_rq_add(f.rq, f.base + 0x2000,
+						    0x2000 + i, NULL));
+		KUNIT_EXPECT_EQ(test, dma_vec_nvme_rq_finish(f.rq, &dptr),
+				i ? -EINVAL : 0);
+		KUNIT_EXPECT_EQ(test, f.rq->data.nr_pages, 1U);
+		kfree(ctrl);
+		dma_vec_nvme_rq_end(f.rq);
+		KUNIT_EXPECT_EQ(test, f.rq->data.nr_pages, 0U);
+		KUNIT_EXPECT_EQ(test, f.rq->io.nr_recs, 0U);
+	}
+}
+
 static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_prp_small),
 	KUNIT_CASE_PARAM(dvk_prp_list_case, dvk_prp_list_gen_params),
@@ -1308,6 +1346,7 @@ static struct kunit_case dma_vec_nvme_cases[] = {
 	KUNIT_CASE(dvk_io_map_host),
 	KUNIT_CASE(dvk_io_host_pages),
 	KUNIT_CASE(dvk_rq_errors),
+	KUNIT_CASE(dvk_rq_ctrl_gone),
 	{}
 };
 

@@ -630,7 +630,9 @@ EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_free_data);
 /**
  * dma_vec_nvme_rq_start - start building the data pointer of a command
  * @rq: the per-request state (see &struct dma_vec_nvme_rq)
- * @ctrl: the controller; must outlive the command
+ * @ctrl: the controller; read until dma_vec_nvme_rq_finish() returns and
+ *	never by dma_vec_nvme_rq_end(), so it may live on the submitter's
+ *	stack (the descriptor pages keep their own pool)
  * @dev: the device doing the DMA (the controller's PCI function)
  * @dir: DMA direction of the command
  * @attrs: DMA attributes
