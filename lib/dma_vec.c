@@ -255,12 +255,6 @@ size_t dma_vec_table_bytes(const struct dma_vec_table *tbl)
 }
 EXPORT_SYMBOL_GPL(dma_vec_table_bytes);
 
-static struct dma_vec_provider *
-dma_vec_last_provider(const struct dma_vec_table *tbl)
-{
-	return dma_vec_run(tbl, tbl->nr_runs - 1)->provider;
-}
-
 /**
  * __dma_vec_append - append a physical range to a table, out of line
  * @tbl: the table
@@ -285,7 +279,7 @@ int __dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 	ret = __dma_vec_append_check(tbl, paddr, len, prov, &total);
 	if (ret)
 		return ret;
-	new_run = !tbl->nr_runs || dma_vec_last_provider(tbl) != prov;
+	new_run = !__dma_vec_same_run(tbl, prov);
 	if (!new_run && __dma_vec_merge(tbl, paddr, len, total))
 		return 0;
 
@@ -308,7 +302,15 @@ int __dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 		run->provider = prov;
 		tbl->nr_runs++;
 	}
-	__dma_vec_push(tbl, paddr, len, total);
+	if (tbl->nr) {
+		__dma_vec_push(tbl, paddr, len, total);
+		return 0;
+	}
+	/* The first range: its offset is 0, so it has no lookup mark. */
+	tbl->ranges[0].paddr = paddr;
+	tbl->ranges[0].len = len;
+	tbl->nr = 1;
+	tbl->len = total;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__dma_vec_append);

@@ -435,13 +435,36 @@ static __always_inline bool __dma_vec_merge(struct dma_vec_table *tbl,
 }
 
 /**
+ * __dma_vec_same_run - whether a range of @prov continues a table's last run
+ * @tbl: the table
+ * @prov: the range's owner, NULL for host memory
+ *
+ * Internal to dma_vec_append().
+ *
+ * Context: Any context.
+ * Return: true if @tbl has a run and the last one is @prov's.
+ */
+static __always_inline bool
+__dma_vec_same_run(const struct dma_vec_table *tbl,
+		   const struct dma_vec_provider *prov)
+{
+	/* Most tables have one run, whose owner is kept inline. */
+	if (likely(tbl->nr_runs == 1))
+		return tbl->run0.provider == prov;
+	return tbl->nr_runs && tbl->xruns[tbl->nr_runs - 2].provider == prov;
+}
+
+/**
  * __dma_vec_push - store a new range in a table that has room for it
- * @tbl: the table, @tbl->nr below @tbl->cap, the range's run set up
+ * @tbl: the table, @tbl->nr below @tbl->cap and not zero, the range's run
+ *	set up
  * @paddr: CPU physical address of the range
  * @len: length of the range in bytes
  * @total: the table length with the range
  *
- * Internal to dma_vec_append().
+ * Internal to dma_vec_append().  The first range of a table is stored by
+ * __dma_vec_append(): it has no lookup mark, and a table of a few ranges
+ * has no mark array.
  *
  * Context: Any context.
  */
@@ -451,7 +474,7 @@ static __always_inline void __dma_vec_push(struct dma_vec_table *tbl,
 {
 	struct dma_vec_prange *r;
 
-	if (tbl->nr && !(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
+	if (!(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
 		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
 	r = &tbl->ranges[tbl->nr++];
 	r->paddr = paddr;
@@ -490,8 +513,8 @@ static __always_inline int dma_vec_append(struct dma_vec_table *tbl,
 
 	if (ret)
 		return ret;
-	if (!tbl->nr_runs ||
-	    dma_vec_run(tbl, tbl->nr_runs - 1)->provider != prov)
+	/* A table with a run has a range: __dma_vec_push() may be used. */
+	if (!__dma_vec_same_run(tbl, prov))
 		return __dma_vec_append(tbl, paddr, len, prov, gfp);
 	if (__dma_vec_merge(tbl, paddr, len, total))
 		return 0;
