@@ -27,6 +27,32 @@
 #define POOL_POISON_FREED	0xa7
 #define POOL_POISON_ALLOCATED	0xa9
 
+/*
+ * The bytes of a pool page outside the blocks handed out are off limits
+ * to ASan or valgrind: a descriptor list written past its block is
+ * reported where it is written, even when the next block is free and no
+ * device reads it back.
+ */
+#if defined(__SANITIZE_ADDRESS__)		/* gcc */
+#define POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)	/* clang */
+#define POOL_ASAN 1
+#endif
+#endif
+#ifdef POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#define pool_noaccess(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define pool_access(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#elif __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define pool_noaccess(p, n)	VALGRIND_MAKE_MEM_NOACCESS(p, n)
+#define pool_access(p, n)	VALGRIND_MAKE_MEM_UNDEFINED(p, n)
+#else
+#define pool_noaccess(p, n)	do { } while (0)
+#define pool_access(p, n)	do { } while (0)
+#endif
+
 /* One pool page: @size bytes of host RAM at a @align-aligned address. */
 struct dma_pool_page {
 	struct list_head node;
@@ -105,6 +131,7 @@ static size_t dma_pool_block_off(const struct dma_pool *pool, unsigned int idx)
 static void dma_pool_page_free(struct dma_pool *pool, struct dma_pool_page *p)
 {
 	dma_unmap_page(pool->dev, p->dma, pool->allocation, DMA_BIDIRECTIONAL);
+	pool_access(p->va, pool->allocation);
 	shim_ram_free(p->ram);
 	kfree(p->used);
 	list_del(&p->node);
@@ -154,6 +181,7 @@ static struct dma_pool_page *dma_pool_page_alloc(struct dma_pool *pool,
 		goto err_ram;
 	}
 	memset(p->va, POOL_POISON_FREED, pool->allocation);
+	pool_noaccess(p->va, pool->allocation);
 	list_add_tail(&p->node, &pool->pages);
 	pool->nr_pages++;
 	return p;
@@ -201,6 +229,7 @@ found:
 	pool->in_use++;
 	off = dma_pool_block_off(pool, i);
 	va = p->va + off;
+	pool_access(va, pool->size);
 	memset(va, mem_flags & __GFP_ZERO ? 0 : POOL_POISON_ALLOCATED,
 	       pool->size);
 	*handle = p->dma + off;
@@ -225,6 +254,7 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t dma)
 			return;
 		}
 		memset(vaddr, POOL_POISON_FREED, pool->size);
+		pool_noaccess(vaddr, pool->size);
 		p->used[b->idx] = false;
 		p->nr_used--;
 		pool->in_use--;

@@ -53,6 +53,7 @@ struct env {
 	struct dma_vec_provider prov;
 	phys_addr_t bar_pa;
 	struct dma_pool *pool[NR_PS];
+	struct dma_pool *small;		/* nvme-pci's small PRP list pool */
 	void *ram_alloc;
 	u8 *ram;
 	phys_addr_t ram_pa;
@@ -154,6 +155,10 @@ static void env_init(struct env *e, enum topo topo, bool iommu)
 					     0);
 		assert_non_null(e->pool[i]);
 	}
+	e->small = dma_pool_create("nvme prp list 256", e->dev,
+				   DMA_VEC_NVME_SMALL_BLOCK,
+				   DMA_VEC_NVME_SMALL_BLOCK, 0);
+	assert_non_null(e->small);
 	/* The arena is aligned to the largest controller page. */
 	e->ram_alloc = shim_ram_alloc(ARENA + SZ_64K, &e->ram_pa);
 	assert_non_null(e->ram_alloc);
@@ -172,7 +177,13 @@ static unsigned long env_pool_pages(const struct env *e)
 
 	for (i = 0; i < NR_PS; i++)
 		n += shim_dma_pool_pages(e->pool[i]);
-	return n;
+	return n + shim_dma_pool_pages(e->small);
+}
+
+/* Live allocations, less a pool page and its mapping for each pool page. */
+static long env_live(const struct env *e)
+{
+	return shim_live_objects() - 2 * (long)env_pool_pages(e);
 }
 
 static void env_fini(struct env *e)
@@ -183,6 +194,8 @@ static void env_fini(struct env *e)
 		assert_int_equal(shim_dma_pool_in_use(e->pool[i]), 0);
 		dma_pool_destroy(e->pool[i]);
 	}
+	assert_int_equal(shim_dma_pool_in_use(e->small), 0);
+	dma_pool_destroy(e->small);
 	assert_int_equal(sim_live_mappings(NULL), 0);
 	if (e->gpu)
 		dma_vec_provider_destroy(&e->prov);
@@ -421,37 +434,77 @@ static struct nvme_oracle case_oracle(struct env *e, const struct nvme_case *k)
 	return o;
 }
 
+/* How run_case_rq() gives the ranges of a command to the per-I/O path. */
+enum rq_feed {
+	FEED_RUNS,	/* one dma_vec_nvme_rq_add_ranges() per run of an owner */
+	FEED_RANGES,	/* one dma_vec_nvme_rq_add() per range */
+	FEED_TABLE,	/* one dma_vec_nvme_rq_add_table() of them all */
+	NR_FEEDS,
+};
+
 /*
  * The command of run_case() as nvme-pci's per-I/O path builds it, on a
  * device without an IOMMU (where both paths see the same DMA addresses):
- * dma_vec_nvme_rq_start(), one dma_vec_nvme_rq_add_ranges() per run of
- * an owner (the one-loop paths), dma_vec_nvme_rq_finish().  The same
- * answer as the setup function (@want); on success the same entries
- * (@ents, in @pages list pages) moving the same bytes, else a data
- * pointer untouched.  Nothing is left mapped or allocated.
+ * dma_vec_nvme_rq_start(), the ranges fed one of three ways (enum
+ * rq_feed), dma_vec_nvme_rq_finish().  At random: the small pool for
+ * short PRP lists, host pages vouched for (the test's are RAM, so this
+ * changes nothing), host pieces cut at a mapping size of 1 to 64 pages
+ * (PRPs of 4 KiB pages, which the cut does not change), and one of the
+ * first four allocations failing.  The controller description is freed
+ * between the finish and the end, as nvme-pci's on-stack one is.  The
+ * same answer as the setup function (@want), or -ENOMEM if an injected
+ * failure fired; on success the same entries (@ents, in @pages list
+ * pages) moving the same bytes, else a data pointer untouched.  Never
+ * more PRP entries than the command takes; nothing is left mapped or
+ * allocated.
  */
 static void run_case_rq(struct env *e, const struct nvme_case *k,
 			const struct piece *p, unsigned int nr, u64 len,
 			int want, u64 ents, unsigned int pages)
 {
-	struct dma_vec_nvme_ctrl ctrl = case_ctrl(e, k);
+	struct dma_vec_nvme_ctrl *ctrl = malloc(sizeof(*ctrl));
 	struct nvme_oracle o = case_oracle(e, k);
 	struct nvme_oracle_cmd cmd = { .write = k->write, .len = len };
 	struct dma_vec_prange *pr = calloc(nr, sizeof(*pr));
 	struct dma_vec_nvme_rq *rq = &e->rq;
+	enum rq_feed feed = rnd(NR_FEEDS);
+	bool inject = !rnd(3), vouch = rnd(2);
 	struct nvme_oracle_result res;
 	union nvme_data_ptr dptr0;
+	struct dma_vec_table tbl;
+	struct dma_pool *pool;
 	unsigned int i, j;
+	long live;
 	u64 off;
 	int ret;
 
+	assert_non_null(ctrl);
 	assert_non_null(pr);
+	*ctrl = case_ctrl(e, k);
+	pool = ctrl->pool;
+	if (rnd(2))
+		ctrl->small_pool = e->small;
+	if (k->page_shift == 12 && k->setup == SETUP_PRPS && rnd(2))
+		ctrl->max_map = SZ_4K * (1 + rnd(rnd(2) ? 4 : 64));
 	memset(&cmd.dptr, 0xcc, sizeof(cmd.dptr));
 	dptr0 = cmd.dptr;
-	ret = dma_vec_nvme_rq_start(rq, &ctrl, e->dev, k->write ?
+	if (feed == FEED_TABLE)
+		table_build(e, &tbl, p, nr);
+	live = env_live(e);
+	if (inject)
+		shim_fail_nth(1 + rnd(4));
+	ret = dma_vec_nvme_rq_start(rq, ctrl, e->dev, k->write ?
 				    DMA_TO_DEVICE : DMA_FROM_DEVICE, 0,
 				    k->setup == SETUP_SGLS, len, GFP_KERNEL);
-	for (i = 0; !ret && i < nr; i = j) {
+	if (!ret && vouch)
+		dma_vec_nvme_rq_host_pages(rq);
+	if (!ret && feed == FEED_TABLE)
+		ret = dma_vec_nvme_rq_add_table(rq, &tbl);
+	for (i = 0; !ret && feed == FEED_RANGES && i < nr; i++)
+		ret = dma_vec_nvme_rq_add(rq, (p[i].bar ? e->bar_pa :
+					       e->ram_pa) + p[i].off,
+					  p[i].len, p[i].bar ? &e->prov : NULL);
+	for (i = 0; !ret && feed == FEED_RUNS && i < nr; i = j) {
 		for (j = i; j < nr && p[j].bar == p[i].bar; j++) {
 			pr[j - i].paddr = (p[j].bar ? e->bar_pa :
 					   e->ram_pa) + p[j].off;
@@ -459,12 +512,24 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 		}
 		ret = dma_vec_nvme_rq_add_ranges(rq, pr, j - i,
 						 p[i].bar ? &e->prov : NULL);
+		/* The array is the caller's again once the call returned. */
+		memset(pr, 0xa5, (j - i) * sizeof(*pr));
 	}
 	if (!ret)
 		ret = dma_vec_nvme_rq_finish(rq, &cmd.dptr);
+	memset(ctrl, 0x6b, sizeof(*ctrl));
+	free(ctrl);
+	if (inject) {
+		if (ret == -ENOMEM && !shim_fail_pending())
+			want = -ENOMEM;
+		shim_fail_nth(0);
+	}
 	if (ret != want)
-		fail_msg("per I/O: %d, expected %d: %s", ret, want,
-			 layout_str(k, p, nr, NULL));
+		fail_msg("per I/O (feed %d): %d, expected %d: %s", feed, ret,
+			 want, layout_str(k, p, nr, NULL));
+	if (!rq->sgl && rq->nents > rq->total)
+		fail_msg("per I/O (feed %d): %u PRP entries of %u: %s", feed,
+			 rq->nents, rq->total, layout_str(k, p, nr, NULL));
 	if (ret) {
 		assert_memory_equal(&cmd.dptr, &dptr0, sizeof(cmd.dptr));
 	} else {
@@ -490,8 +555,15 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 		e->built_rq++;
 	}
 	dma_vec_nvme_rq_end(rq);
+	if (env_live(e) != live)
+		fail_msg("per I/O (feed %d, failure %d): %ld allocations left: %s",
+			 feed, inject, env_live(e) - live,
+			 layout_str(k, p, nr, NULL));
+	if (feed == FEED_TABLE)
+		dma_vec_table_release(&tbl);
 	free(pr);
-	assert_int_equal(shim_dma_pool_in_use(ctrl.pool), 0);
+	assert_int_equal(shim_dma_pool_in_use(pool), 0);
+	assert_int_equal(shim_dma_pool_in_use(e->small), 0);
 	assert_int_equal(sim_live_mappings(e->dev), env_pool_pages(e));
 }
 
