@@ -302,15 +302,10 @@ int __dma_vec_append(struct dma_vec_table *tbl, phys_addr_t paddr, u64 len,
 		run->provider = prov;
 		tbl->nr_runs++;
 	}
-	if (tbl->nr) {
+	if (tbl->nr)
 		__dma_vec_push(tbl, paddr, len, total);
-		return 0;
-	}
-	/* The first range: its offset is 0, so it has no lookup mark. */
-	tbl->ranges[0].paddr = paddr;
-	tbl->ranges[0].len = len;
-	tbl->nr = 1;
-	tbl->len = total;
+	else
+		__dma_vec_store(tbl, paddr, len, total);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(__dma_vec_append);

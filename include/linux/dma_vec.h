@@ -451,20 +451,44 @@ __dma_vec_same_run(const struct dma_vec_table *tbl,
 	/* Most tables have one run, whose owner is kept inline. */
 	if (likely(tbl->nr_runs == 1))
 		return tbl->run0.provider == prov;
-	return tbl->nr_runs && tbl->xruns[tbl->nr_runs - 2].provider == prov;
+	return tbl->nr_runs &&
+	       dma_vec_run(tbl, tbl->nr_runs - 1)->provider == prov;
 }
 
 /**
- * __dma_vec_push - store a new range in a table that has room for it
+ * __dma_vec_store - store a new range at the end of a table with room for it
+ * @tbl: the table, @tbl->nr below @tbl->cap, the range's run set up
+ * @paddr: CPU physical address of the range
+ * @len: length of the range in bytes
+ * @total: the table length with the range
+ *
+ * Internal to dma_vec_append(); records no lookup mark.
+ *
+ * Context: Any context.
+ */
+static __always_inline void __dma_vec_store(struct dma_vec_table *tbl,
+					    phys_addr_t paddr, u64 len,
+					    u64 total)
+{
+	struct dma_vec_prange *r = &tbl->ranges[tbl->nr++];
+
+	r->paddr = paddr;
+	r->len = len;
+	tbl->len = total;
+}
+
+/**
+ * __dma_vec_push - store a new range, after the first, in a table
  * @tbl: the table, @tbl->nr below @tbl->cap and not zero, the range's run
  *	set up
  * @paddr: CPU physical address of the range
  * @len: length of the range in bytes
  * @total: the table length with the range
  *
- * Internal to dma_vec_append().  The first range of a table is stored by
- * __dma_vec_append(): it has no lookup mark, and a table of a few ranges
- * has no mark array.
+ * Internal to dma_vec_append().  Records the range's lookup mark if it is
+ * a DMA_VEC_MARK_STRIDE-th one.  The first range of a table goes through
+ * __dma_vec_store() alone: its offset is 0, it has no mark, and a table of
+ * a few ranges has no mark array.
  *
  * Context: Any context.
  */
@@ -472,14 +496,9 @@ static __always_inline void __dma_vec_push(struct dma_vec_table *tbl,
 					   phys_addr_t paddr, u64 len,
 					   u64 total)
 {
-	struct dma_vec_prange *r;
-
 	if (!(tbl->nr & (DMA_VEC_MARK_STRIDE - 1)))
 		tbl->marks[tbl->nr >> DMA_VEC_MARK_SHIFT] = tbl->len;
-	r = &tbl->ranges[tbl->nr++];
-	r->paddr = paddr;
-	r->len = len;
-	tbl->len = total;
+	__dma_vec_store(tbl, paddr, len, total);
 }
 
 /**
