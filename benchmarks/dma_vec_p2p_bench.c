@@ -33,7 +33,14 @@
  *		   dma_map_sgtable(), the PRP list loop, the PRP pages freed,
  *		   dma_unmap_sgtable(), the mempool free;
  *   sg-fastpath   (host, one page) 6.12's single-segment fast path,
- *		   dma_map_page() and PRP1 only.
+ *		   dma_map_page() and PRP1 only;
+ *   floor	   (P2P) the least any bvec-to-PRP path does, no reference
+ *		   to meet but a bound to measure against: per page the P2P
+ *		   page check, the same provider lookup once per dev_pagemap,
+ *		   the bus offset added and one PRP store; the PRP list block
+ *		   from the same pools and given back.  It checks nothing
+ *		   else (no window, revocation, page boundary or length), so
+ *		   no driver could ship it.
  *
  * Each measurement runs the I/O enough times to take at least
  * dma_vec_p2p_bench.target_ms of guest time (the same count for every
@@ -102,6 +109,7 @@ enum dpb_side {
 	DPB_DMA_VEC_PHYS,
 	DPB_SG_612,
 	DPB_SG_FASTPATH,
+	DPB_FLOOR,
 	DPB_NR_SIDES,
 };
 
@@ -110,6 +118,7 @@ static const char *const dpb_side_name[] = {
 	[DPB_DMA_VEC_PHYS] = "dma_vec-phys",
 	[DPB_SG_612] = "sg-6.12",
 	[DPB_SG_FASTPATH] = "sg-fastpath",
+	[DPB_FLOOR] = "floor",
 };
 
 /*
@@ -177,9 +186,8 @@ static void dpb_report(const char *name, u64 bytes, enum dpb_side side,
 }
 
 /* nvme-pci's provider lookup for a P2P page: the last-used entry. */
-static __always_inline struct dma_vec_provider *dpb_provider(struct dpb_ctx *c,
-					     struct page *page,
-					     phys_addr_t paddr, u64 len)
+static __always_inline struct dma_vec_provider *
+dpb_provider(struct dpb_ctx *c, struct page *page, phys_addr_t paddr, u64 len)
 {
 	struct pci_dev *pdev = pci_p2pdma_page_provider(page);
 	/* Pairs with the release in dpb_p2p(): the entry is complete. */
@@ -326,6 +334,58 @@ static int dpb_io_sg(struct dpb_ctx *c, unsigned int n,
 	return rc;
 }
 
+/*
+ * The floor side for a request of @n single-page P2P bvecs: what is left
+ * of a bvec-to-PRP path with every check taken out.  A list of at most
+ * one block: DPB_MAX_PAGES - 1 entries fit a controller page.
+ */
+static int dpb_io_floor(struct dpb_ctx *c, unsigned int n,
+			union nvme_data_ptr *dptr)
+{
+	struct dma_pool *pool = n - 1 <= 256 / 8 ? c->prps.small : c->prps.page;
+	struct dev_pagemap *pgmap = NULL;
+	struct dma_vec_provider *prov;
+	__le64 *list = NULL;
+	dma_addr_t list_dma = 0;
+	u64 off = 0;
+	unsigned int k;
+
+	BUILD_BUG_ON(DPB_MAX_PAGES - 1 > DVB_PAGE / sizeof(*list));
+	for (k = 0; k < n; k++) {
+		const struct bio_vec *bv = &c->bv[k];
+		u64 addr = bvec_phys(bv);
+
+		if (!is_pci_p2pdma_page(bv->bv_page))
+			return -EREMOTEIO;
+		if (bv->bv_page->pgmap != pgmap) {
+			prov = dpb_provider(c, bv->bv_page, addr, bv->bv_len);
+			if (IS_ERR(prov))
+				return PTR_ERR(prov);
+			off = prov->bus_offset;
+			pgmap = bv->bv_page->pgmap;
+		}
+		addr += off;
+		if (!k) {
+			dptr->prp1 = cpu_to_le64(addr);
+			dptr->prp2 = 0;
+		} else if (n == 2) {
+			dptr->prp2 = cpu_to_le64(addr);
+		} else {
+			if (!list) {
+				list = dma_pool_alloc(pool, GFP_ATOMIC,
+						      &list_dma);
+				if (!list)
+					return -ENOMEM;
+				dptr->prp2 = cpu_to_le64(list_dma);
+			}
+			list[k - 1] = cpu_to_le64(addr);
+		}
+	}
+	if (list)
+		dma_pool_free(pool, list, list_dma);
+	return 0;
+}
+
 /* 6.12's nvme_setup_prp_simple() and its unmap, for one host page. */
 static int dpb_io_fastpath(struct dpb_ctx *c, union nvme_data_ptr *dptr)
 {
@@ -354,6 +414,8 @@ static noinline int dpb_io(struct dpb_ctx *c, enum dpb_side side,
 		return dpb_io_dma_vec_phys(c, n, dptr);
 	case DPB_SG_612:
 		return dpb_io_sg(c, n, dptr);
+	case DPB_FLOOR:
+		return dpb_io_floor(c, n, dptr);
 	default:
 		return dpb_io_fastpath(c, dptr);
 	}
@@ -362,6 +424,8 @@ static noinline int dpb_io(struct dpb_ctx *c, enum dpb_side side,
 static bool dpb_side_runs(struct dpb_ctx *c, enum dpb_side side,
 			  unsigned int n)
 {
+	if (side == DPB_FLOOR)
+		return c->expect_p2p;
 	return side != DPB_SG_FASTPATH || (!c->expect_p2p && n == 1);
 }
 

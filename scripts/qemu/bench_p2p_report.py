@@ -22,7 +22,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-SIDES = ("dma_vec", "dma_vec-phys", "sg-6.12", "sg-fastpath")
+SIDES = ("dma_vec", "dma_vec-phys", "sg-6.12", "sg-fastpath", "floor")
 
 
 def ns(ps):

@@ -29,7 +29,7 @@ import os
 import subprocess
 import sys
 
-SIDES = ["dma_vec", "dma_vec-phys", "sg-6.12", "sg-fastpath"]
+SIDES = ["dma_vec", "dma_vec-phys", "sg-6.12", "sg-fastpath", "floor"]
 
 
 def symbols(vmlinux):
