@@ -939,6 +939,85 @@ static void dvb_prp_rate(struct kunit *test)
 	dvb_report(test, "prp-build", DVB_CONTIG, bytes, "memset", sm, "ps");
 }
 
+/* Data blocks of the SGL case: separate 4 KiB pieces, 8 MiB in all. */
+#define DVB_SGL_NR	(SZ_8M / DVB_PAGE)
+
+static int dvb_sgls_once(struct dma_vec_nvme_ctrl *ctrl,
+			 const struct dma_vec_drange *r, unsigned int nr,
+			 union nvme_data_ptr *dptr, unsigned int *pages)
+{
+	struct dma_vec_nvme_data data = {};
+	int rc;
+
+	rc = dma_vec_nvme_setup_sgls(ctrl, r, nr, dptr, &data, GFP_KERNEL);
+	*pages = data.nr_pages;
+	dma_vec_nvme_free_data(&data);
+	return rc;
+}
+
+/*
+ * (e) SGL building: bytes of SGL descriptors written per second by the
+ * dma_vec builder for 8 MiB in separate 4 KiB pieces (one data block
+ * each, none adjacent, so none merge; segments of one controller page
+ * chained by their last descriptor), against memset() of the same number
+ * of bytes.
+ */
+static void dvb_sgl_rate(struct kunit *test)
+{
+	struct device *dev = dvb_device(test);
+	struct dma_vec_nvme_ctrl ctrl = {
+		.page_shift = 12,
+		.pool_block = DVB_PAGE,
+		.sgls = DMA_VEC_NVME_SGLS,
+	};
+	unsigned long loops = short_mode ? 10 : 1000;
+	struct dvb_stats *sv = dvb_stats(test), *sm = dvb_stats(test);
+	struct dma_vec_drange *r;
+	union nvme_data_ptr dptr;
+	unsigned int k, rep, pages = 0;
+	size_t bytes = 0;
+	int err;
+	void *buf = NULL;
+
+	ctrl.pool = dma_pool_create("dvb-sgl", dev, DVB_PAGE, DVB_PAGE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, ctrl.pool);
+	r = kunit_kmalloc_array(test, DVB_SGL_NR, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (k = 0; k < DVB_SGL_NR; k++) {
+		r[k].addr = 0x100000000ULL + 2ULL * k * DVB_PAGE;
+		r[k].len = DVB_PAGE;
+	}
+	/*
+	 * What one build writes into its segments: the data blocks, and a
+	 * link to the next segment in every segment but the last.
+	 */
+	err = dvb_sgls_once(&ctrl, r, DVB_SGL_NR, &dptr, &pages);
+	if (!err && (dptr.sgl.type >> 4 != NVME_SGL_FMT_SEG_DESC ||
+		     pages != DIV_ROUND_UP(DVB_SGL_NR - 1,
+					   DVB_PAGE / sizeof(struct nvme_sgl_desc) - 1)))
+		err = -EINVAL;
+	if (!err) {
+		bytes = (DVB_SGL_NR + pages - 1) * sizeof(struct nvme_sgl_desc);
+		buf = kmalloc(bytes, GFP_KERNEL);
+		if (!buf)
+			err = -ENOMEM;
+	}
+	for (rep = 0; !err && rep < dvb_reps(); rep++) {
+		DVB_TIME(sv, loops, 1, err,
+			 err = dvb_sgls_once(&ctrl, r, DVB_SGL_NR, &dptr,
+					     &pages));
+		DVB_TIME(sm, loops, 1, err, {
+			memset(buf, __i, bytes);
+			barrier_data(buf);
+		});
+	}
+	kfree(buf);
+	dma_pool_destroy(ctrl.pool);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	dvb_report(test, "sgl-build", DVB_4K, bytes, "dma_vec", sv, "ps");
+	dvb_report(test, "sgl-build", DVB_4K, bytes, "memset", sm, "ps");
+}
+
 static struct kunit_case dma_vec_bench_cases[] = {
 	KUNIT_CASE(dvb_memory),
 	KUNIT_CASE_SLOW(dvb_bulk),
@@ -946,6 +1025,7 @@ static struct kunit_case dma_vec_bench_cases[] = {
 	KUNIT_CASE_SLOW(dvb_iter),
 	KUNIT_CASE_SLOW(dvb_per_io),
 	KUNIT_CASE(dvb_prp_rate),
+	KUNIT_CASE(dvb_sgl_rate),
 	{}
 };
 

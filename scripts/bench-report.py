@@ -41,6 +41,18 @@ def fmt_time(ps, unit):
     return val + (f"/{suffix}" if suffix else "")
 
 
+# Cases whose size is the bytes written by one timed run: also as a rate.
+RATE_CASES = ("prp-build", "sgl-build")
+
+
+def fmt_value(case, size, ps, unit):
+    val = fmt_time(ps, unit)
+    if case in RATE_CASES and unit == "ps" and ps:
+        # bytes / (ps * 1e-12 s) in GB/s (1e9 bytes per second)
+        val += f" ({size * 1000 / ps:.2f} GB/s)"
+    return val
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -59,7 +71,8 @@ def main():
            for k, v in rows.items()}
     # The scatterlist side each dma_vec measurement is compared with.
     ref_side = {"memory": "sg", "bulk": "sg", "iter": "sg", "per-io": "sg-6.12",
-                "prp-build": "memset", "provider-repr": None,
+                "prp-build": "memset", "sgl-build": "memset",
+                "provider-repr": None,
                 # scripts/qemu/bench-p2p.sh
                 "per-io-p2p": "sg-6.12", "per-io-host": "sg-6.12"}
 
@@ -84,9 +97,9 @@ def main():
                 continue
             omed = agg[(case, layout, size, other)][0]
             ratio = med / omed if omed else float("inf")
-            print(f"| {case} | {layout} | {human(size)} | {side} | {fmt_time(med, unit)} | "
+            print(f"| {case} | {layout} | {human(size)} | {side} | {fmt_value(case, size, med, unit)} | "
                   f"{fmt_time(lo, unit)} .. {fmt_time(hi, unit)} ({n} boots) | "
-                  f"{other} | {fmt_time(omed, units[(case, layout, size, other)])} | "
+                  f"{other} | {fmt_value(case, size, omed, units[(case, layout, size, other)])} | "
                   f"{ratio:.3g}x |")
 
     plot(agg, sys.argv[2])

@@ -39,27 +39,24 @@ build=$CACHE/bench-build
 kcfg=$CACHE/bench-kunitconfig
 mkdir -p "$out" "$kcfg"
 
-# The series, regenerated from the sources; the scratch tree is rebuilt
-# only when the series or the benchmark changed.
+# The series, regenerated from the sources; the scratch tree is brought
+# to it (overlay_tree: only files whose content changed are replaced, so
+# the build redoes only what they affect) when the series or the
+# benchmark changed.
 rm -rf "$series"
 "$REPO/scripts/kernel/make-patches.sh" -o "$series" >&2
 stamp=$(cat "$series"/*.patch "$REPO/benchmarks/dma_vec_bench.c" \
 	"$REPO/benchmarks/dma_vec_bench_sg.h" \
 	"$REPO/benchmarks/bench.patch" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$tree/.dma_vec-bench-stamp" 2>/dev/null)" != "$stamp" ]; then
+if [ "$(cat "$tree.stamp" 2>/dev/null)" != "$stamp" ]; then
 	log "preparing $tree"
-	rm -rf "$tree"
-	cp -al "$PRISTINE" "$tree.tmp"
-	# patch(1) writes a new file and renames it over the old one, so the
-	# hard links to the pristine tree are broken, never written through.
-	for p in "$series"/*.patch "$REPO/benchmarks/bench.patch"; do
-		patch -s -p1 -d "$tree.tmp" --no-backup-if-mismatch <"$p" ||
-			die "${p##*/} does not apply"
-	done
-	cp --remove-destination "$REPO/benchmarks/dma_vec_bench.c" \
-		"$REPO/benchmarks/dma_vec_bench_sg.h" "$tree.tmp/lib/"
-	echo "$stamp" >"$tree.tmp/.dma_vec-bench-stamp"
-	mv "$tree.tmp" "$tree"
+	# shellcheck disable=SC2034 # both passed by name to overlay_tree
+	tree_series=("$series"/*.patch "$REPO/benchmarks/bench.patch")
+	# shellcheck disable=SC2034
+	tree_extra=("benchmarks/dma_vec_bench.c lib/dma_vec_bench.c"
+		    "benchmarks/dma_vec_bench_sg.h lib/dma_vec_bench_sg.h")
+	overlay_tree "$tree" tree_series tree_extra
+	echo "$stamp" >"$tree.stamp"
 fi
 
 # The KUnit configuration without the debugging options that would make

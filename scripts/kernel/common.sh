@@ -64,6 +64,55 @@ restore_dropped() {
 	printf '%s\n' "$@" >"$manifest"
 }
 
+# overlay_tree DEST SERIES EXTRA: bring DEST to the pristine tree plus the
+# patches of the array named SERIES plus the files of the array named
+# EXTRA (each "REPO_PATH TREE_PATH"), DEST being created as a hard-linked
+# copy of the pristine tree if missing.  The patches are applied to
+# pristine copies of the files they touch, and only files whose content
+# changed are replaced (rsync renames a new file into place, breaking the
+# hard link, never writing through it), so a build in DEST redoes only
+# what the change affects.  Files an earlier overlay touched and this one
+# does not get their pristine content back (DEST.files lists them).
+overlay_tree() {
+	local dest=$1 stage=$1.stage f p e
+	local -n ot_series=$2 ot_extra=$3
+	local -a files
+
+	if [ ! -d "$dest" ]; then
+		log "creating $dest (hard-linked copy of the pristine tree)"
+		rm -rf "$dest.tmp"
+		cp -al "$PRISTINE" "$dest.tmp"
+		mv "$dest.tmp" "$dest"
+	fi
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	mapfile -t files < <({ sed -n 's|^+++ b/||p' "${ot_series[@]}"
+			       for e in "${ot_extra[@]}"; do echo "${e#* }"; done; } |
+			     sort -u)
+	for f in "${files[@]}"; do
+		if [ -e "$PRISTINE/$f" ]; then
+			mkdir -p "$(dirname "$stage/$f")"
+			cp "$PRISTINE/$f" "$stage/$f"
+		fi
+	done
+	for p in "${ot_series[@]}"; do
+		patch -p1 -s -f --no-backup-if-mismatch -d "$stage" <"$p" ||
+			die "${p##*/} does not apply"
+	done
+	for e in "${ot_extra[@]}"; do
+		mkdir -p "$(dirname "$stage/${e#* }")"
+		cp "$REPO/${e%% *}" "$stage/${e#* }"
+	done
+	rsync -r --checksum --out-format='  updated %n' "$stage/" "$dest/" >&2
+	restore_dropped "$dest.files" "$dest" "${files[@]}"
+	for f in "${files[@]}"; do
+		[ ! "$dest/$f" -ef "$PRISTINE/$f" ] || cmp -s "$PRISTINE/$f" "$stage/$f" ||
+			die "$f is still hard-linked to the pristine tree"
+		cmp -s "$stage/$f" "$dest/$f" || die "$f was not overlaid"
+	done
+	rm -rf "$stage"
+}
+
 # need_pkgs PKG...: apt-get install the packages that are not installed.
 need_pkgs() {
 	local missing=() p

@@ -71,50 +71,11 @@ if [ -f "$IMAGE" ] && [ "$(cat "$OBJ/.qemu-stamp" 2>/dev/null)" = "$stamp" ]; th
 	exit 0
 fi
 
-# Bring $SRC to pristine + series, the way prepare-tree.sh does for the
-# kernel tier: the series is applied to pristine copies of the files it
-# touches, and only files whose content changed are replaced (rsync
-# renames a new file into place, breaking the hard link), so make
-# rebuilds only what the change affects, not everything below mm.h.
+# Bring $SRC to pristine + series (overlay_tree of common.sh), so that
+# make rebuilds only what the change affects, not everything below mm.h.
 update_patched_tree() {
-	local stage=$CACHE/qemu-$kind-stage manifest=$SRC.files f p e
-	local -a files
-
-	if [ ! -d "$SRC" ]; then
-		log "creating $SRC (hard-linked copy of the pristine tree)"
-		rm -rf "$SRC.tmp"
-		cp -al "$PRISTINE" "$SRC.tmp"
-		mv "$SRC.tmp" "$SRC"
-	fi
 	log "applying ${#series[@]} patches to $SRC"
-	rm -rf "$stage"
-	mkdir -p "$stage"
-	mapfile -t files < <({ sed -n 's|^+++ b/||p' "${series[@]}"
-			       for e in "${extra[@]}"; do echo "${e#* }"; done; } |
-			     sort -u)
-	for f in "${files[@]}"; do
-		if [ -e "$PRISTINE/$f" ]; then
-			mkdir -p "$(dirname "$stage/$f")"
-			cp "$PRISTINE/$f" "$stage/$f"
-		fi
-	done
-	for p in "${series[@]}"; do
-		patch -p1 -s -f --no-backup-if-mismatch -d "$stage" <"$p" ||
-			die "${p##*/} does not apply"
-	done
-	for e in "${extra[@]}"; do
-		mkdir -p "$(dirname "$stage/${e#* }")"
-		cp "$REPO/${e%% *}" "$stage/${e#* }"
-	done
-	rsync -r --checksum --out-format='  updated %n' "$stage/" "$SRC/" >&2
-	# Files an earlier series touched and this one does not.
-	restore_dropped "$manifest" "$SRC" "${files[@]}"
-	for f in "${files[@]}"; do
-		[ ! "$SRC/$f" -ef "$PRISTINE/$f" ] || cmp -s "$PRISTINE/$f" "$stage/$f" ||
-			die "$f is still hard-linked to the pristine tree"
-		cmp -s "$stage/$f" "$SRC/$f" || die "$f was not overlaid"
-	done
-	rm -rf "$stage"
+	overlay_tree "$SRC" series extra
 	echo "$tree_stamp" >"$SRC.stamp"
 }
 

@@ -337,9 +337,13 @@ static int dma_vec_nvme_rq_put_sgl(struct dma_vec_nvme_rq *rq, u64 addr,
 	return 0;
 }
 
-/* SGL data blocks for a mapped range, cut below 4 GiB on dwords. */
-static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
-				u64 len)
+/*
+ * SGL data blocks for a mapped range longer than one block may be, cut
+ * below 4 GiB on dwords.  Out of line: the walk's state is cleared on
+ * entry where stacks are initialised (CONFIG_INIT_STACK_ALL_ZERO).
+ */
+static noinline int dma_vec_nvme_rq_sgls_cut(struct dma_vec_nvme_rq *rq,
+					     u64 addr, u64 len)
 {
 	const struct dma_vec_drange r = { .addr = addr, .len = len };
 	struct dma_vec_dma_iter it;
@@ -355,6 +359,17 @@ static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
 	}
 	/* The caller checked the range: it neither is empty nor wraps. */
 	return dma_vec_dma_iter_error(&it);
+}
+
+/* SGL data blocks for a mapped range: one, unless it is 4 GiB or longer. */
+static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
+				u64 len)
+{
+	if (len > dma_vec_nvme_sgl_lim.max_seg)
+		return dma_vec_nvme_rq_sgls_cut(rq, addr, len);
+	if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD && ((addr | len) & 3))
+		return -EINVAL;
+	return dma_vec_nvme_rq_put_sgl(rq, addr, len);
 }
 
 /*
