@@ -57,31 +57,47 @@ static struct hca_region *hca_slot(struct hca *h, u32 *key)
 	return NULL;
 }
 
+/* A free key for a region of @type; NULL when the table is full. */
+static struct hca_region *hca_reg(struct hca *h, enum hca_region_type type,
+				  int access, u32 *key)
+{
+	struct hca_region *r = hca_slot(h, key);
+
+	if (r) {
+		r->type = type;
+		r->access = access;
+	}
+	return r;
+}
+
 u32 hca_reg_phys(struct hca *h, const struct dma_vec_drange *ranges,
 		 unsigned int nr, int access)
 {
 	u32 key = 0;
-	struct hca_region *r = hca_slot(h, &key);
+	struct hca_region *r = hca_reg(h, HCA_REG_PHYS, access, &key);
 
-	if (!r)
-		return 0;
-	r->type = HCA_REG_PHYS;
-	r->ranges = ranges;
-	r->nr = nr;
-	r->access = access;
+	if (r) {
+		r->ranges = ranges;
+		r->nr = nr;
+	}
+	return key;
+}
+
+u32 hca_reg_dma(struct hca *h, int access)
+{
+	u32 key = 0;
+
+	hca_reg(h, HCA_REG_DMA, access, &key);
 	return key;
 }
 
 u32 hca_reg_table(struct hca *h, const struct dma_vec_table *tbl, int access)
 {
 	u32 key = 0;
-	struct hca_region *r = hca_slot(h, &key);
+	struct hca_region *r = hca_reg(h, HCA_REG_TABLE, access, &key);
 
-	if (!r)
-		return 0;
-	r->type = HCA_REG_TABLE;
-	r->tbl = tbl;
-	r->access = access;
+	if (r)
+		r->tbl = tbl;
 	return key;
 }
 
@@ -233,6 +249,9 @@ static int hca_walk(struct hca *h, const struct hca_region *r, u64 addr,
 				break;
 		if (i == r->nr)
 			return -EINVAL;
+		return dry ? 0 : sim_dma(h->dev, addr, buf, len, to_mem);
+	case HCA_REG_DMA:
+		/* Any address: the DMA engine faults outside a mapping. */
 		return dry ? 0 : sim_dma(h->dev, addr, buf, len, to_mem);
 	case HCA_REG_TABLE: {
 		struct dma_vec_slice s;

@@ -16,6 +16,7 @@
 #define _DMA_VEC_BADINPUT_CASES_H
 
 #include <linux/array_size.h>
+#include <linux/dma-direction.h>
 #include <linux/dma_vec.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
@@ -56,9 +57,10 @@
  * @DVB_NVME_PRPS: dma_vec_nvme_setup_prps(@dr, @nr) on controller @nvme
  * @DVB_NVME_SGLS: dma_vec_nvme_setup_sgls(@dr, @nr) on controller @nvme
  * @DVB_NVME_DATA: dma_vec_nvme_setup_data(@dr, @nr) on controller @nvme
- * @DVB_RDMA_COUNT_SGES: dma_vec_rdma_count_sges(@dr, @nr, @lim)
  * @DVB_RDMA_COUNT_MR_PAGES: dma_vec_rdma_count_mr_pages(@dr, @nr, page @a)
- * @DVB_RDMA_SGE_ITER_INIT: dma_vec_rdma_sge_iter_init(@dr, @nr, @lim)
+ * @DVB_RDMA_RW_INIT: dma_vec_rdma_rw_init() of the whole table for the
+ *	row's device, SGE limits @lim, remote address @a, direction @b, @c
+ *	SGEs per work request
  */
 enum dvb_op {
 	DVB_APPEND,
@@ -82,9 +84,8 @@ enum dvb_op {
 	DVB_NVME_PRPS,
 	DVB_NVME_SGLS,
 	DVB_NVME_DATA,
-	DVB_RDMA_COUNT_SGES,
 	DVB_RDMA_COUNT_MR_PAGES,
-	DVB_RDMA_SGE_ITER_INIT,
+	DVB_RDMA_RW_INIT,
 };
 
 /**
@@ -444,24 +445,26 @@ static const struct dvb_case dvb_cases[] = {
 	  DVB_CTRL(12, DVB_SGLS, 4096), .failinj = 1,
 	  .ret = -ENOMEM },
 	/* RDMA builders */
-	{ "rdma_count_sges: NULL ranges", DVB_RDMA_COUNT_SGES, .null_arg = true,
-	  .nr = 1, DVB_LIM(U64_MAX, U64_MAX, 1), .ret = -EINVAL },
-	{ "rdma_count_sges: wrapping range", DVB_RDMA_COUNT_SGES,
-	  DVB_DR1(DVB_TOP, 0x2000), DVB_LIM(U64_MAX, U64_MAX, 1),
+	{ "rdma_rw_init: bidirectional transfer", DVB_RDMA_RW_INIT,
+	  .b = DMA_BIDIRECTIONAL, .c = 2, DVB_LIM(U64_MAX, U64_MAX, 1),
 	  .ret = -EINVAL },
-	{ "rdma_count_sges: invalid limits", DVB_RDMA_COUNT_SGES,
-	  DVB_DR1(0x10000, 0x1000), DVB_LIM(U64_MAX, 0x3000, 1),
+	{ "rdma_rw_init: invalid limits", DVB_RDMA_RW_INIT,
+	  .b = DMA_TO_DEVICE, .c = 2, DVB_LIM(U64_MAX, 0x3000, 1),
 	  .ret = -EINVAL },
+	{ "rdma_rw_init: remote range wraps", DVB_RDMA_RW_INIT,
+	  .a = U64_MAX - 0x1000, .b = DMA_FROM_DEVICE, .c = 2,
+	  DVB_LIM(U64_MAX, U64_MAX, 1), .ret = -EINVAL },
 	{ "rdma_count_mr_pages: page size not a power of two",
 	  DVB_RDMA_COUNT_MR_PAGES, DVB_DR1(0x10000, 0x1000), .a = 0x3000,
 	  .ret = -EINVAL },
 	{ "rdma_count_mr_pages: empty range", DVB_RDMA_COUNT_MR_PAGES,
 	  DVB_DR1(0x10000, 0), .a = 0x1000, .ret = -EINVAL },
-	{ "rdma_sge_iter_init: no limits", DVB_RDMA_SGE_ITER_INIT,
-	  DVB_DR1(0x10000, 0x1000), .ret = -EINVAL },
-	{ "rdma_sge_iter_init: wrapping range", DVB_RDMA_SGE_ITER_INIT,
-	  DVB_DR1(DVB_TOP, 0x2000), DVB_LIM(U64_MAX, U64_MAX, 1),
+	{ "rdma_rw_init: empty table", DVB_RDMA_RW_INIT, .fix = DVB_FIX_EMPTY,
+	  .b = DMA_TO_DEVICE, .c = 2, DVB_LIM(U64_MAX, U64_MAX, 1),
 	  .ret = -EINVAL },
+	{ "rdma_rw_init: peer memory the device cannot reach",
+	  DVB_RDMA_RW_INIT, .b = DMA_TO_DEVICE, .c = 2,
+	  DVB_LIM(0x400, U64_MAX, 1), .ret = -EREMOTEIO },
 };
 
 #define DVB_NR_CASES	ARRAY_SIZE(dvb_cases)

@@ -67,26 +67,39 @@ static int dvb_nvme(const struct dvb_case *c, struct dma_pool *pool)
 	return ret;
 }
 
-static int dvb_rdma(const struct dvb_case *c)
+static int dvb_rdma(const struct dvb_case *c, const struct dma_vec_table *tbl,
+		    struct device *dev)
 {
-	const struct dma_vec_limits *lim = c->has_lim ? &c->lim : NULL;
 	const struct dma_vec_drange *dr = c->null_arg ? NULL : c->dr;
-	struct dma_vec_rdma_sge_iter si;
-	unsigned int nr_sges = 0x5a5a5a5a;
+	struct dma_vec_rdma_rw_dev d = {
+		.dma_dev = dev, .lim = c->lim, .max_sge = c->c,
+		.max_sge_rd = c->c, .lkey = 1,
+	};
+	struct dma_vec_rdma_rw_ctx ctx, pctx;
+	struct dma_vec_slice slice;
 	u64 pages = 7, bytes = 7;
 	int ret;
 
-	switch (c->op) {
-	case DVB_RDMA_COUNT_SGES:
-		ret = dma_vec_rdma_count_sges(dr, c->nr, lim, &nr_sges);
-		return ret && nr_sges != 0x5a5a5a5a ? DVB_CLOBBERED : ret;
-	case DVB_RDMA_COUNT_MR_PAGES:
+	if (c->op == DVB_RDMA_COUNT_MR_PAGES) {
 		ret = dma_vec_rdma_count_mr_pages(dr, c->nr, c->a, &pages,
 						  &bytes);
 		return ret && (pages != 7 || bytes != 7) ? DVB_CLOBBERED : ret;
-	default:
-		return dma_vec_rdma_sge_iter_init(&si, dr, c->nr, lim, 1);
 	}
+	/*
+	 * Invalid arguments leave the context alone; a range refused while
+	 * mapping leaves it empty.  Either way nothing stays mapped.
+	 */
+	dma_vec_slice_all(tbl, &slice);
+	memset(&ctx, DVB_POISON, sizeof(ctx));
+	pctx = ctx;
+	ret = dma_vec_rdma_rw_init(&ctx, &d, &slice, c->a, 2, c->b,
+				   GFP_KERNEL);
+	if (ret > 0)
+		dma_vec_rdma_rw_destroy(&ctx);
+	else if (ret == -EINVAL ? memcmp(&ctx, &pctx, sizeof(ctx)) :
+		 ctx.nr_wrs || ctx.wrs != ctx.inl_wrs)
+		return DVB_CLOBBERED;
+	return sim_live_mappings(dev) ? DVB_CLOBBERED : ret;
 }
 
 static void test_row(void **state)
@@ -133,7 +146,7 @@ static void test_row(void **state)
 	} else if (c->op <= DVB_NVME_DATA) {
 		ret = dvb_nvme(c, pool);
 	} else {
-		ret = dvb_rdma(c);
+		ret = dvb_rdma(c, &tbl, dev);
 	}
 	assert_int_equal(ret, c->ret);
 	/* A failure injection the call never reached is a broken row. */

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RDMA: allocation failure in the rdma_rw-style builder of
- * drivers/conversions/rdma/dma_vec_rdma.c (its other cases are the shared
- * body tests/kunit/dma_vec_rdma_kunit.c), and end-to-end RDMA READ/WRITE
- * between two simulated hosts through a simulated HCA (hca_sim.c): host
- * memory, a GPU BAR reached by bus address below a common switch and
- * through the host bridge (with and without an IOMMU), randomized layouts,
- * invalid requests rejected by the HCA, a soft HCA serving BAR memory by
- * CPU copies, and the MR translation size of a fragmented 128 GiB BAR.
+ * RDMA: the one-pass RDMA READ/WRITE builder of
+ * drivers/conversions/rdma/dma_vec_rdma.c on the simulated platform (its
+ * host-memory cases are the shared body tests/kunit/dma_vec_rdma_kunit.c):
+ * chains compared with a reference on random layouts of host and peer
+ * memory, allocation failures at every step with nothing left mapped or
+ * allocated; and end-to-end RDMA READ/WRITE between two simulated hosts
+ * through a simulated HCA (hca_sim.c): host memory, a GPU BAR reached by
+ * bus address below a common switch and through the host bridge (with and
+ * without an IOMMU), invalid requests rejected by the HCA, a soft HCA
+ * serving BAR memory by CPU copies, and the MR translation size of a
+ * fragmented 128 GiB BAR.
  */
 #include <stdlib.h>
 
 #include <linux/dma-mapping.h>
+#include <linux/math.h>
 #include <rdma/dma_vec.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
@@ -19,6 +23,7 @@
 #include <shim/sim.h>
 
 #include <shim/hca_sim.h>
+#include "dma_vec_rdma_ref.h"
 #include "helpers.h"
 
 /* A small deterministic PRNG (xorshift64*). */
@@ -49,50 +54,6 @@ static void rng_fill(u8 *buf, size_t len)
 
 	for (i = 0; i < len; i++)
 		buf[i] = (u8)(rng() >> 32);
-}
-
-/* --- Builders on hand-made DMA ranges --- */
-
-/*
- * The builders' own cases are the shared body tests/kunit/dma_vec_rdma_kunit.c
- * (test kunit_rdma); here only what needs the shim: allocation failure.
- */
-static const struct dma_vec_limits sge_lim = {
-	.max_seg = SZ_64K,
-	.seg_boundary_mask = 0xffffffffULL,
-	.align = 1,
-};
-
-static void rw_dev_init(struct dma_vec_rdma_rw_dev *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->lim = sge_lim;
-	d->max_sge = 2;
-	d->max_sge_rd = 1;
-	d->lkey = 0x42;
-}
-
-/* The work request array failing to allocate leaves the context alone. */
-static void test_rw_enomem(void **state)
-{
-	static const struct dma_vec_drange r[] = {
-		{ 0x10000, 0x100 }, { 0x30000, 0x2000 },
-	};
-	struct dma_vec_rdma_rw_ctx ctx, before;
-	struct dma_vec_rdma_rw_dev d;
-
-	(void)state;
-	rw_dev_init(&d);
-	memset(&ctx, 0x3c, sizeof(ctx));
-	before = ctx;
-	shim_fail_nth(1);
-	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
-					      DMA_TO_DEVICE, GFP_KERNEL),
-			 -ENOMEM);
-	assert_memory_equal(&ctx, &before, sizeof(ctx));
-	assert_int_equal(dma_vec_rdma_rw_init(&ctx, &d, r, 2, 0, 1,
-					      DMA_TO_DEVICE, GFP_KERNEL), 1);
-	dma_vec_rdma_rw_destroy(&ctx);
 }
 
 /* --- The two-host machine --- */
@@ -311,8 +272,6 @@ static void layout_io(const struct layout *l, struct pool *p, u64 off,
 	}
 }
 
-enum path { PATH_SGE, PATH_MR, PATH_THRESHOLD, NR_PATHS };
-
 struct side {
 	struct layout l;
 	struct dma_vec_table tbl;
@@ -366,39 +325,160 @@ static void remote_mr(struct side *s, struct hca *h, bool pages)
 					 IB_ACCESS_REMOTE_WRITE), 0);
 }
 
+/* --- The one-pass builder --- */
+
+static void rw_dev_init(struct dma_vec_rdma_rw_dev *d, struct hca *h,
+			u32 lkey)
+{
+	memset(d, 0, sizeof(*d));
+	d->dma_dev = h->dev;
+	dma_vec_dev_limits(h->dev, &d->lim);
+	d->max_map = dma_max_mapping_size(h->dev);
+	d->max_sge = h->max_sge;
+	d->max_sge_rd = h->max_sge_rd;
+	d->lkey = lkey;
+}
+
+/* Random SGE limits, mapping size and SGEs per work request. */
+static void rw_dev_shuffle(struct dma_vec_rdma_rw_dev *d, struct hca *h)
+{
+	d->max_sge = rng_range(1, h->max_sge);
+	d->max_sge_rd = rng_range(1, h->max_sge_rd);
+	if (rng() & 1)
+		d->lim.max_seg = rng_range(512, 3 * SZ_4K);
+	if (rng() & 1)
+		d->lim.seg_boundary_mask = (1ULL << rng_range(12, 16)) - 1;
+	if (rng() & 1)
+		d->max_map = rng_range(1, 5) * SZ_4K + (rng() & 1 ? 0 : 7);
+}
+
+#define REF_MAX		512
+
 /*
- * One RDMA READ or WRITE of random layouts between @lp (host A side) and
- * @rp (host B side), byte-verified against the shadows.  Returns the WRs
- * executed.
+ * The SGEs of @slice built the simple way, on a platform without an IOMMU:
+ * the DMA address of host memory and of peer memory through the host
+ * bridge is the physical one, that of peer memory below a common switch
+ * the physical one plus the bus offset; host ranges are mapped in pieces
+ * of the mapping size from the start of their first page; a piece is cut
+ * by dvk_rw_ref_piece().
+ */
+static unsigned int ref_sges(const struct dma_vec_slice *slice,
+			     const struct dma_vec_rdma_rw_dev *d,
+			     struct ib_sge *out)
+{
+	u64 mm = d->max_map ? d->max_map & PAGE_MASK : U64_MAX;
+	struct dma_vec_iter it;
+	unsigned int n = 0;
+
+	mm = clamp_t(u64, mm, PAGE_SIZE, U32_MAX & PAGE_MASK);
+	dma_vec_for_each_chunk(slice, NULL, &it) {
+		struct dma_vec_provider *prov = it.provider;
+		u64 pa = it.paddr, left = it.len, off = 0;
+
+		if (prov && dma_vec_classify(prov, d->dma_dev, GFP_KERNEL,
+					     NULL) == DMA_VEC_MAP_BUS_ADDR)
+			off = prov->bus_offset;
+		while (left) {
+			u64 piece = prov ? left :
+				    min(left, mm - offset_in_page(pa));
+
+			n = dvk_rw_ref_piece(pa + off, piece, &d->lim, out, n,
+					     REF_MAX);
+			assert_true(n <= REF_MAX);
+			pa += piece;
+			left -= piece;
+		}
+	}
+	return n;
+}
+
+/*
+ * What every chain must be: work requests of at most max_sge SGEs, all
+ * full but the last, at the remote address of their first byte, SGEs
+ * within the limits with the local key, @len bytes in all; and, given a
+ * reference, exactly its SGEs.
+ */
+static void check_chain(const struct dma_vec_rdma_rw_ctx *ctx,
+			const struct dma_vec_rdma_rw_dev *d, bool read,
+			u64 raddr, u32 rkey, u64 len, const struct ib_sge *ref,
+			unsigned int nr_ref, int n)
+{
+	u32 max_sge = read ? d->max_sge_rd : d->max_sge;
+	const struct ib_send_wr *wr = &ctx->wrs[0].wr;
+	unsigned int k = 0;
+	int w;
+
+	assert_int_equal(n, ctx->nr_wrs);
+	assert_int_equal(ctx->nr_wrs, DIV_ROUND_UP(ctx->nr_sges, max_sge));
+	assert_true(ctx->nr_sges <= ctx->cap_sges);
+	assert_true(ctx->nr_wrs <= ctx->cap_wrs);
+	for (w = 0; w < n; w++, wr = wr->next) {
+		int i;
+
+		assert_non_null(wr);
+		assert_int_equal(wr->opcode,
+				 read ? IB_WR_RDMA_READ : IB_WR_RDMA_WRITE);
+		assert_int_equal(wr->num_sge,
+				 min(max_sge, ctx->nr_sges - k));
+		assert_ptr_equal(wr->sg_list, &ctx->sges[k]);
+		assert_int_equal(rdma_wr(wr)->remote_addr, raddr);
+		assert_int_equal(rdma_wr(wr)->rkey, rkey);
+		for (i = 0; i < wr->num_sge; i++, k++) {
+			const struct ib_sge *sge = &wr->sg_list[i];
+			u64 last = sge->addr + sge->length - 1;
+
+			assert_true(sge->length && sge->length <= d->lim.max_seg);
+			assert_int_equal(sge->addr & ~d->lim.seg_boundary_mask,
+					 last & ~d->lim.seg_boundary_mask);
+			assert_int_equal(sge->lkey, d->lkey);
+			if (ref) {
+				assert_true(k < nr_ref);
+				assert_int_equal(sge->addr, ref[k].addr);
+				assert_int_equal(sge->length, ref[k].length);
+			}
+			raddr += sge->length;
+			len -= sge->length;
+		}
+	}
+	assert_null(wr);
+	assert_int_equal(len, 0);
+	if (ref)
+		assert_int_equal(k, nr_ref);
+}
+
+/*
+ * One RDMA READ or WRITE of random layouts between @lp (host A side, a
+ * table mapped by the builder) and @rp (host B side, an MR), byte-verified
+ * against the shadows; with @exact (no IOMMU) the chain is compared with
+ * the reference.  Returns the WRs executed.
  */
 static unsigned long one_xfer(struct hca *ha, struct hca *hb, struct pool *lp,
-			      struct pool *rp, bool read, enum path path)
+			      struct pool *rp, bool read, bool exact)
 {
-	struct dma_vec_drange lr[64];
+	static struct ib_sge ref[REF_MAX];
 	struct dma_vec_rdma_rw_ctx ctx;
 	struct dma_vec_rdma_rw_dev d;
-	struct side loc, rem;
+	struct dma_vec_slice slice;
+	struct layout loc;
+	struct dma_vec_table tbl;
+	struct side rem;
 	unsigned long wrs0 = ha->wrs;
-	u64 roff, len, left;
-	unsigned int i, nr;
 	bool rpages = rng() & 1;
+	unsigned int nr_ref = 0;
+	u64 roff, len, raddr;
 	u32 lkey;
 	u8 *data;
 	int n;
 
-	side_map(&loc, lp, ha, path == PATH_MR, 48 * 1024);
+	layout_gen(&loc, rng() & 1, 48 * 1024);
+	layout_table(&loc, lp, &tbl);
 	side_map(&rem, rp, hb, rpages, 96 * 1024);
 	remote_mr(&rem, hb, rpages);
 
-	/* The transfer: a prefix of the local ranges that fits remotely. */
+	/* The transfer: a prefix of the local layout that fits remotely. */
 	roff = rng_range(0, rem.l.total / 4);
-	len = min(loc.l.total, rem.l.total - roff);
-	assert_true(loc.m.nr <= ARRAY_SIZE(lr));
-	for (i = 0, nr = 0, left = len; left; i++, nr++) {
-		lr[nr] = loc.m.ranges[i];
-		lr[nr].len = min(lr[nr].len, left);
-		left -= lr[nr].len;
-	}
+	len = min(loc.total, rem.l.total - roff);
+	assert_int_equal(dma_vec_slice(&tbl, 0, len, &slice), 0);
 
 	/* New source bytes, and what the destination must then hold. */
 	data = malloc(len);
@@ -407,52 +487,36 @@ static unsigned long one_xfer(struct hca *ha, struct hca *hb, struct pool *lp,
 	if (read) {
 		layout_io(&rem.l, rp, roff, data, len, true, false);
 		layout_io(&rem.l, rp, roff, data, len, true, true);
-		layout_io(&loc.l, lp, 0, data, len, true, true);
+		layout_io(&loc, lp, 0, data, len, true, true);
 	} else {
-		layout_io(&loc.l, lp, 0, data, len, true, false);
-		layout_io(&loc.l, lp, 0, data, len, true, true);
+		layout_io(&loc, lp, 0, data, len, true, false);
+		layout_io(&loc, lp, 0, data, len, true, true);
 		layout_io(&rem.l, rp, roff, data, len, true, true);
 	}
 
-	rw_dev_init(&d);
-	dma_vec_dev_limits(ha->dev, &d.lim);
-	d.max_sge = rng_range(1, ha->max_sge);
-	d.max_sge_rd = rng_range(1, ha->max_sge_rd);
-	lkey = hca_reg_phys(ha, loc.m.ranges, loc.m.nr,
-			    IB_ACCESS_LOCAL_WRITE);
+	lkey = hca_reg_dma(ha, IB_ACCESS_LOCAL_WRITE);
 	assert_int_not_equal(lkey, 0);
-	d.lkey = lkey;
-	if (path != PATH_SGE) {
-		assert_int_equal(hca_mr_alloc(ha, &loc.mr, IB_MR_TYPE_MEM_REG,
-					      1024), 0);
-		d.mr = &loc.mr.ibmr;
-		d.pgsz_bitmap = ha->pgsz_bitmap;
-		d.max_pages = 1024;
-		d.set_page = hca_set_page;
-		d.set_page_ctx = &loc.mr;
-		if (path == PATH_MR)
-			d.flags = DMA_VEC_RDMA_RW_FORCE_MR;
-		else
-			d.mr_sge_threshold = 4;
-	}
-	n = dma_vec_rdma_rw_init(&ctx, &d, lr, nr,
-				 rem.mr.ibmr.iova + roff, rem.mr.ibmr.rkey,
+	rw_dev_init(&d, ha, lkey);
+	rw_dev_shuffle(&d, ha);
+	if (exact)
+		nr_ref = ref_sges(&slice, &d, ref);
+	raddr = rem.mr.ibmr.iova + roff;
+	n = dma_vec_rdma_rw_init(&ctx, &d, &slice, raddr, rem.mr.ibmr.rkey,
 				 read ? DMA_FROM_DEVICE : DMA_TO_DEVICE,
 				 GFP_KERNEL);
 	assert_true(n > 0);
-	if (path == PATH_MR)
-		assert_non_null(ctx.mr);
+	check_chain(&ctx, &d, read, raddr, rem.mr.ibmr.rkey, len,
+		    exact ? ref : NULL, nr_ref, n);
+	/* The table is not read again once the chain is built. */
+	dma_vec_table_release(&tbl);
 	assert_int_equal(hca_post(ha, dma_vec_rdma_rw_first_wr(&ctx), hb), 0);
 	assert_int_equal(ha->wrs - wrs0, n);
 	pool_check(lp);
 	pool_check(rp);
 
 	dma_vec_rdma_rw_destroy(&ctx);
-	if (path != PATH_SGE)
-		hca_mr_free(&loc.mr);
 	hca_dereg(ha, lkey);
 	hca_mr_free(&rem.mr);
-	side_unmap(&loc);
 	side_unmap(&rem);
 	free(data);
 	return n;
@@ -494,8 +558,8 @@ static void test_e2e_random(void **state)
 				 DMA_VEC_MAP_THRU_HOST_BRIDGE);
 		for (k = 0; k < ARRAY_SIZE(local); k++) {
 			for (i = 0; i < 120; i++) {
-				wrs += one_xfer(&r.a, &r.b, local[k], &host_b, i & 1,
-						(i >> 1) % NR_PATHS);
+				wrs += one_xfer(&r.a, &r.b, local[k], &host_b,
+						i & 1, !iommu);
 				xfers++;
 			}
 		}
@@ -532,14 +596,91 @@ static void test_e2e_remote_bar(void **state)
 	pool_init(&host_b, NULL, NULL, 0);
 	pool_init(&gpu, r.gpu_sw, &prov, 0);
 	for (i = 0; i < 120; i++)
-		wrs += one_xfer(&r.b, &r.a, &host_b, &gpu, i & 1,
-				(i >> 1) % NR_PATHS);
+		wrs += one_xfer(&r.b, &r.a, &host_b, &gpu, i & 1, false);
 	assert_int_equal(r.b.rejects, 0);
 	print_message("  120 transfers with a remote BAR, %lu work requests\n",
 		      wrs);
 	pool_fini(&host_b);
 	pool_fini(&gpu);
 	dma_vec_provider_destroy(&prov);
+}
+
+/*
+ * Allocation failures at every step of a build that needs them all: host
+ * pieces behind an IOMMU (each recorded for unmapping, past the inline
+ * records), peer pieces by bus address and through the host bridge, more
+ * SGEs and work requests than the context holds inline: two allocations,
+ * the records past the inline ones and the chain.  Each failure gives
+ * -ENOMEM (or -EIO, were the DMA layer's own allocation to fail) with
+ * nothing left mapped or allocated; then the build succeeds.
+ */
+static void test_rw_failinj(void **state)
+{
+	struct dma_vec_provider psw, prp;
+	struct pool host, gsw, grp;
+	struct pool *pools[] = { &host, &gsw, &grp };
+	struct dma_vec_rdma_rw_ctx ctx;
+	struct dma_vec_rdma_rw_dev d;
+	struct dma_vec_table tbl;
+	struct dma_vec_slice slice;
+	unsigned long nth, failures = 0;
+	struct rig r;
+	unsigned int i;
+	long live;
+	int ret;
+
+	(void)state;
+	build_rig(&r, true, GPU_BAR);
+	provider_on(&psw, r.gpu_sw, NULL);
+	provider_on(&prp, r.gpu_rp, NULL);
+	pool_init(&host, NULL, NULL, 0);
+	pool_init(&gsw, r.gpu_sw, &psw, 0);
+	pool_init(&grp, r.gpu_rp, &prp, 0);
+	/* Classified once: the classification cache is not per transfer. */
+	dma_vec_classify(&psw, r.a.dev, GFP_KERNEL, NULL);
+	dma_vec_classify(&prp, r.a.dev, GFP_KERNEL, NULL);
+	dma_vec_table_init(&tbl);
+	for (i = 0; i < 12; i++)
+		assert_int_equal(dma_vec_append(&tbl, pools[i % 3]->pa +
+						i * SZ_8K + 0x10, 0x1800,
+						pools[i % 3]->prov,
+						GFP_KERNEL), 0);
+	dma_vec_slice_all(&tbl, &slice);
+	rw_dev_init(&d, &r.a, 0x42);
+	d.max_sge = 2;
+
+	for (nth = 1;; nth++) {
+		live = shim_live_objects();
+		shim_fail_nth(nth);
+		ret = dma_vec_rdma_rw_init(&ctx, &d, &slice, 0x1000, 1,
+					   DMA_TO_DEVICE, GFP_KERNEL);
+		if (ret > 0)
+			break;
+		assert_true(ret == -ENOMEM || ret == -EIO);
+		assert_int_equal(ctx.nr_wrs, 0);
+		assert_ptr_equal(ctx.wrs, ctx.inl_wrs);
+		assert_int_equal(sim_live_mappings(r.a.dev), 0);
+		assert_int_equal(shim_live_objects(), live);
+		failures++;
+	}
+	/* It succeeded because it made fewer than @nth allocations. */
+	assert_true(shim_fail_pending());
+	shim_fail_nth(0);
+	check_chain(&ctx, &d, false, 0x1000, 1, dma_vec_len(&tbl), NULL, 0,
+		    ret);
+	assert_ptr_not_equal(ctx.wrs, ctx.inl_wrs);
+	print_message("  %lu allocation failures, each undone\n", failures);
+	/* The mapping records past the inline ones, then the chain. */
+	assert_int_equal(failures, 2);
+	dma_vec_rdma_rw_destroy(&ctx);
+	assert_int_equal(sim_live_mappings(r.a.dev), 0);
+
+	dma_vec_table_release(&tbl);
+	pool_fini(&host);
+	pool_fini(&gsw);
+	pool_fini(&grp);
+	dma_vec_provider_destroy(&psw);
+	dma_vec_provider_destroy(&prp);
 }
 
 /* --- Requests the HCA must refuse --- */
@@ -700,12 +841,47 @@ static void test_reject(void **state)
 
 /* --- A soft HCA (rxe/siw) serves BAR memory by CPU copies --- */
 
+#define SOFT_SGE	8192
+#define SOFT_MAX_SGES	(POOL_SIZE / SOFT_SGE + 1)
+
+struct soft_chain {
+	struct ib_rdma_wr wrs[SOFT_MAX_SGES];
+	struct ib_sge sges[SOFT_MAX_SGES];
+};
+
+/* Table offsets [0, @len) in SGEs of 8 KiB, four per work request. */
+static void soft_chain(struct soft_chain *c, u64 len, u32 lkey, u64 raddr,
+		       u32 rkey, bool read)
+{
+	unsigned int n = 0, w = 0;
+	u64 off;
+
+	memset(c, 0, sizeof(*c));
+	for (off = 0; off < len; off += SOFT_SGE, n++) {
+		struct ib_rdma_wr *wr = &c->wrs[w];
+
+		assert_true(n < SOFT_MAX_SGES);
+		c->sges[n].addr = off;
+		c->sges[n].length = min_t(u64, SOFT_SGE, len - off);
+		c->sges[n].lkey = lkey;
+		if (!wr->wr.num_sge) {
+			wr->wr.opcode = read ? IB_WR_RDMA_READ :
+					       IB_WR_RDMA_WRITE;
+			wr->wr.sg_list = &c->sges[n];
+			wr->remote_addr = raddr + off;
+			wr->rkey = rkey;
+			if (w)
+				c->wrs[w - 1].wr.next = &wr->wr;
+		}
+		if (++wr->wr.num_sge == 4)
+			w++;
+	}
+}
+
 static void test_soft_hca(void **state)
 {
+	static struct soft_chain sc;
 	struct dma_vec_provider prov, bare;
-	struct dma_vec_rdma_rw_ctx ctx;
-	struct dma_vec_rdma_rw_dev d;
-	struct dma_vec_drange all;
 	struct pool host_a, gpu, host_b;
 	struct dma_vec_table tbl;
 	struct side rem;
@@ -770,22 +946,16 @@ static void test_soft_hca(void **state)
 			}
 		}
 
-		/* The soft device's "DMA addresses" are table offsets. */
+		/*
+		 * The soft device's "DMA addresses" are table offsets, as
+		 * rxe's are virtual addresses: nothing is mapped, so the
+		 * chain is made by hand (rdma_rw refuses such a device for
+		 * dma_vec, ib_uses_virt_dma()).
+		 */
 		key = hca_reg_table(&r.a, &tbl, IB_ACCESS_LOCAL_WRITE);
-		all.addr = 0;
-		all.len = len;
-		rw_dev_init(&d);
-		d.lim.max_seg = 8192;
-		d.max_sge = 4;
-		d.max_sge_rd = 4;
-		d.lkey = key;
-		assert_true(dma_vec_rdma_rw_init(&ctx, &d, &all, 1,
-						 rem.mr.ibmr.iova,
-						 rem.mr.ibmr.rkey,
-						 read ? DMA_FROM_DEVICE :
-						 DMA_TO_DEVICE, GFP_KERNEL) > 0);
-		assert_int_equal(hca_post(&r.a, dma_vec_rdma_rw_first_wr(&ctx),
-					  &r.b), 0);
+		soft_chain(&sc, len, key, rem.mr.ibmr.iova, rem.mr.ibmr.rkey,
+			   read);
+		assert_int_equal(hca_post(&r.a, &sc.wrs[0].wr, &r.b), 0);
 		/* The soft HCA mapped nothing for DMA. */
 		assert_int_equal(sim_live_mappings(r.a.dev), 0);
 		{
@@ -818,7 +988,6 @@ static void test_soft_hca(void **state)
 			free(now);
 		}
 		pool_check(&host_b);
-		dma_vec_rdma_rw_destroy(&ctx);
 		hca_dereg(&r.a, key);
 		hca_mr_free(&rem.mr);
 		side_unmap(&rem);
@@ -976,8 +1145,8 @@ static void test_bar_128g_mr_entries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rw_enomem, dvt_setup,
-						dvt_teardown),
+		cmocka_unit_test_setup_teardown(test_rw_failinj,
+						dvt_sim_setup, dvt_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_e2e_random, dvt_sim_setup,
 						dvt_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_e2e_remote_bar,

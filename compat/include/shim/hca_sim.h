@@ -27,6 +27,7 @@ enum hca_region_type {
 	HCA_REG_PHYS,		/* DMA ranges, addressed by DMA address */
 	HCA_REG_MR,		/* a struct hca_mr: page list or KLMs */
 	HCA_REG_TABLE,		/* soft HCA: a dma_vec table, by offset */
+	HCA_REG_DMA,		/* any DMA address: local_dma_lkey */
 };
 
 struct hca;
@@ -82,6 +83,11 @@ void hca_init(struct hca *h, struct device *dev, bool soft);
 /* A region of DMA ranges, addressed by DMA address: the lkey for SGEs. */
 u32 hca_reg_phys(struct hca *h, const struct dma_vec_drange *ranges,
 		 unsigned int nr, int access);
+/*
+ * The PD's local_dma_lkey: any DMA address of the HCA, checked by the DMA
+ * engine (a byte outside a live mapping of the HCA faults).
+ */
+u32 hca_reg_dma(struct hca *h, int access);
 /* Soft HCA: a table, addressed by byte offset. */
 u32 hca_reg_table(struct hca *h, const struct dma_vec_table *tbl, int access);
 void hca_dereg(struct hca *h, u32 key);

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dma_vec for RDMA: SGEs, memory region page lists (the rules of
- * ib_sg_to_pages()), the best MR page size (the idea of
- * ib_umem_find_best_pgsz()) and RDMA READ/WRITE work request chains (the
- * job of rdma_rw_ctx_init()), built straight from mapped DMA ranges with
- * the constrained iterator: no scatterlist, no per-page array.
+ * dma_vec for RDMA: memory region page lists (the rules of
+ * ib_sg_to_pages()) and the best MR page size (the idea of
+ * ib_umem_find_best_pgsz()) from mapped DMA ranges, and RDMA READ/WRITE
+ * work request chains (the job of rdma_rw_ctx_init()) built from physical
+ * ranges in one pass, mapping them as the SGEs are written: no
+ * scatterlist, no per-page array.
  */
 #include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/bits.h>
+#include <linux/bug.h>
 #include <rdma/dma_vec.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/log2.h>
+#include <linux/math.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -58,109 +62,6 @@ static bool dma_vec_rdma_gap(u64 addr, u64 prev_end, u64 page_mask,
 {
 	return !first && addr != prev_end && ((addr | prev_end) & page_mask);
 }
-
-/**
- * dma_vec_rdma_sge_iter_init - start handing out SGEs for DMA ranges
- * @si: cursor to set up
- * @ranges: mapped DMA ranges of the transfer, in order
- * @nr: number of ranges
- * @lim: limits of one SGE (dma_vec_dev_limits() of the HCA); the length is
- *	further capped to 32 bits, the size of &ib_sge.length
- * @lkey: local key of every SGE
- *
- * Context: Any context.
- * Return: 0 on success, -EINVAL for empty or wrapping ranges or invalid
- * limits, in which case @si is untouched.
- */
-int dma_vec_rdma_sge_iter_init(struct dma_vec_rdma_sge_iter *si,
-			       const struct dma_vec_drange *ranges,
-			       unsigned int nr,
-			       const struct dma_vec_limits *lim, u32 lkey)
-{
-	struct dma_vec_limits l;
-	u64 len;
-	int ret;
-
-	ret = dma_vec_rdma_check(ranges, nr, &len);
-	if (!ret)
-		ret = dma_vec_rdma_sge_lim(lim, &l);
-	if (ret)
-		return ret;
-	dma_vec_dma_iter_init(&si->it, ranges, nr, &l);
-	si->lkey = lkey;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_sge_iter_init);
-
-/**
- * dma_vec_rdma_build_sges - fill the SGEs of the next work request
- * @si: cursor from dma_vec_rdma_sge_iter_init()
- * @sge: array of at least @max_sge entries
- * @max_sge: SGEs one work request may carry (max_send_sge or max_sge_rd)
- * @bytes: if not NULL, set to the bytes the filled SGEs cover
- *
- * Call once per work request until it returns 0; the remote address of
- * the next work request advances by @bytes.  Each SGE is one chunk of the
- * constrained walk, so it never crosses the segment boundary or exceeds
- * the maximum segment size of the HCA.
- *
- * Context: Any context.
- * Return: the number of SGEs filled, 0 when the ranges are used up, or
- * -EINVAL if @max_sge is 0.
- */
-int dma_vec_rdma_build_sges(struct dma_vec_rdma_sge_iter *si,
-			    struct ib_sge *sge, unsigned int max_sge,
-			    u64 *bytes)
-{
-	unsigned int n = 0, max = min_t(unsigned int, max_sge, INT_MAX);
-	u64 sum = 0;
-
-	if (!max)
-		return -EINVAL;
-	while (n < max && dma_vec_dma_iter_next(&si->it)) {
-		sge[n].addr = si->it.addr;
-		sge[n].length = si->it.len;
-		sge[n].lkey = si->lkey;
-		sum += si->it.len;
-		n++;
-	}
-	if (bytes)
-		*bytes = sum;
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_build_sges);
-
-/**
- * dma_vec_rdma_count_sges - count the SGEs of a transfer
- * @ranges: mapped DMA ranges of the transfer, in order
- * @nr: number of ranges
- * @lim: limits of one SGE, as for dma_vec_rdma_sge_iter_init()
- * @nr_sges: set to the number of SGEs
- *
- * Context: Any context.
- * Return: 0 on success; -EINVAL for invalid input; -E2BIG if the count
- * does not fit in an unsigned int.  On error @nr_sges is untouched.
- */
-int dma_vec_rdma_count_sges(const struct dma_vec_drange *ranges,
-			    unsigned int nr, const struct dma_vec_limits *lim,
-			    unsigned int *nr_sges)
-{
-	struct dma_vec_rdma_sge_iter si;
-	unsigned int n = 0;
-	int ret;
-
-	ret = dma_vec_rdma_sge_iter_init(&si, ranges, nr, lim, 0);
-	if (ret)
-		return ret;
-	while (dma_vec_dma_iter_next(&si.it)) {
-		if (n == UINT_MAX)
-			return -E2BIG;
-		n++;
-	}
-	*nr_sges = n;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_count_sges);
 
 /**
  * dma_vec_rdma_count_mr_pages - size the page list of an MR without building it
@@ -415,250 +316,278 @@ static void dma_vec_rdma_wr_init(struct ib_rdma_wr *wr, bool read,
 	wr->rkey = rkey;
 }
 
-/*
- * Register @dev->mr over the ranges.  -E2BIG: the layout does not fit one
- * MR (a gap, too many pages, no page size, over 4 GiB); nothing was called.
- */
-static int dma_vec_rdma_rw_init_mr(struct dma_vec_rdma_rw_ctx *ctx,
-				   const struct dma_vec_rdma_rw_dev *dev,
-				   const struct dma_vec_drange *ranges,
-				   unsigned int nr, u64 len, u64 remote_addr,
-				   u32 rkey, bool read)
+/* No work request yet, the inline room for the first ones. */
+static void dma_vec_rdma_rw_empty(struct dma_vec_rdma_rw_ctx *ctx)
 {
-	struct ib_mr *mr = dev->mr;
-	unsigned long pgsz;
-	u64 pages, bytes;
-	int ret;
-
-	if (!dev->set_page || len > U32_MAX)
-		return -E2BIG;
-	pgsz = dma_vec_rdma_best_page_size(ranges, nr, dev->pgsz_bitmap,
-					   ranges[0].addr);
-	if (!pgsz || pgsz > UINT_MAX)
-		return -E2BIG;
-	ret = dma_vec_rdma_count_mr_pages(ranges, nr, pgsz, &pages, &bytes);
-	if (ret)
-		return ret;
-	if (bytes != len || pages > dev->max_pages)
-		return -E2BIG;
-	ret = dma_vec_rdma_map_mr_pages(mr, ranges, nr, pgsz, dev->max_pages,
-					dev->set_page, dev->set_page_ctx);
-	if (ret < 0)
-		return ret;
-	/* The driver refused a page part way. */
-	if (mr->length != len)
-		return -EIO;
-
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->mr = mr;
-	ctx->mr_sge.addr = mr->iova;
-	ctx->mr_sge.length = mr->length;
-	ctx->mr_sge.lkey = mr->lkey;
-	ctx->reg_wr.wr.opcode = IB_WR_REG_MR;
-	ctx->reg_wr.wr.next = &ctx->mr_wr.wr;
-	ctx->reg_wr.mr = mr;
-	ctx->reg_wr.key = mr->lkey;
-	/* The HCA writes local memory only for a READ. */
-	ctx->reg_wr.access = read ? IB_ACCESS_LOCAL_WRITE : 0;
-	dma_vec_rdma_wr_init(&ctx->mr_wr, read, &ctx->mr_sge, 1, remote_addr,
-			     rkey);
-	return 2;
+	ctx->wrs = ctx->inl_wrs;
+	ctx->sges = ctx->inl_sges;
+	ctx->nr_wrs = 0;
+	ctx->nr_sges = 0;
+	ctx->cap_wrs = DMA_VEC_RDMA_RW_INLINE_WRS;
+	ctx->cap_sges = DMA_VEC_RDMA_RW_INLINE_SGES;
 }
 
-/**
- * dma_vec_rdma_fill_wrs - chain RDMA READ or WRITE work requests over SGEs
- * @si: cursor over the local DMA ranges, set up by
- *	dma_vec_rdma_sge_iter_init()
- * @wrs: the work requests to fill, chained in order
- * @nr_wrs: number of work requests: the SGE count of the transfer (from
- *	dma_vec_rdma_count_sges()) divided by @max_sge, rounded up
- * @sges: room for every SGE of the transfer
- * @max_sge: most SGEs in one work request
- * @remote_addr: remote address of the first byte
- * @rkey: remote key
- * @read: RDMA READ (remote to local) if true, else RDMA WRITE
- *
- * The one loop behind rdma_rw_ctx_init_dma_vec() and
- * dma_vec_rdma_rw_init(): each work request takes the next SGEs of @si,
- * at most @max_sge, and the remote address advances with its bytes.
- *
- * Context: Any context.
- * Return: 0 on success; -EINVAL if @si ran dry before @nr_wrs work
- * requests were filled (the counts did not match), with a WARN.
+/* What the one pass of dma_vec_rdma_rw_init() carries from piece to piece. */
+struct dma_vec_rdma_rw_build {
+	struct dma_vec_limits lim;	/* of one SGE */
+	struct dma_vec_iter it;		/* the physical ranges, whole */
+	phys_addr_t paddr;		/* the part of range it.idx not mapped */
+	u64 plen;			/* ... and its length */
+	u64 raddr;			/* remote address of the next SGE */
+	u64 left;			/* bytes not in an SGE yet */
+	u32 lkey;
+	u32 rkey;
+	bool read;
+	gfp_t gfp;
+};
+
+/*
+ * At most how many pieces dma_vec_io_map() cuts @len bytes at @paddr into,
+ * with 2^@map_shift at most its mapping size: a host range goes in pieces
+ * of the mapping size counted from the start of its first page, an MMIO
+ * one in pieces of at least that size, a bus-address one whole.
  */
-int dma_vec_rdma_fill_wrs(struct dma_vec_rdma_sge_iter *si,
-			  struct ib_rdma_wr *wrs, unsigned int nr_wrs,
-			  struct ib_sge *sges, unsigned int max_sge,
-			  u64 remote_addr, u32 rkey, bool read)
+static u64 dma_vec_rdma_pieces(phys_addr_t paddr, u64 len,
+			       unsigned int map_shift)
 {
-	unsigned int i;
+	return len ? ((offset_in_page(paddr) + len - 1) >> map_shift) + 1 : 0;
+}
 
-	for (i = 0; i < nr_wrs; i++) {
-		u64 bytes;
-		int n = dma_vec_rdma_build_sges(si, sges, max_sge, &bytes);
+/*
+ * The inline SGEs or work requests of @ctx are full: move them to one
+ * allocation that holds the whole transfer.  Its size is an upper bound
+ * on the SGEs still to come, from the input alone (nothing more is
+ * mapped to get it):
+ *
+ * A piece of l bytes mapped at any DMA address is cut into at most
+ * l / M + c + 1 + u SGEs, where M is the largest SGE cut short by the
+ * maximum segment size from an aligned start (max_seg rounded down to the
+ * alignment), c the segment boundaries inside the piece (at most
+ * l / B + 1 for a boundary every B bytes, none without a boundary), and u
+ * one if the alignment is above one byte (only the first SGE of a piece
+ * can start unaligned, so be cut short of M by the maximum segment size
+ * for an unaligned start).  Every other SGE but the last ends at a
+ * boundary, or is exactly M bytes: at most l / M of those.  Summed over
+ * pieces, the floors of l / M and l / B add up to at most those of the
+ * bytes left, and M and B are rounded down to powers of two, so that
+ * shifts stand for divisions.  The pieces are counted per range by
+ * dma_vec_rdma_pieces(); the piece being cut counts as one.
+ */
+static noinline int dma_vec_rdma_rw_grow(struct dma_vec_rdma_rw_ctx *ctx,
+					 struct dma_vec_rdma_rw_build *b)
+{
+	u64 mask = b->lim.seg_boundary_mask, pieces, per, sges;
+	unsigned int map_shift = ilog2(ctx->io.max_map);
+	struct dma_vec_iter it = b->it;
+	struct ib_rdma_wr *wrs;
+	struct ib_sge *sges_p;
+	unsigned int i, nr_wrs;
+	size_t size;
 
-		if (WARN_ON_ONCE(n <= 0))
-			return -EINVAL;
-		dma_vec_rdma_wr_init(&wrs[i], read, sges, n, remote_addr, rkey);
+	/* The bound holds for the whole rest: past it is a bug. */
+	if (WARN_ON_ONCE(ctx->wrs != ctx->inl_wrs))
+		return -EIO;
+	pieces = 1 + dma_vec_rdma_pieces(b->paddr, b->plen, map_shift);
+	while (dma_vec_iter_next(&it))
+		pieces += dma_vec_rdma_pieces(it.paddr, it.len, map_shift);
+	per = (mask == U64_MAX ? 1 : 2) + (b->lim.align > 1);
+	sges = b->left >> ilog2(b->lim.max_seg & ~(b->lim.align - 1));
+	if (mask != U64_MAX)
+		sges += b->left >> fls64(mask);
+	if (check_mul_overflow(pieces, per, &per) ||
+	    check_add_overflow(sges, per, &sges) ||
+	    check_add_overflow(sges, (u64)ctx->nr_sges, &sges) ||
+	    sges > INT_MAX)
+		return -E2BIG;
+	nr_wrs = DIV_ROUND_UP((unsigned int)sges, ctx->max_sge);
+	size = size_add(array_size(nr_wrs, sizeof(*wrs)),
+			array_size(sges, sizeof(*sges_p)));
+	wrs = kmalloc(size, b->gfp);
+	if (!wrs)
+		return -ENOMEM;
+	sges_p = (struct ib_sge *)(wrs + nr_wrs);
+	memcpy(sges_p, ctx->sges, ctx->nr_sges * sizeof(*sges_p));
+	memcpy(wrs, ctx->wrs, ctx->nr_wrs * sizeof(*wrs));
+	for (i = 0; i < ctx->nr_wrs; i++) {
+		wrs[i].wr.sg_list = sges_p + (ctx->wrs[i].wr.sg_list - ctx->sges);
 		if (i)
 			wrs[i - 1].wr.next = &wrs[i].wr;
-		remote_addr += bytes;
-		sges += n;
+	}
+	ctx->wrs = wrs;
+	ctx->sges = sges_p;
+	ctx->cap_wrs = nr_wrs;
+	ctx->cap_sges = sges;
+	return 0;
+}
+
+/* Append an SGE, to the last work request or to a new one. */
+static __always_inline int dma_vec_rdma_rw_sge(struct dma_vec_rdma_rw_ctx *ctx,
+					       struct dma_vec_rdma_rw_build *b,
+					       u64 addr, u32 len)
+{
+	bool new_wr = !ctx->nr_wrs ||
+		      ctx->wrs[ctx->nr_wrs - 1].wr.num_sge == ctx->max_sge;
+	struct ib_rdma_wr *wr;
+	struct ib_sge *sge;
+	int ret;
+
+	if (unlikely(ctx->nr_sges == ctx->cap_sges ||
+		     (new_wr && ctx->nr_wrs == ctx->cap_wrs))) {
+		ret = dma_vec_rdma_rw_grow(ctx, b);
+		if (ret)
+			return ret;
+	}
+	sge = &ctx->sges[ctx->nr_sges++];
+	sge->addr = addr;
+	sge->length = len;
+	sge->lkey = b->lkey;
+	if (new_wr) {
+		wr = &ctx->wrs[ctx->nr_wrs];
+		dma_vec_rdma_wr_init(wr, b->read, sge, 0, b->raddr, b->rkey);
+		if (ctx->nr_wrs)
+			wr[-1].wr.next = &wr->wr;
+		ctx->nr_wrs++;
+	} else {
+		wr = &ctx->wrs[ctx->nr_wrs - 1];
+	}
+	wr->wr.num_sge++;
+	b->raddr += len;
+	b->left -= len;
+	return 0;
+}
+
+/* Cut a mapped piece into SGEs under the limits of the HCA. */
+static int dma_vec_rdma_rw_piece(struct dma_vec_rdma_rw_ctx *ctx,
+				 struct dma_vec_rdma_rw_build *b,
+				 const struct dma_vec_drange *d)
+{
+	u64 addr = d->addr, len = d->len;
+	int ret;
+
+	/* Ending at 2^64 is fine; past it is not. */
+	if (len - 1 > U64_MAX - addr)
+		return -EOVERFLOW;
+	while (len) {
+		u64 n = dma_vec_chunk_len(addr, len, &b->lim);
+
+		ret = dma_vec_rdma_rw_sge(ctx, b, addr, n);
+		if (ret)
+			return ret;
+		addr += n;
+		len -= n;
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_rdma_fill_wrs);
-
-static int dma_vec_rdma_rw_init_sges(struct dma_vec_rdma_rw_ctx *ctx,
-				     const struct dma_vec_rdma_rw_dev *dev,
-				     const struct dma_vec_drange *ranges,
-				     unsigned int nr, unsigned int nr_sges,
-				     unsigned int max_sge, u64 remote_addr,
-				     u32 rkey, bool read, gfp_t gfp)
-{
-	/* Both divisions once, outside the loop; no overflow near UINT_MAX. */
-	unsigned int nr_wrs = nr_sges / max_sge + !!(nr_sges % max_sge);
-	struct dma_vec_rdma_sge_iter si;
-	struct ib_rdma_wr *wrs;
-	struct ib_sge *sges;
-	size_t size;
-	int ret;
-
-	if (nr_wrs > INT_MAX)
-		return -E2BIG;
-	size = size_add(array_size(nr_wrs, sizeof(*wrs)),
-			array_size(nr_sges, sizeof(*sges)));
-	if (size == SIZE_MAX)
-		return -E2BIG;
-	ret = dma_vec_rdma_sge_iter_init(&si, ranges, nr, &dev->lim, dev->lkey);
-	if (ret)
-		return ret;
-	if (nr_sges == 1) {
-		/* One SGE: in the context, allocating nothing. */
-		struct ib_rdma_wr wr;
-		struct ib_sge sge;
-
-		ret = dma_vec_rdma_fill_wrs(&si, &wr, 1, &sge, 1, remote_addr,
-					    rkey, read);
-		if (ret)
-			return ret;
-		memset(ctx, 0, sizeof(*ctx));
-		ctx->mr_wr = wr;
-		ctx->mr_sge = sge;
-		ctx->mr_wr.wr.sg_list = &ctx->mr_sge;
-		ctx->wrs = &ctx->mr_wr;
-		ctx->sges = &ctx->mr_sge;
-		ctx->nr_wrs = 1;
-		ctx->nr_sges = 1;
-		return 1;
-	}
-	wrs = kmalloc(size, gfp);
-	if (!wrs)
-		return -ENOMEM;
-	sges = (struct ib_sge *)(wrs + nr_wrs);
-	ret = dma_vec_rdma_fill_wrs(&si, wrs, nr_wrs, sges, max_sge,
-				    remote_addr, rkey, read);
-	if (ret) {
-		kfree(wrs);
-		return ret;
-	}
-
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->wrs = wrs;
-	ctx->sges = sges;
-	ctx->nr_wrs = nr_wrs;
-	ctx->nr_sges = nr_sges;
-	return nr_wrs;
-}
 
 /**
- * dma_vec_rdma_rw_init - RDMA READ or WRITE work requests for a transfer
- * @ctx: context to set up
+ * dma_vec_rdma_rw_init - map a transfer and build its RDMA READ or WRITE chain
+ * @ctx: context to set up (see &struct dma_vec_rdma_rw_ctx)
  * @dev: what the QP and its HCA allow
- * @ranges: local DMA ranges (a &dma_vec_map of the HCA's DMA device)
- * @nr: number of ranges
+ * @slice: the local memory: physical ranges of a table, host memory or
+ *	peer memory of the table's providers
  * @remote_addr: remote address of the first byte
  * @rkey: remote key
  * @dir: DMA_FROM_DEVICE for an RDMA READ (remote to local), DMA_TO_DEVICE
  *	for an RDMA WRITE (local to remote), as for rdma_rw_ctx_init()
- * @gfp: allocation flags for the work requests and SGEs
+ * @gfp: allocation flags for mapping records and for SGEs and work
+ *	requests beyond the inline ones
  *
- * The dma_vec counterpart of rdma_rw_ctx_init().  Registers @dev->mr over
- * the whole transfer (an IB_WR_REG_MR work request followed by one RDMA
- * work request with a single SGE, the page size from
- * dma_vec_rdma_best_page_size()) when @dev->flags has
- * DMA_VEC_RDMA_RW_FORCE_MR, or when the transfer needs more than
- * @dev->mr_sge_threshold SGEs and fits the MR.  Otherwise chains as many
- * RDMA work requests as needed, each with at most @dev->max_sge (WRITE) or
- * @dev->max_sge_rd (READ) SGEs, the remote address advancing with the
- * bytes of each.  The MR path and a transfer of one SGE allocate nothing
- * (the work request lives in @ctx, as rdma_rw_ctx_init() keeps a single
- * SGE in its context).  The caller invalidates
- * a used MR before registering it again.
+ * The dma_vec counterpart of rdma_rw_ctx_init(), in one pass: each range
+ * of @slice is mapped for @dev->dma_dev with dma_vec_io_map() (host memory
+ * streaming, peer memory at its bus address or through the host bridge),
+ * each mapped piece is cut into SGEs at the maximum segment size and
+ * segment boundary of @dev->lim, and the SGEs go into RDMA work requests
+ * of at most @dev->max_sge (WRITE) or @dev->max_sge_rd (READ) SGEs each,
+ * the remote address advancing with the bytes of each, as they come: no
+ * mapping array, no count-then-fill.  Up to DMA_VEC_RDMA_RW_INLINE_SGES
+ * SGEs in DMA_VEC_RDMA_RW_INLINE_WRS work requests live in @ctx; a longer
+ * chain moves to one allocation, sized by a bound computed from the ranges
+ * not mapped yet.  The table is not read again: it may change once this
+ * returned, but the memory must stay until dma_vec_rdma_rw_destroy().
  *
- * Context: Any context allowed by @gfp and @dev->set_page.
- * Return: the number of work requests in the chain; -EINVAL for invalid
- * input (also a forced MR without @dev->mr); -E2BIG if a forced MR cannot
- * hold the transfer, or the transfer needs too many work requests;
- * -ENOMEM; -EIO if @dev->set_page refused a page; or the error of
- * @dev->set_page.  On error @ctx is untouched and nothing is allocated;
- * @dev->mr's page list may have been written but no registration is
- * chained.
+ * Context: Any context allowed by @gfp and by the DMA API.
+ * Return: the number of work requests in the chain on success; -EINVAL
+ * for invalid arguments (an empty or bad @slice, a bad @dir, no SGE per
+ * work request, invalid limits, a remote range that wraps); -E2BIG if
+ * the transfer needs too many SGEs; -ENOMEM; -EOVERFLOW if a mapped piece
+ * wraps past 2^64; an error of dma_vec_io_map() for a range it refused.
+ * On error nothing is left mapped or allocated, and @ctx is untouched if
+ * the arguments were invalid, else left empty.
  */
 int dma_vec_rdma_rw_init(struct dma_vec_rdma_rw_ctx *ctx,
 			 const struct dma_vec_rdma_rw_dev *dev,
-			 const struct dma_vec_drange *ranges, unsigned int nr,
-			 u64 remote_addr, u32 rkey,
-			 enum dma_data_direction dir, gfp_t gfp)
+			 const struct dma_vec_slice *slice, u64 remote_addr,
+			 u32 rkey, enum dma_data_direction dir, gfp_t gfp)
 {
 	bool read = dir == DMA_FROM_DEVICE;
-	bool force_mr, use_mr;
-	unsigned int max_sge, nr_sges;
-	u64 len, last;
+	struct dma_vec_rdma_rw_build b;
+	struct dma_vec_drange d;
+	unsigned int max_sge;
+	u64 last;
 	int ret;
 
-	if (!ctx || !dev || (dir != DMA_FROM_DEVICE && dir != DMA_TO_DEVICE))
+	if (!ctx || !dev || !dev->dma_dev || !slice || !slice->tbl ||
+	    !slice->len || (dir != DMA_FROM_DEVICE && dir != DMA_TO_DEVICE))
 		return -EINVAL;
-	force_mr = dev->flags & DMA_VEC_RDMA_RW_FORCE_MR;
-	max_sge = read ? dev->max_sge_rd : dev->max_sge;
-	if (!max_sge || (force_mr && !dev->mr))
+	max_sge = min_t(u32, read ? dev->max_sge_rd : dev->max_sge, INT_MAX);
+	if (!max_sge || check_add_overflow(remote_addr, slice->len - 1, &last))
 		return -EINVAL;
-	ret = dma_vec_rdma_check(ranges, nr, &len);
+	ret = dma_vec_rdma_sge_lim(&dev->lim, &b.lim);
+	if (!ret)
+		ret = dma_vec_iter_init(&b.it, slice, NULL);
 	if (ret)
 		return ret;
-	if (check_add_overflow(remote_addr, len - 1, &last))
-		return -EINVAL;
-	ret = dma_vec_rdma_count_sges(ranges, nr, &dev->lim, &nr_sges);
-	if (ret)
-		return ret;
+	b.plen = 0;
+	b.raddr = remote_addr;
+	b.left = slice->len;
+	b.lkey = dev->lkey;
+	b.rkey = rkey;
+	b.read = read;
+	b.gfp = gfp;
 
-	use_mr = dev->mr && (force_mr || (dev->mr_sge_threshold &&
-					  nr_sges > dev->mr_sge_threshold));
-	if (use_mr) {
-		ret = dma_vec_rdma_rw_init_mr(ctx, dev, ranges, nr, len,
-					      remote_addr, rkey, read);
-		if (ret != -E2BIG || force_mr)
-			return ret;
+	dma_vec_io_start(&ctx->io, dev->dma_dev, dir, 0,
+			 dev->max_map ? dev->max_map : U64_MAX);
+	dma_vec_rdma_rw_empty(ctx);
+	ctx->max_sge = max_sge;
+	while (dma_vec_iter_next(&b.it)) {
+		b.paddr = b.it.paddr;
+		b.plen = b.it.len;
+		do {
+			ret = dma_vec_io_map(&ctx->io, b.paddr, b.plen,
+					     b.it.provider, &d, gfp);
+			if (ret)
+				goto fail;
+			b.paddr += d.len;
+			b.plen -= d.len;
+			ret = dma_vec_rdma_rw_piece(ctx, &b, &d);
+			if (ret)
+				goto fail;
+		} while (b.plen);
 	}
-	return dma_vec_rdma_rw_init_sges(ctx, dev, ranges, nr, nr_sges,
-					 max_sge, remote_addr, rkey, read, gfp);
+	return ctx->nr_wrs;
+
+fail:
+	dma_vec_rdma_rw_destroy(ctx);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(dma_vec_rdma_rw_init);
 
 /**
- * dma_vec_rdma_rw_destroy - release the work requests of a context
+ * dma_vec_rdma_rw_destroy - unmap a transfer and release its work requests
  * @ctx: set up by dma_vec_rdma_rw_init()
  *
- * Call after the work requests completed.  Does not touch the MR, which
- * stays the caller's.  Leaves @ctx empty; destroying an empty context does
+ * Call after the work requests completed.  Unmaps the local memory with
+ * dma_vec_io_end() and frees the allocated SGEs and work requests, if
+ * any.  Leaves @ctx empty; destroying an empty or zeroed context does
  * nothing.
  *
- * Context: Any context.
+ * Context: Any context the DMA API allows unmapping in.
  */
 void dma_vec_rdma_rw_destroy(struct dma_vec_rdma_rw_ctx *ctx)
 {
-	if (ctx->wrs != &ctx->mr_wr)
+	dma_vec_io_end(&ctx->io);
+	if (ctx->wrs != ctx->inl_wrs)
 		kfree(ctx->wrs);
-	memset(ctx, 0, sizeof(*ctx));
+	dma_vec_rdma_rw_empty(ctx);
 }
 EXPORT_SYMBOL_GPL(dma_vec_rdma_rw_destroy);
