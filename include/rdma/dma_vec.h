@@ -32,6 +32,8 @@
  * @max_sge: SGEs per RDMA WRITE work request (max_send_sge)
  * @max_sge_rd: SGEs per RDMA READ work request (max_sge_rd)
  * @lkey: local key of the SGEs (the PD's local_dma_lkey)
+ * @max_msg: most bytes one work request may move (the port's max_msg_sz;
+ *	2 GiB on InfiniBand), 0 for no limit but that of its SGEs
  */
 struct dma_vec_rdma_rw_dev {
 	struct device *dma_dev;
@@ -40,6 +42,7 @@ struct dma_vec_rdma_rw_dev {
 	u32 max_sge;
 	u32 max_sge_rd;
 	u32 lkey;
+	u32 max_msg;
 };
 
 /**

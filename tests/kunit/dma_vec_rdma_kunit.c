@@ -329,12 +329,14 @@ static void dvk_rw_fix(struct kunit *test, struct dvk_rw_fix *f)
  * @max_map: mapping size of the device, 0 for none
  * @max_sge: SGEs per work request
  * @read: RDMA READ, else WRITE
+ * @max_msg: most bytes of a work request, 0 for no limit
  */
 struct dvk_rw_params {
 	struct dma_vec_limits lim;
 	u64 max_map;
 	u32 max_sge;
 	bool read;
+	u32 max_msg;
 };
 
 /*
@@ -342,16 +344,21 @@ struct dvk_rw_params {
  * time: the device is not behind an IOMMU (a host page's DMA address is
  * its physical one), a range is mapped in pieces of the mapping size from
  * the start of its first page, and a piece is cut at the 32-bit SGE
- * length, the maximum segment size (moved back to the alignment) and the
- * segment boundary.  Returns the number of SGEs.
+ * length, the maximum segment size and the message size (moved back to
+ * the alignment) and the segment boundary.  Returns the number of SGEs.
  */
 static unsigned int dvk_rw_ref(struct kunit *test,
 			       const struct dma_vec_slice *slice,
 			       const struct dvk_rw_params *p, struct ib_sge *out)
 {
 	u64 mm = p->max_map ? p->max_map & PAGE_MASK : U64_MAX;
+	struct dma_vec_limits lim = p->lim;
 	struct dma_vec_iter it;
 	unsigned int n = 0;
+
+	if (p->max_msg)
+		lim.max_seg = min_t(u64, lim.max_seg,
+				    p->max_msg & ~(lim.align - 1));
 
 	mm = clamp_t(u64, mm, PAGE_SIZE, U32_MAX & PAGE_MASK);
 	dma_vec_for_each_chunk(slice, NULL, &it) {
@@ -360,7 +367,7 @@ static unsigned int dvk_rw_ref(struct kunit *test,
 		while (left) {
 			u64 piece = min(left, mm - offset_in_page(pa));
 
-			n = dvk_rw_ref_piece(pa, piece, &p->lim, out, n,
+			n = dvk_rw_ref_piece(pa, piece, &lim, out, n,
 					     DVK_RW_MAX);
 			KUNIT_ASSERT_LE(test, n, DVK_RW_MAX);
 			pa += piece;
@@ -371,15 +378,43 @@ static unsigned int dvk_rw_ref(struct kunit *test,
 }
 
 /*
- * The chain of @ctx is @ref cut into work requests of @p->max_sge SGEs,
- * each at the remote address of its first byte; the context holds it
- * inline exactly when it fits there.
+ * How many SGEs of @ref from @k the work request starting there takes: at
+ * most @p->max_sge, and no more bytes than @p->max_msg.
+ */
+static unsigned int dvk_rw_wr_len(const struct dvk_rw_params *p,
+				  const struct ib_sge *ref, unsigned int k,
+				  unsigned int nr)
+{
+	u64 bytes = 0;
+	unsigned int n = 0;
+
+	while (k + n < nr && n < p->max_sge &&
+	       (!p->max_msg || bytes + ref[k + n].length <= p->max_msg))
+		bytes += ref[k + n++].length;
+	return n;
+}
+
+/* The work requests of @ref. */
+static unsigned int dvk_rw_nr_wrs(const struct dvk_rw_params *p,
+				  const struct ib_sge *ref, unsigned int nr)
+{
+	unsigned int k, w = 0;
+
+	for (k = 0; k < nr; w++)
+		k += dvk_rw_wr_len(p, ref, k, nr);
+	return w;
+}
+
+/*
+ * The chain of @ctx is @ref cut into work requests of @p->max_sge SGEs
+ * and at most @p->max_msg bytes, each at the remote address of its first
+ * byte; the context holds it inline exactly when it fits there.
  */
 static void dvk_rw_check(struct kunit *test, struct dma_vec_rdma_rw_ctx *ctx,
 			 const struct dvk_rw_params *p, const struct ib_sge *ref,
 			 unsigned int nr, u64 raddr, int ret)
 {
-	unsigned int nr_wrs = DIV_ROUND_UP(nr, p->max_sge), w, k = 0;
+	unsigned int nr_wrs = dvk_rw_nr_wrs(p, ref, nr), w, k = 0;
 	const struct ib_send_wr *wr = &ctx->wrs[0].wr;
 
 	KUNIT_ASSERT_EQ(test, ret, (int)nr_wrs);
@@ -390,7 +425,7 @@ static void dvk_rw_check(struct kunit *test, struct dma_vec_rdma_rw_ctx *ctx,
 			nr_wrs <= DMA_VEC_RDMA_RW_INLINE_WRS);
 	KUNIT_EXPECT_PTR_EQ(test, dma_vec_rdma_rw_first_wr(ctx), wr);
 	for (w = 0; w < nr_wrs; w++, wr = wr->next) {
-		unsigned int i, n = min(p->max_sge, nr - k);
+		unsigned int i, n = dvk_rw_wr_len(p, ref, k, nr);
 
 		KUNIT_ASSERT_NOT_NULL(test, wr);
 		KUNIT_EXPECT_EQ(test, wr->opcode,
@@ -422,6 +457,7 @@ static bool dvk_rw_run(struct kunit *test, struct dvk_rw_fix *f,
 		.dma_dev = f->dev, .lim = p->lim, .max_map = p->max_map,
 		.max_sge = p->read ? 1000 : p->max_sge,
 		.max_sge_rd = p->read ? p->max_sge : 1000, .lkey = 0x42,
+		.max_msg = p->max_msg,
 	};
 	unsigned int nr = dvk_rw_ref(test, slice, p, f->ref);
 	u64 raddr = 0x7000000;
@@ -472,38 +508,44 @@ struct dvk_rw_case {
 
 static const struct dvk_rw_case dvk_rw_cases[] = {
 	{ "one range: one SGE, inline", { 0x100 }, { 0x800 }, 1, 0, 0,
-	  { DVK_LIM64K, 0, 4, false }, 1, 1 },
+	  { DVK_LIM64K, 0, 4, false, 0 }, 1, 1 },
 	{ "adjacent ranges merge in the table", { 0, DVK_PG(1) },
-	  { DVK_PG(1), DVK_PG(1) }, 2, 0, 0, { DVK_LIM64K, 0, 4, true },
+	  { DVK_PG(1), DVK_PG(1) }, 2, 0, 0, { DVK_LIM64K, 0, 4, true, 0 },
 	  1, 1 },
 	{ "eight pages: inline to the last SGE",
 	  { DVK_PG(0), DVK_PG(2), DVK_PG(4), DVK_PG(6), DVK_PG(8),
 	    DVK_PG(10), DVK_PG(12), DVK_PG(14) },
 	  { 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000 },
-	  8, 0, 0, { DVK_LIM64K, 0, 4, false }, 8, 2 },
+	  8, 0, 0, { DVK_LIM64K, 0, 4, false, 0 }, 8, 2 },
 	{ "nine SGEs: one allocation",
 	  { DVK_PG(0), DVK_PG(2), DVK_PG(4), DVK_PG(6), DVK_PG(8),
 	    DVK_PG(10), DVK_PG(12), DVK_PG(14) },
 	  { 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x1000, 0x2000 },
-	  8, 0, 0, { { 0x1000, 0xffffffffULL, 1 }, 0, 8, false }, 9, 2 },
+	  8, 0, 0, { { 0x1000, 0xffffffffULL, 1 }, 0, 8, false, 0 }, 9, 2 },
 	{ "two work requests of one SGE: inline", { 0, DVK_PG(2) },
-	  { 0x10, 0x20 }, 2, 0, 0, { DVK_LIM64K, 0, 1, true }, 2, 2 },
+	  { 0x10, 0x20 }, 2, 0, 0, { DVK_LIM64K, 0, 1, true, 0 }, 2, 2 },
 	{ "three work requests of one SGE: one allocation",
 	  { 0, DVK_PG(2), DVK_PG(4) }, { 0x10, 0x20, 0x30 }, 3, 0, 0,
-	  { DVK_LIM64K, 0, 1, true }, 3, 3 },
+	  { DVK_LIM64K, 0, 1, true, 0 }, 3, 3 },
 	{ "a boundary every page, unaligned start", { 0x800 }, { 0x3000 }, 1,
-	  0, 0, { { SZ_64K, 0xfff, 1 }, 0, 2, false }, 4, 2 },
+	  0, 0, { { SZ_64K, 0xfff, 1 }, 0, 2, false, 0 }, 4, 2 },
 	{ "maximum segment not a power of two, aligned cuts", { 0x10 },
-	  { 0x5000 }, 1, 0, 0, { { 0x1100, U64_MAX, 0x100 }, 0, 3, false },
+	  { 0x5000 }, 1, 0, 0, { { 0x1100, U64_MAX, 0x100 }, 0, 3, false, 0 },
 	  5, 2 },
 	{ "a mapping size of one page cuts every page", { 0x200 },
-	  { 0x3000 }, 1, 0, 0, { DVK_LIM64K, PAGE_SIZE, 8, false }, 4, 1 },
+	  { 0x3000 }, 1, 0, 0, { DVK_LIM64K, PAGE_SIZE, 8, false, 0 }, 4, 1 },
 	{ "a mapping size of three pages", { 0x10 }, { 0x9000 }, 1, 0, 0,
-	  { DVK_LIM64K, 3 * PAGE_SIZE, 2, true }, 4, 2 },
+	  { DVK_LIM64K, 3 * PAGE_SIZE, 2, true, 0 }, 4, 2 },
+	{ "a message size of 5 KiB: a work request per page",
+	  { DVK_PG(0), DVK_PG(2), DVK_PG(4) }, { 0x1000, 0x1000, 0x1000 }, 3,
+	  0, 0, { DVK_LIM64K, 0, 4, false, 0x1400 }, 3, 3 },
+	{ "a message size below the segment: SGEs cut at it, aligned",
+	  { 0x10 }, { 0x3000 }, 1, 0, 0,
+	  { { SZ_64K, U64_MAX, 0x100 }, 0, 8, true, 0x1010 }, 4, 3 },
 	{ "a slice in the middle of the table",
 	  { 0, DVK_PG(3), DVK_PG(7), DVK_PG(12) },
 	  { 0x2000, 0x3000, 0x4000, 0x1000 }, 4, 0x1234, 0x4321,
-	  { { 0x800, 0xffffffffULL, 1 }, 0, 3, true }, 9, 3 },
+	  { { 0x800, 0xffffffffULL, 1 }, 0, 3, true, 0 }, 9, 3 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(dvk_rw, dvk_rw_cases, name);
@@ -534,7 +576,7 @@ static void dvk_rw_case(struct kunit *test)
 					       &slice));
 	KUNIT_ASSERT_EQ(test, dvk_rw_ref(test, &slice, &c->p, f.ref),
 			c->nr_sges);
-	KUNIT_ASSERT_EQ(test, DIV_ROUND_UP(c->nr_sges, c->p.max_sge),
+	KUNIT_ASSERT_EQ(test, dvk_rw_nr_wrs(&c->p, f.ref, c->nr_sges),
 			c->nr_wrs);
 	dvk_rw_run(test, &f, &slice, &c->p);
 }
@@ -607,6 +649,8 @@ static void dvk_rw_random(struct kunit *test)
 		p.max_map = maps[dvk_rng_range(&seed, 0, ARRAY_SIZE(maps) - 1)];
 		p.max_sge = dvk_rng_range(&seed, 1, 6);
 		p.read = dvk_rng(&seed) & 1;
+		p.max_msg = dvk_rng(&seed) & 1 ? 0 :
+			    dvk_rng_range(&seed, 512, 5 * SZ_4K);
 		KUNIT_ASSERT_TRUE(test, dma_vec_limits_valid(&p.lim));
 		allocated += dvk_rw_run(test, &f, &slice, &p);
 	}
@@ -720,6 +764,12 @@ static void dvk_rw_errors(struct kunit *test)
 	dev.lim.seg_boundary_mask = 0x3000;
 	DVK_RW_BAD(&dev, &slice, 0, DMA_TO_DEVICE);
 	dev.lim.seg_boundary_mask = U64_MAX;
+	/* A message size below the alignment: no SGE fits it. */
+	dev.lim.align = 8;
+	dev.max_msg = 7;
+	DVK_RW_BAD(&dev, &slice, 0, DMA_TO_DEVICE);
+	dev.lim.align = 1;
+	dev.max_msg = 0;
 	/* No DMA device. */
 	dev.dma_dev = NULL;
 	DVK_RW_BAD(&dev, &slice, 0, DMA_TO_DEVICE);

@@ -1028,6 +1028,61 @@ static void test_soft_hca(void **state)
 
 /* --- The example number: a fragmented 128 GiB BAR --- */
 
+/*
+ * READ/WRITE chains over all of a 128 GiB BAR that host A's HCA reaches by
+ * bus address: in 2 MiB blocks (@tbl) with 512-byte SGEs, the bound on
+ * the chain passes what one allocation may take and the call is refused
+ * with -E2BIG, nothing left mapped; as one range, 2 GiB messages cut it
+ * into a work request per 2 GiB, each of one SGE.
+ */
+static void rw_bar_whole(struct rig *r, struct dma_vec_provider *prov,
+			 const struct dma_vec_table *tbl)
+{
+	struct dma_vec_rdma_rw_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct dma_vec_rdma_rw_dev d;
+	struct dma_vec_table one;
+	struct dma_vec_slice s;
+	u64 raddr = 0;
+	unsigned int i;
+
+	assert_non_null(ctx);
+	rw_dev_init(&d, &r->a, 0x42);
+	d.lim.max_seg = 512;
+	d.lim.seg_boundary_mask = U64_MAX;
+	d.lim.align = 1;
+	dma_vec_slice_all(tbl, &s);
+	assert_int_equal(dma_vec_rdma_rw_init(ctx, &d, &s, 0, 1, DMA_TO_DEVICE,
+					      GFP_KERNEL), -E2BIG);
+	assert_int_equal(ctx->nr_wrs, 0);
+	assert_int_equal(sim_live_mappings(r->a.dev), 0);
+
+	d.lim.max_seg = U64_MAX;
+	d.max_sge = 30;
+	d.max_msg = SZ_2G;
+	dma_vec_table_init(&one);
+	assert_int_equal(dma_vec_append(&one, prov->base, prov->size, prov,
+					GFP_KERNEL), 0);
+	dma_vec_slice_all(&one, &s);
+	assert_int_equal(dma_vec_rdma_rw_init(ctx, &d, &s, 0, 1, DMA_TO_DEVICE,
+					      GFP_KERNEL),
+			 (int)(prov->size / SZ_2G));
+	for (i = 0; i < ctx->nr_wrs; i++) {
+		const struct ib_rdma_wr *wr = &ctx->wrs[i];
+
+		assert_int_equal(wr->wr.num_sge, 1);
+		assert_int_equal(wr->wr.sg_list[0].length, SZ_2G);
+		assert_int_equal(wr->wr.sg_list[0].addr,
+				 prov->base + prov->bus_offset + raddr);
+		assert_int_equal(wr->remote_addr, raddr);
+		raddr += SZ_2G;
+	}
+	dma_vec_rdma_rw_destroy(ctx);
+	assert_int_equal(sim_live_mappings(r->a.dev), 0);
+	dma_vec_table_release(&one);
+	free(ctx);
+}
+
+
 static void test_bar_128g_mr_entries(void **state)
 {
 	const u64 bar = 128ULL << 30, block = SZ_2M;
@@ -1137,6 +1192,7 @@ static void test_bar_128g_mr_entries(void **state)
 	}
 	hca_mr_free(&mr);
 	dma_vec_unmap(&m);
+	rw_bar_whole(&r, &prov, &tbl);
 	dma_vec_table_release(&tbl);
 	dma_vec_provider_destroy(&prov);
 	free(order);

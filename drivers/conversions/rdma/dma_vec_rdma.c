@@ -44,12 +44,13 @@ static int dma_vec_rdma_check(const struct dma_vec_drange *ranges,
 
 /* An SGE is at most 4 GiB - 1 bytes; cut on the alignment if there is one. */
 static int dma_vec_rdma_sge_lim(const struct dma_vec_limits *in,
-				struct dma_vec_limits *out)
+				u32 max_msg, struct dma_vec_limits *out)
 {
 	if (!in || !dma_vec_limits_valid(in))
 		return -EINVAL;
 	*out = *in;
-	out->max_seg = min_t(u64, in->max_seg, U32_MAX & ~(in->align - 1));
+	out->max_seg = min_t(u64, in->max_seg,
+			     (max_msg ?: U32_MAX) & ~(in->align - 1));
 	return dma_vec_limits_valid(out) ? 0 : -EINVAL;
 }
 
@@ -335,6 +336,9 @@ struct dma_vec_rdma_rw_build {
 	u64 plen;			/* ... and its length */
 	u64 raddr;			/* remote address of the next SGE */
 	u64 left;			/* bytes not in an SGE yet */
+	u64 total;			/* bytes of the transfer */
+	u64 msg;			/* most bytes of a work request */
+	u64 wr_bytes;			/* bytes of the last work request */
 	u32 lkey;
 	u32 rkey;
 	bool read;
@@ -372,6 +376,16 @@ static u64 dma_vec_rdma_pieces(phys_addr_t paddr, u64 len,
  * bytes left, and M and B are rounded down to powers of two, so that
  * shifts stand for divisions.  The pieces are counted per range by
  * dma_vec_rdma_pieces(); the piece being cut counts as one.
+ *
+ * A work request ends full (the most SGEs), or because the next SGE would
+ * take it past the message size m: its bytes and those of that SGE add up
+ * to more than m.  Each SGE is counted at most twice over those sums (in
+ * its own work request, and as the next SGE of the one before), so fewer
+ * than 2 t / m end so for a transfer of t bytes: k <= 2 (t / m) + 1, m
+ * rounded down to a power of two for a shift.  The full ones and the
+ * last, with at least one SGE in each of those k, are then at most
+ * S / max_sge rounded up, for S SGEs in all.  The allocation is refused
+ * (-E2BIG) beyond INT_MAX bytes, as kvmalloc() refuses it.
  */
 static noinline int dma_vec_rdma_rw_grow(struct dma_vec_rdma_rw_ctx *ctx,
 					 struct dma_vec_rdma_rw_build *b)
@@ -381,7 +395,8 @@ static noinline int dma_vec_rdma_rw_grow(struct dma_vec_rdma_rw_ctx *ctx,
 	struct dma_vec_iter it = b->it;
 	struct ib_rdma_wr *wrs;
 	struct ib_sge *sges_p;
-	unsigned int i, nr_wrs;
+	unsigned int i;
+	u64 nr_wrs;
 	size_t size;
 
 	/* The bound holds for the whole rest: past it is a bug. */
@@ -400,9 +415,13 @@ static noinline int dma_vec_rdma_rw_grow(struct dma_vec_rdma_rw_ctx *ctx,
 	    sges > INT_MAX)
 		return -E2BIG;
 	nr_wrs = DIV_ROUND_UP((unsigned int)sges, ctx->max_sge);
+	if (b->msg != U64_MAX)
+		nr_wrs += 2 * (b->total >> ilog2(b->msg)) + 1;
 	size = size_add(array_size(nr_wrs, sizeof(*wrs)),
 			array_size(sges, sizeof(*sges_p)));
-	wrs = kmalloc(size, b->gfp);
+	if (size > INT_MAX)
+		return -E2BIG;
+	wrs = kvmalloc(size, b->gfp);
 	if (!wrs)
 		return -ENOMEM;
 	sges_p = (struct ib_sge *)(wrs + nr_wrs);
@@ -426,7 +445,8 @@ static __always_inline int dma_vec_rdma_rw_sge(struct dma_vec_rdma_rw_ctx *ctx,
 					       u64 addr, u32 len)
 {
 	bool new_wr = !ctx->nr_wrs ||
-		      ctx->wrs[ctx->nr_wrs - 1].wr.num_sge == ctx->max_sge;
+		      ctx->wrs[ctx->nr_wrs - 1].wr.num_sge == ctx->max_sge ||
+		      len > b->msg - b->wr_bytes;
 	struct ib_rdma_wr *wr;
 	struct ib_sge *sge;
 	int ret;
@@ -447,9 +467,11 @@ static __always_inline int dma_vec_rdma_rw_sge(struct dma_vec_rdma_rw_ctx *ctx,
 		if (ctx->nr_wrs)
 			wr[-1].wr.next = &wr->wr;
 		ctx->nr_wrs++;
+		b->wr_bytes = 0;
 	} else {
 		wr = &ctx->wrs[ctx->nr_wrs - 1];
 	}
+	b->wr_bytes += len;
 	wr->wr.num_sge++;
 	b->raddr += len;
 	b->left -= len;
@@ -497,8 +519,9 @@ static int dma_vec_rdma_rw_piece(struct dma_vec_rdma_rw_ctx *ctx,
  * streaming, peer memory at its bus address or through the host bridge),
  * each mapped piece is cut into SGEs at the maximum segment size and
  * segment boundary of @dev->lim, and the SGEs go into RDMA work requests
- * of at most @dev->max_sge (WRITE) or @dev->max_sge_rd (READ) SGEs each,
- * the remote address advancing with the bytes of each, as they come: no
+ * of at most @dev->max_sge (WRITE) or @dev->max_sge_rd (READ) SGEs and
+ * @dev->max_msg bytes each (an SGE is cut at that size too), the remote
+ * address advancing with the bytes of each, as they come: no
  * mapping array, no count-then-fill.  Up to DMA_VEC_RDMA_RW_INLINE_SGES
  * SGEs in DMA_VEC_RDMA_RW_INLINE_WRS work requests live in @ctx; a longer
  * chain moves to one allocation, sized by a bound computed from the ranges
@@ -508,8 +531,10 @@ static int dma_vec_rdma_rw_piece(struct dma_vec_rdma_rw_ctx *ctx,
  * Context: Any context allowed by @gfp and by the DMA API.
  * Return: the number of work requests in the chain on success; -EINVAL
  * for invalid arguments (an empty or bad @slice, a bad @dir, no SGE per
- * work request, invalid limits, a remote range that wraps); -E2BIG if
- * the transfer needs too many SGEs; -ENOMEM; -EOVERFLOW if a mapped piece
+ * work request, invalid limits or a message size below the alignment, a
+ * remote range that wraps); -E2BIG if the transfer may need more than
+ * INT_MAX SGEs or more than INT_MAX bytes of SGEs and work requests;
+ * -ENOMEM; -EOVERFLOW if a mapped piece
  * wraps past 2^64; an error of dma_vec_io_map() for a range it refused.
  * On error nothing is left mapped or allocated, and @ctx is untouched if
  * the arguments were invalid, else left empty.
@@ -532,7 +557,7 @@ int dma_vec_rdma_rw_init(struct dma_vec_rdma_rw_ctx *ctx,
 	max_sge = min_t(u32, read ? dev->max_sge_rd : dev->max_sge, INT_MAX);
 	if (!max_sge || check_add_overflow(remote_addr, slice->len - 1, &last))
 		return -EINVAL;
-	ret = dma_vec_rdma_sge_lim(&dev->lim, &b.lim);
+	ret = dma_vec_rdma_sge_lim(&dev->lim, dev->max_msg, &b.lim);
 	if (!ret)
 		ret = dma_vec_iter_init(&b.it, slice, NULL);
 	if (ret)
@@ -540,6 +565,9 @@ int dma_vec_rdma_rw_init(struct dma_vec_rdma_rw_ctx *ctx,
 	b.plen = 0;
 	b.raddr = remote_addr;
 	b.left = slice->len;
+	b.total = slice->len;
+	b.msg = dev->max_msg ?: U64_MAX;
+	b.wr_bytes = 0;
 	b.lkey = dev->lkey;
 	b.rkey = rkey;
 	b.read = read;
@@ -587,7 +615,7 @@ void dma_vec_rdma_rw_destroy(struct dma_vec_rdma_rw_ctx *ctx)
 {
 	dma_vec_io_end(&ctx->io);
 	if (ctx->wrs != ctx->inl_wrs)
-		kfree(ctx->wrs);
+		kvfree(ctx->wrs);
 	dma_vec_rdma_rw_empty(ctx);
 }
 EXPORT_SYMBOL_GPL(dma_vec_rdma_rw_destroy);
