@@ -338,38 +338,29 @@ static int dma_vec_nvme_rq_put_sgl(struct dma_vec_nvme_rq *rq, u64 addr,
 }
 
 /*
- * SGL data blocks for a mapped range longer than one block may be, cut
- * below 4 GiB on dwords.  Out of line: the walk's state is cleared on
- * entry where stacks are initialised (CONFIG_INIT_STACK_ALL_ZERO).
+ * SGL data blocks for a mapped range, cut below 4 GiB on dwords by
+ * dma_vec_chunk_len(), the step of the constrained iterators, without an
+ * iterator's state: a range of one block takes one step (the state would
+ * be cleared on every call where stacks are initialised).  The caller
+ * checked the range: it neither is empty nor wraps.
  */
-static noinline int dma_vec_nvme_rq_sgls_cut(struct dma_vec_nvme_rq *rq,
-					     u64 addr, u64 len)
-{
-	const struct dma_vec_drange r = { .addr = addr, .len = len };
-	struct dma_vec_dma_iter it;
-	int ret;
-
-	dma_vec_for_each_dma_chunk(&r, 1, &dma_vec_nvme_sgl_lim, &it) {
-		if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD &&
-		    ((it.addr | it.len) & 3))
-			return -EINVAL;
-		ret = dma_vec_nvme_rq_put_sgl(rq, it.addr, it.len);
-		if (ret)
-			return ret;
-	}
-	/* The caller checked the range: it neither is empty nor wraps. */
-	return dma_vec_dma_iter_error(&it);
-}
-
-/* SGL data blocks for a mapped range: one, unless it is 4 GiB or longer. */
 static int dma_vec_nvme_rq_sgls(struct dma_vec_nvme_rq *rq, u64 addr,
 				u64 len)
 {
-	if (len > dma_vec_nvme_sgl_lim.max_seg)
-		return dma_vec_nvme_rq_sgls_cut(rq, addr, len);
-	if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD && ((addr | len) & 3))
-		return -EINVAL;
-	return dma_vec_nvme_rq_put_sgl(rq, addr, len);
+	do {
+		u64 n = dma_vec_chunk_len(addr, len, &dma_vec_nvme_sgl_lim);
+		int ret;
+
+		if (rq->ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD &&
+		    ((addr | n) & 3))
+			return -EINVAL;
+		ret = dma_vec_nvme_rq_put_sgl(rq, addr, n);
+		if (ret)
+			return ret;
+		addr += n;
+		len -= n;
+	} while (len);
+	return 0;
 }
 
 /*
