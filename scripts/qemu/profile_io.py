@@ -10,7 +10,8 @@ single-steps one I/O of each side (the fourth of its case, so that no
 first-use path is counted) of requests of PROFILE_PAGES pages
 (comma-separated page counts, default "4,32") and writes, per case, page
 count and side, the instructions executed in each function to PROFILE_OUT
-(JSON).  The benchmark's dpb_case() and dpb_io() are its breakpoints.
+(JSON); with PROFILE_PCS=1 also how often each instruction address ran
+("pcs"), to read a function's disassembly against its counts.  The benchmark's dpb_case() and dpb_io() are its breakpoints.
 Functions are the symbols of vmlinux (nm): what the compiler inlined is
 counted in its caller.  QEMU's gdbstub steps with interrupts and timers
 off, so the count is the I/O's own.
@@ -50,6 +51,7 @@ def trace():
     out = os.environ.get("PROFILE_OUT", "profile.json")
     pages = [int(p) for p in os.environ.get("PROFILE_PAGES", "4,32").split(",")]
     which = int(os.environ.get("PROFILE_NTH", "4"))
+    per_pc = os.environ.get("PROFILE_PCS") == "1"
     syms = symbols(gdb.current_progspace().filename)
     addrs = [a for a, _ in syms]
 
@@ -88,6 +90,7 @@ def trace():
             continue
         sp, ret = reg("rsp"), int(gdb.parse_and_eval("*(unsigned long *)$rsp"))
         counts = {}
+        pcs = {}
         steps = 0
         while steps < 1000000:
             gdb.execute("stepi", to_string=True)
@@ -97,8 +100,12 @@ def trace():
                 break
             f = name(pc)
             counts[f] = counts.get(f, 0) + 1
+            if per_pc:
+                pcs[hex(pc)] = pcs.get(hex(pc), 0) + 1
         results.append({"case": case, "pages": n, "side": SIDES[side],
                         "total": steps, "counts": counts})
+        if per_pc:
+            results[-1]["pcs"] = pcs
         with open(out, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=1)
     try:
