@@ -465,7 +465,8 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 	struct dma_vec_nvme_ctrl *ctrl = malloc(sizeof(*ctrl));
 	struct nvme_oracle o = case_oracle(e, k);
 	struct nvme_oracle_cmd cmd = { .write = k->write, .len = len };
-	struct dma_vec_prange *pr = calloc(nr, sizeof(*pr));
+	/* Room for every range cut in two. */
+	struct dma_vec_prange *pr = calloc(2 * nr + 1, sizeof(*pr));
 	struct dma_vec_nvme_rq *rq = &e->rq;
 	enum rq_feed feed = rnd(NR_FEEDS);
 	bool inject = !rnd(3), vouch = rnd(2);
@@ -505,15 +506,36 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 					       e->ram_pa) + p[i].off,
 					  p[i].len, p[i].bar ? &e->prov : NULL);
 	for (i = 0; !ret && feed == FEED_RUNS && i < nr; i = j) {
+		unsigned int n = 0, at, c;
+
 		for (j = i; j < nr && p[j].bar == p[i].bar; j++) {
-			pr[j - i].paddr = (p[j].bar ? e->bar_pa :
-					   e->ram_pa) + p[j].off;
-			pr[j - i].len = p[j].len;
+			u64 pa = (p[j].bar ? e->bar_pa : e->ram_pa) + p[j].off;
+			u64 l = p[j].len, cut;
+
+			/*
+			 * A valid command's range may come in two contiguous
+			 * pieces (a run's batch ends inside it): merged, they
+			 * build the same command.
+			 */
+			if (!want && l > 1 && !rnd(4)) {
+				cut = 1 + rnd(l - 1);
+				pr[n].paddr = pa;
+				pr[n++].len = cut;
+				pa += cut;
+				l -= cut;
+			}
+			pr[n].paddr = pa;
+			pr[n++].len = l;
 		}
-		ret = dma_vec_nvme_rq_add_ranges(rq, pr, j - i,
-						 p[i].bar ? &e->prov : NULL);
+		/* A run in one call, or cut into several. */
+		for (at = 0; !ret && at < n; at += c) {
+			c = rnd(2) ? n - at : 1 + rnd(n - at);
+			ret = dma_vec_nvme_rq_add_ranges(rq, pr + at, c,
+							 p[i].bar ? &e->prov :
+								    NULL);
+		}
 		/* The array is the caller's again once the call returned. */
-		memset(pr, 0xa5, (j - i) * sizeof(*pr));
+		memset(pr, 0xa5, n * sizeof(*pr));
 	}
 	if (!ret)
 		ret = dma_vec_nvme_rq_finish(rq, &cmd.dptr);
