@@ -894,6 +894,14 @@ static void test_rq_window(void **state)
 	p[1] = peer_page(1, PG);
 	p[2] = peer_page(2, PG);
 	run_err_paths(r, p, 3, pieces_len(p, 3), -ERANGE, 1);
+	/*
+	 * Past its end as the first range (a peer run sets up the list at
+	 * it), by a page and by a byte.
+	 */
+	p[0] = (struct piece){ false, WIN_SIZE - PG, 2 * PG };
+	run_err_paths(r, p, 3, pieces_len(p, 3), -ERANGE, 1);
+	p[0].len = PG + 1;
+	run_err_paths(r, p, 3, pieces_len(p, 3), -ERANGE, 1);
 
 	/*
 	 * Bus addresses that reach 2^64: the window's last page, then a page

@@ -714,6 +714,25 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 })
 
 /*
+ * The PRP list of a command of @total entries whose first range is written
+ * by a peer run (__dma_vec_nvme_rq_bus_run()): what dma_vec_nvme_rq_prps()
+ * allocates at the first range.  Out of line: once per command.
+ */
+static noinline int dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
+					 unsigned int total)
+{
+	int ret;
+
+	ret = dma_vec_nvme_alloc_pages(rq->ctrl, &rq->data, total - 1,
+				       sizeof(__le64), rq->gfp);
+	if (ret)
+		return ret;
+	rq->total = total;
+	rq->list = rq->data.pages[0].va;
+	return 0;
+}
+
+/*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
  * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
@@ -729,29 +748,76 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
  * or past it, and dma_vec_nvme_put_prps() never steps past it), and @prov
  * is not revoked.  The run reads the revocation once, as one mapping call: a
  * revoke concurrent with the call may order after it.  Otherwise the run
- * takes nothing.  The caller checked that @rq builds PRPs, its list is set
- * up, @rq->io reaches @prov at its bus address, and the pending range, if
- * any, is @prov's.  @shift is the controller page shift, a constant where
- * the compiler can see it.  Returns the number of ranges taken.
+ * takes nothing.
+ *
+ * A command with no list yet (nothing written or pending) takes its first
+ * range here when it is peer memory of @prov that starts a list request:
+ * the entry count from its first bus address, the list allocated, PRP1
+ * written and the rest of the range pending, as the general path does at
+ * a first range.  A first range it leaves (one the general path refuses,
+ * one ending inside its first page, which a range continuing it must
+ * share an entry with, or a command of at most two entries) is left to
+ * the general path, untouched.
+ *
+ * The caller checked that @rq builds PRPs, its list is set up or it holds
+ * nothing yet, @rq->io reaches @prov at its bus address, and the pending
+ * range, if any, is @prov's.  @shift is the controller page shift, a
+ * constant where the compiler can see it.  Returns 0 or -ENOMEM (the list
+ * allocation), with *@taken the number of ranges taken.
  */
-static __always_inline unsigned int
+static __always_inline int
 __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 			  const struct dma_vec_prange *r, unsigned int nr,
-			  struct dma_vec_provider *prov, unsigned int shift)
+			  struct dma_vec_provider *prov, unsigned int *taken,
+			  unsigned int shift)
 {
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 step = 1ULL << shift, off = prov->bus_offset;
-	__le64 *slot = (__le64 *)rq->list + rq->slot;
-	u64 budget = rq->budget, budget0 = budget;
-	u64 prev_end = rq->prev_end, lo = prov->base, hi;
-	/* The pending range is [paddr, pend). */
-	u64 paddr = rq->paddr, pend = paddr + rq->plen, end;
+	u64 lo = prov->base, hi, end, plen, budget, budget0, prev_end;
+	u64 paddr, pend;
+	__le64 *slot;
+	int ret;
 
+	*taken = 0;
 	if (check_add_overflow(lo, prov->size, &hi) ||
 	    check_add_overflow(lo + off, prov->size, &end) ||
 	    READ_ONCE(prov->__p2p.revoked))
 		return 0;
-	if (paddr == pend) {
+	if (!rq->list) {
+		/* A fresh command: its first range sets up the list. */
+		u64 p = at->paddr, len = at->len, addr, first;
+		unsigned int total;
+
+		if (!len || check_add_overflow(p, len, &end) || p < lo ||
+		    end > hi || len > rq->len)
+			return 0;
+		addr = p + off;
+		first = step - (addr & (step - 1));
+		/* rq->len is at most 2^20 controller pages: no overflow. */
+		total = ((addr & (step - 1)) + rq->len + step - 1) >> shift;
+		if ((addr & 3) || len < first || total <= 2 ||
+		    total > DMA_VEC_NVME_MAX_ENTRIES)
+			return 0;
+		ret = dma_vec_nvme_rq_list(rq, total);
+		if (ret)
+			return ret;
+		rq->dptr.prp1 = cpu_to_le64(addr);
+		rq->nents = 1;
+		rq->done = first;
+		rq->prev_end = addr + first;
+		rq->paddr = p + first;
+		rq->plen = len - first;
+		dma_vec_nvme_rq_set_budget(rq);
+		at++;
+	}
+	slot = (__le64 *)rq->list + rq->slot;
+	budget = rq->budget;
+	budget0 = budget;
+	prev_end = rq->prev_end;
+	/* The pending range is [paddr, pend). */
+	paddr = rq->paddr;
+	pend = paddr + rq->plen;
+	if (paddr == pend && at < stop) {
 		/* Nothing pending: the first range is. */
 		if (!at->len || check_add_overflow((u64)at->paddr, at->len,
 						   &end))
@@ -761,7 +827,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		at++;
 	}
 	for (; at < stop; at++) {
-		u64 p = at->paddr, len = at->len, plen, addr;
+		u64 p = at->paddr, len = at->len, addr;
 
 		if (!len || check_add_overflow(p, len, &end))
 			break;
@@ -786,6 +852,21 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		paddr = p;
 		pend = end;
 	}
+	/*
+	 * A pending range that completes the announced length is written
+	 * too, with the same checks: whatever follows it is refused anyway,
+	 * and dma_vec_nvme_rq_finish() then has nothing left to map.
+	 */
+	plen = pend - paddr;
+	if (at == stop && plen && plen <= budget &&
+	    plen == rq->len - rq->done - (budget0 - budget) &&
+	    paddr >= lo && pend <= hi &&
+	    !(((paddr + off) | prev_end) & (step - 1))) {
+		budget -= plen;
+		prev_end = paddr + off + plen;
+		slot = dma_vec_nvme_put_prps(slot, paddr + off, plen, shift);
+		paddr = pend;
+	}
 	dma_vec_nvme_rq_set_slot(rq, slot);
 	rq->done += budget0 - budget;
 	rq->budget = budget;
@@ -793,17 +874,19 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	rq->paddr = paddr;
 	rq->plen = pend - paddr;
 	rq->pprov = prov;
-	return at - r;
+	*taken = at - r;
+	return 0;
 }
 
 /* As __dma_vec_nvme_rq_bus_run(), for the controller's page size. */
-static unsigned int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
-					    const struct dma_vec_prange *r,
-					    unsigned int nr,
-					    struct dma_vec_provider *prov)
+static int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
+				   const struct dma_vec_prange *r,
+				   unsigned int nr, struct dma_vec_provider *prov,
+				   unsigned int *taken)
 {
 	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
-				     __dma_vec_nvme_rq_bus_run, rq, r, nr, prov);
+				     __dma_vec_nvme_rq_bus_run, rq, r, nr, prov,
+				     taken);
 }
 
 /* Host pieces mapped with one call, between two PRP-writing passes. */
@@ -965,8 +1048,11 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
  * sixteen pieces per __dma_vec_io_map_host() call.  A peer run reads
  * @prov's revocation once, as one mapping: a revoke concurrent with the
  * call may order after it, one that returned before it does not.
- * As with dma_vec_nvme_rq_add(), the last range is left pending (copied):
- * @ranges may change once the call returned.
+ * The first range of a command of peer memory sets up the PRP list in
+ * the same loop, without the general path.  As with dma_vec_nvme_rq_add(),
+ * the last range is left pending (copied), unless a peer run writes it
+ * because it completes the announced length: @ranges may change once the
+ * call returned.
  *
  * Context: As dma_vec_nvme_rq_add().
  * Return: As dma_vec_nvme_rq_add(), for the first range refused; the
@@ -980,17 +1066,27 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 	int ret;
 
 	while (i < nr) {
-		if (!rq->sgl && rq->list && (!rq->plen || rq->pprov == prov)) {
-			if (!prov && nr - i >= DMA_VEC_NVME_HOST_MIN) {
+		/*
+		 * The loops write PRPs into a list, with nothing or a range
+		 * of @prov pending; a peer run also starts a command that
+		 * holds nothing yet.
+		 */
+		if (!rq->sgl && (rq->list ? !rq->plen || rq->pprov == prov :
+					    !rq->done && !rq->plen)) {
+			if (prov && __dma_vec_io_bus_addr(&rq->io, prov)) {
+				ret = dma_vec_nvme_rq_bus_run(rq, ranges + i,
+							      nr - i, prov,
+							      &n);
+				if (ret)
+					return ret;
+				i += n;
+			} else if (!prov && rq->list &&
+				   nr - i >= DMA_VEC_NVME_HOST_MIN) {
 				ret = dma_vec_nvme_rq_host_run(rq, ranges + i,
 							       nr - i, &n);
 				if (ret)
 					return ret;
 				i += n;
-			} else if (prov && prov == rq->io.prov &&
-				   rq->io.type == DMA_VEC_MAP_BUS_ADDR) {
-				i += dma_vec_nvme_rq_bus_run(rq, ranges + i,
-							     nr - i, prov);
 			}
 			if (i == nr)
 				break;

@@ -413,7 +413,8 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
  * address, as nvme-pci's single-segment fast path does for host memory,
  * and here for peer memory too.  So is a PRP command whose list is set up
  * when its last range goes into the current list page by the inline path
- * of dma_vec_nvme_rq_add().  Everything else, and every error, goes to
+ * of dma_vec_nvme_rq_add(), or was written by dma_vec_nvme_rq_add_ranges().
+ * Everything else, and every error, goes to
  * __dma_vec_nvme_rq_finish().
  *
  * Context: As dma_vec_nvme_rq_add().
@@ -431,8 +432,11 @@ static __always_inline int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 	if (rq->sgl || rq->done || !rq->plen || rq->plen != rq->len) {
 		if (!rq->list || rq->sgl)
 			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
-		/* A PRP list: the last range into it, then PRP2 names it. */
-		ret = dma_vec_nvme_rq_prp_fast(rq);
+		/*
+		 * A PRP list: the last range into it, unless it is written
+		 * already, then PRP2 names it.
+		 */
+		ret = rq->plen ? dma_vec_nvme_rq_prp_fast(rq) : 0;
 		if (ret < 0)
 			return ret;
 		if (ret || rq->done != rq->len)
