@@ -280,7 +280,7 @@ int __dma_vec_io_map_host(struct dma_vec_io *io,
 			  const struct dma_vec_prange *in,
 			  struct dma_vec_drange *out, unsigned int nr,
 			  gfp_t gfp, unsigned int *mapped);
-void dma_vec_io_end(struct dma_vec_io *io);
+void __dma_vec_io_end(struct dma_vec_io *io);
 
 /**
  * __dma_vec_io_bus_ok - whether a peer range may go at its bus address now
@@ -467,6 +467,25 @@ static __always_inline int dma_vec_io_map(struct dma_vec_io *io,
 	if (unlikely(dma_dev_need_sync(io->dev)))
 		return __dma_vec_io_record(io, out, gfp);
 	return 0;
+}
+
+/**
+ * dma_vec_io_end - undo the mapping of an I/O
+ * @io: the I/O, set up by dma_vec_io_start()
+ *
+ * Unmaps every recorded piece and frees what the records took.  @io may
+ * then be started again.  An I/O that recorded nothing (every piece at a
+ * bus address, or host memory on a device whose unmaps do nothing) ends
+ * inline.
+ *
+ * Context: Any context the DMA API allows unmapping in, completion
+ * interrupts included.
+ */
+static inline void dma_vec_io_end(struct dma_vec_io *io)
+{
+	if (io->nr_recs || io->recs != io->inl)
+		__dma_vec_io_end(io);
+	io->host_pages = false;
 }
 
 #endif /* _LINUX_DMA_VEC_P2P_H */

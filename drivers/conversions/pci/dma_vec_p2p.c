@@ -1464,16 +1464,15 @@ int __dma_vec_io_record(struct dma_vec_io *io, const struct dma_vec_drange *d,
 EXPORT_SYMBOL_GPL(__dma_vec_io_record);
 
 /**
- * dma_vec_io_end - undo the mapping of an I/O
+ * __dma_vec_io_end - undo the mapping of an I/O that recorded pieces
  * @io: the I/O, set up by dma_vec_io_start()
  *
- * Unmaps every recorded piece and frees what the records took.  @io may
- * then be started again.
+ * What dma_vec_io_end() does out of line: unmaps every recorded piece and
+ * frees what the records took.
  *
- * Context: Any context the DMA API allows unmapping in, completion
- * interrupts included.
+ * Context: As dma_vec_io_end().
  */
-void dma_vec_io_end(struct dma_vec_io *io)
+void __dma_vec_io_end(struct dma_vec_io *io)
 {
 	unsigned int i;
 
@@ -1486,7 +1485,7 @@ void dma_vec_io_end(struct dma_vec_io *io)
 	io->cap_recs = DMA_VEC_IO_INLINE;
 	io->host_pages = false;
 }
-EXPORT_SYMBOL_GPL(dma_vec_io_end);
+EXPORT_SYMBOL_GPL(__dma_vec_io_end);
 
 /* Has every link on the provider's list gone (their unmaps are done)? */
 static bool dma_vec_provider_unlinked(struct dma_vec_provider *prov)
