@@ -500,6 +500,9 @@ static void run_err(struct rig *r, const struct piece *p, unsigned int nr,
 	if (ret != want || at != want_at)
 		fail_msg("%d at call %u, expected %d at call %u", ret, at, want,
 			 want_at);
+	/* Never more PRP entries than the command takes. */
+	if (!r->rq.sgl && r->rq.nents > r->rq.total)
+		fail_msg("%u PRP entries of %u", r->rq.nents, r->rq.total);
 	assert_memory_equal(&dptr, &dptr0, sizeof(dptr));
 	dma_vec_nvme_rq_end(&r->rq);
 	check_clean(r, live);
@@ -1047,6 +1050,15 @@ static void test_rq_layout(void **state)
 		run_err_paths(r, p, pos + 3, len + PG, -EINVAL, pos + 3);
 		run_ok(r, p, pos + 3);
 	}
+
+	/*
+	 * More than announced in a run that starts the command (its loop
+	 * sets up the list): refused at the range that does not fit, before
+	 * the list takes it.
+	 */
+	for (i = 0; i < 5; i++)
+		p[i] = peer_page(i, PG);
+	run_err_paths(r, p, 5, 3 * PG + PG / 2, -EINVAL, 4);
 
 	/* The first range half a page, then two more: the fast path. */
 	p[0] = peer_page(0, PG / 2);

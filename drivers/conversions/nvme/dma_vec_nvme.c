@@ -94,6 +94,23 @@ static __always_inline int dma_vec_nvme_add_page(struct dma_vec_nvme_data *data,
 }
 
 /*
+ * The @nr descriptor pages of a command whose entries take more than one;
+ * out of line, so that the common case of one page keeps its callers'
+ * registers free.
+ */
+static noinline int dma_vec_nvme_add_pages(struct dma_vec_nvme_data *data,
+					   struct dma_pool *pool,
+					   unsigned int nr, gfp_t gfp)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0, ret = 0; !ret && i < nr; i++)
+		ret = dma_vec_nvme_add_page(data, pool, gfp);
+	return ret;
+}
+
+/*
  * Descriptor pages for @nents entries of @entry_size bytes, where every
  * page but the last gives its last slot to the link to the next page; one
  * small block when the entries fit one and the controller has a small pool.
@@ -106,21 +123,20 @@ dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 {
 	unsigned int per_page = (1U << ctrl->page_shift) / entry_size;
 	struct dma_pool *pool = ctrl->pool;
-	unsigned int nr, i;
 	int ret;
 
 	if (ctrl->small_pool && (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
 		pool = ctrl->small_pool;
-	if (nents <= per_page) {
+	if (likely(nents <= per_page))
 		/* The common case of one page, without a division. */
 		ret = dma_vec_nvme_add_page(data, pool, gfp);
-	} else {
+	else
 		/* nents <= DMA_VEC_NVME_MAX_ENTRIES: no overflow in 64 bits. */
-		nr = DIV_ROUND_UP_ULL((u64)nents - 1, per_page - 1);
-		for (i = 0, ret = 0; !ret && i < nr; i++)
-			ret = dma_vec_nvme_add_page(data, pool, gfp);
-	}
-	if (ret)
+		ret = dma_vec_nvme_add_pages(data, pool,
+					     DIV_ROUND_UP_ULL((u64)nents - 1,
+							      per_page - 1),
+					     gfp);
+	if (unlikely(ret))
 		dma_vec_nvme_free_data(data);
 	return ret;
 }
@@ -786,7 +802,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	if (!rq->list) {
 		/* A fresh command: its first range sets up the list. */
 		u64 p = at->paddr, len = at->len, addr, first;
-		unsigned int total;
+		unsigned int total, room;
 
 		if (!len || check_add_overflow(p, len, &end) || p < lo ||
 		    end > hi || len > rq->len)
@@ -804,19 +820,29 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		rq->dptr.prp1 = cpu_to_le64(addr);
 		rq->nents = 1;
 		rq->done = first;
-		rq->prev_end = addr + first;
-		rq->paddr = p + first;
-		rq->plen = len - first;
-		dma_vec_nvme_rq_set_budget(rq);
+		/*
+		 * As dma_vec_nvme_rq_set_budget() for the first slot of the
+		 * list: a page of entries, less the link when more follow.
+		 */
+		room = step / sizeof(__le64);
+		if (total - 1 > room)
+			room--;
+		budget = min(rq->len - first, (u64)room << shift);
+		slot = rq->list;
+		prev_end = addr + first;
+		/* The rest of the range is pending: [paddr, pend). */
+		paddr = p + first;
+		pend = end;
 		at++;
+	} else {
+		slot = (__le64 *)rq->list + rq->slot;
+		budget = rq->budget;
+		prev_end = rq->prev_end;
+		/* The pending range is [paddr, pend). */
+		paddr = rq->paddr;
+		pend = paddr + rq->plen;
 	}
-	slot = (__le64 *)rq->list + rq->slot;
-	budget = rq->budget;
 	budget0 = budget;
-	prev_end = rq->prev_end;
-	/* The pending range is [paddr, pend). */
-	paddr = rq->paddr;
-	pend = paddr + rq->plen;
 	if (paddr == pend && at < stop) {
 		/* Nothing pending: the first range is. */
 		if (!at->len || check_add_overflow((u64)at->paddr, at->len,
@@ -1122,6 +1148,10 @@ int dma_vec_nvme_rq_add_table(struct dma_vec_nvme_rq *rq,
 
 	if (!tbl->nr)
 		return -EINVAL;
+	/* A table of one owner, the common case: a tail call. */
+	if (tbl->nr_runs == 1)
+		return dma_vec_nvme_rq_add_ranges(rq, tbl->ranges, tbl->nr,
+						  dma_vec_run(tbl, 0)->provider);
 	for (run = 0; run < tbl->nr_runs; run++) {
 		const struct dma_vec_run *rn = dma_vec_run(tbl, run);
 
