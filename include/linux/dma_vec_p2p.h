@@ -311,7 +311,8 @@ __dma_vec_io_bus_ok(const struct dma_vec_provider *prov, phys_addr_t paddr,
  * The class of the provider classified last by @io, or else the provider's
  * last answer if it was for @io's device, read without a lock as
  * dma_vec_classify() does; that one becomes @io's.  Internal to
- * dma_vec_io_map().
+ * dma_vec_io_map() and the loops built on its bus-address case (a run of
+ * peer ranges of an NVMe command).
  *
  * Context: Any context.
  * Return: true if @prov is known to give @io's device its bus address.

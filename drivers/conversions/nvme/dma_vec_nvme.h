@@ -414,8 +414,7 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
  * and here for peer memory too.  So is a PRP command whose list is set up
  * when its last range goes into the current list page by the inline path
  * of dma_vec_nvme_rq_add(), or was written by dma_vec_nvme_rq_add_ranges().
- * Everything else, and every error, goes to
- * __dma_vec_nvme_rq_finish().
+ * Everything else, and every error, goes to __dma_vec_nvme_rq_finish().
  *
  * Context: As dma_vec_nvme_rq_add().
  * Return: 0 on success; -EINVAL if the ranges add up to less than
