@@ -1095,10 +1095,13 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 		/*
 		 * The loops write PRPs into a list, with nothing or a range
 		 * of @prov pending; a peer run also starts a command that
-		 * holds nothing yet.
+		 * holds nothing yet and is longer than a controller page (a
+		 * shorter one takes no list).
 		 */
-		if (!rq->sgl && (rq->list ? !rq->plen || rq->pprov == prov :
-					    !rq->done && !rq->plen)) {
+		if (!rq->sgl &&
+		    (rq->list ? !rq->plen || rq->pprov == prov :
+				!rq->done && !rq->plen &&
+				(rq->len - 1) >> rq->ctrl->page_shift)) {
 			if (prov && __dma_vec_io_bus_addr(&rq->io, prov)) {
 				ret = dma_vec_nvme_rq_bus_run(rq, ranges + i,
 							      nr - i, prov,
