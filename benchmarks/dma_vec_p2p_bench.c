@@ -20,8 +20,9 @@
  *		   page check, the provider looked up once per run of one
  *		   dev_pagemap (the driver's lock-free last-used entry), then
  *		   dma_vec_nvme_rq_start(), dma_vec_nvme_rq_host_pages(),
- *		   dma_vec_nvme_rq_add() per page (sixteen pages or more:
- *		   gathered sixteen per dma_vec_nvme_rq_add_ranges() call),
+ *		   dma_vec_nvme_rq_add() per page (sixteen pages or more,
+ *		   or P2P pages: gathered sixteen per
+ *		   dma_vec_nvme_rq_add_ranges() call),
  *		   dma_vec_nvme_rq_finish(), dma_vec_nvme_rq_end();
  *   dma_vec-phys  the same request from a dma_vec table of the pages'
  *		   physical addresses and their provider (made once, as an
@@ -223,7 +224,10 @@ static int dpb_add_bvec(struct dpb_ctx *c, struct dma_vec_nvme_rq *rq,
 /* NVME_DMA_VEC_BATCH */
 #define DPB_BATCH	16
 
-/* nvme_dma_vec_add_batched(): a request of at least DPB_BATCH bvecs. */
+/*
+ * nvme_dma_vec_add_batched(): a request of at least DPB_BATCH bvecs, or a
+ * P2P request of more than one.
+ */
 static noinline int dpb_add_batched(struct dpb_ctx *c,
 				    struct dma_vec_nvme_rq *rq,
 				    unsigned int n)
@@ -279,7 +283,8 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 	/* As nvme_dma_vec_fill(): host memory of bvecs is not checked. */
 	if (!rc)
 		dma_vec_nvme_rq_host_pages(rq);
-	if (!rc && n >= DPB_BATCH)
+	if (!rc && (n >= DPB_BATCH ||
+		    (n > 1 && is_pci_p2pdma_page(c->bv[0].bv_page))))
 		rc = dpb_add_batched(c, rq, n);
 	else
 		for (k = 0; !rc && k < n; k++)
