@@ -11,9 +11,10 @@ first-use path is counted) of requests of PROFILE_PAGES pages
 (comma-separated page counts, default "4,32") and writes, per case, page
 count and side, the instructions executed in each function to PROFILE_OUT
 (JSON); with PROFILE_PCS=1 also how often each instruction address ran
-("pcs"), to read a function's disassembly against its counts.  The benchmark's dpb_case() and dpb_io() are its breakpoints.
-Functions are the symbols of vmlinux (nm): what the compiler inlined is
-counted in its caller.  QEMU's gdbstub steps with interrupts and timers
+("pcs"), to read a function's disassembly against its counts.  The
+benchmark's dpb_case() and dpb_io() are its breakpoints.  Functions are
+the symbols of vmlinux (nm): what the compiler inlined is counted in its
+caller.  QEMU's gdbstub steps with interrupts and timers
 off, so the count is the I/O's own.
 
 As a script:
