@@ -260,6 +260,48 @@ static void dma_vec_nvme_rq_put_prps(struct dma_vec_nvme_rq *rq, u64 p,
 }
 
 /*
+ * The PRP entries of a command of @len bytes whose first byte is at DMA
+ * address @addr: one per controller page it touches.  @len is at most
+ * DMA_VEC_NVME_MAX_ENTRIES controller pages (checked at the start): no
+ * overflow.
+ */
+static __always_inline u64 dma_vec_nvme_prp_total(u64 addr, u64 len,
+						  unsigned int shift)
+{
+	u64 mask = (1ULL << shift) - 1;
+
+	return ((addr & mask) + len + mask) >> shift;
+}
+
+/*
+ * The PRP list of a command of @total entries, more than two, taken once
+ * at its first range: inline in the general path, which is out of line
+ * itself.
+ */
+static __always_inline int __dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
+						  unsigned int total)
+{
+	int ret;
+
+	ret = dma_vec_nvme_alloc_pages(rq->ctrl, &rq->data, total - 1,
+				       sizeof(__le64), rq->gfp);
+	if (ret)
+		return ret;
+	rq->list = rq->data.pages[0].va;
+	return 0;
+}
+
+/*
+ * As __dma_vec_nvme_rq_list(), for a peer run: out of line, so that the
+ * run's loop keeps its registers.
+ */
+static noinline int dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
+					 unsigned int total)
+{
+	return __dma_vec_nvme_rq_list(rq, total);
+}
+
+/*
  * PRP entries for a mapped range.  The first range fixes how many entries
  * the whole command takes (every later boundary must be on a controller
  * page), so the list pages are allocated once, at the first range.
@@ -273,20 +315,18 @@ static __always_inline int dma_vec_nvme_rq_prps(struct dma_vec_nvme_rq *rq,
 	int ret;
 
 	if (!rq->done) {
+		u64 total = dma_vec_nvme_prp_total(addr, rq->len, shift);
+
 		if (addr & 3)
 			return -EINVAL;
-		/* rq->len is at most 2^20 pages: no overflow. */
-		rq->total = ((addr & page_mask) + rq->len + page_mask) >> shift;
-		if (rq->total > DMA_VEC_NVME_MAX_ENTRIES)
+		if (total > DMA_VEC_NVME_MAX_ENTRIES)
 			return -E2BIG;
-		if (rq->total > 2) {
-			ret = dma_vec_nvme_alloc_pages(rq->ctrl, &rq->data,
-						       rq->total - 1,
-						       sizeof(__le64), rq->gfp);
+		if (total > 2) {
+			ret = __dma_vec_nvme_rq_list(rq, total);
 			if (ret)
 				return ret;
-			rq->list = rq->data.pages[0].va;
 		}
+		rq->total = total;
 		rq->dptr.prp1 = cpu_to_le64(addr);
 		rq->nents = 1;
 		p = (addr >> shift) + 1;
@@ -730,25 +770,6 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
 })
 
 /*
- * The PRP list of a command of @total entries whose first range is written
- * by a peer run (__dma_vec_nvme_rq_bus_run()): what dma_vec_nvme_rq_prps()
- * allocates at the first range.  Out of line: once per command.
- */
-static noinline int dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
-					 unsigned int total)
-{
-	int ret;
-
-	ret = dma_vec_nvme_alloc_pages(rq->ctrl, &rq->data, total - 1,
-				       sizeof(__le64), rq->gfp);
-	if (ret)
-		return ret;
-	rq->total = total;
-	rq->list = rq->data.pages[0].va;
-	return 0;
-}
-
-/*
  * Peer ranges of @prov, which @rq->io reaches at its bus address, written
  * into the current PRP list page in one loop with the command's state in
  * locals: as dma_vec_nvme_rq_add() of each range in turn would, merging,
@@ -802,21 +823,22 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	if (!rq->list) {
 		/* A fresh command: its first range sets up the list. */
 		u64 p = at->paddr, len = at->len, addr, first;
-		unsigned int total, room;
+		unsigned int room;
+		u64 total;
 
 		if (!len || check_add_overflow(p, len, &end) || p < lo ||
 		    end > hi || len > rq->len)
 			return 0;
 		addr = p + off;
 		first = step - (addr & (step - 1));
-		/* rq->len is at most 2^20 controller pages: no overflow. */
-		total = ((addr & (step - 1)) + rq->len + step - 1) >> shift;
+		total = dma_vec_nvme_prp_total(addr, rq->len, shift);
 		if ((addr & 3) || len < first || total <= 2 ||
 		    total > DMA_VEC_NVME_MAX_ENTRIES)
 			return 0;
 		ret = dma_vec_nvme_rq_list(rq, total);
 		if (ret)
 			return ret;
+		rq->total = total;
 		rq->dptr.prp1 = cpu_to_le64(addr);
 		rq->nents = 1;
 		rq->done = first;
