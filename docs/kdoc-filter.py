@@ -278,7 +278,8 @@ def filter_c(text, is_c):
                         out[end] += ' */'
                     code_i = next_code_line(lines, end + 1)
                     code = lines[code_i] if code_i < n else ''
-                    check_name(code, kind, name, first + 1)
+                    nxt_code = lines[code_i + 1] if code_i + 1 < n else ''
+                    check_name(code, nxt_code, kind, name, first + 1)
                     if kind in ('struct', 'union', 'enum'):
                         attach_members(out, code_i, kind, name, members,
                                        first + 1)
@@ -343,7 +344,7 @@ def filter_c(text, is_c):
     return '\n'.join(out)
 
 
-def check_name(code, kind, name, lineno):
+def check_name(code, nxt, kind, name, lineno):
     if kind in ('struct', 'union', 'enum'):
         if not re.search(r'\b%s\s+%s\b' % (kind, re.escape(name)), code):
             warn(lineno, "kernel-doc for %s %s is not followed by its "
@@ -354,27 +355,22 @@ def check_name(code, kind, name, lineno):
     # Function or macro: the name must appear in the declaration's first
     # lines (the return type may sit on a line of its own).
     if not re.search(r'\b%s\b' % re.escape(name), code):
-        idx = lines_cache.index(code) if code in lines_cache else -1
-        nxt = lines_cache[idx + 1] if 0 <= idx < len(lines_cache) - 1 else ''
         if not re.search(r'\b%s\s*\(' % re.escape(name), nxt):
             warn(lineno, "kernel-doc for %s() is not followed by its "
                  "declaration" % name)
 
 
 def main():
-    global lines_cache
     with open(path, encoding='utf-8') as f:
         text = f.read()
     if not path.endswith(('.c', '.h')):
         sys.stdout.write(text)
         return 0
-    lines_cache = text.split('\n')
     sys.stdout.write(filter_c(text, path.endswith('.c')))
     for w in warnings:
         print(w, file=sys.stderr)
     return 0
 
 
-lines_cache = []
 if __name__ == '__main__':
     sys.exit(main())

@@ -27,16 +27,6 @@ static const struct dma_vec_limits dma_vec_nvme_sgl_lim = {
 	.align = 4,
 };
 
-/* An empty set of descriptor pages; the inline room is not cleared. */
-static void dma_vec_nvme_data_init(struct dma_vec_nvme_data *data)
-{
-	data->pool = NULL;
-	data->pages = NULL;
-	data->nr_pages = 0;
-	data->cap_pages = 0;
-	data->sgl = false;
-}
-
 /* Free the descriptor pages; @data is left for the caller to reset. */
 static __always_inline void
 dma_vec_nvme_data_release(struct dma_vec_nvme_data *data)
@@ -141,19 +131,6 @@ dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 	return ret;
 }
 
-/* A controller page of 4 KiB to 128 MiB, and a pool of such pages. */
-static bool dma_vec_nvme_ctrl_ok(const struct dma_vec_nvme_ctrl *ctrl)
-{
-	return ctrl->page_shift >= 12 && ctrl->page_shift <= 27 && ctrl->pool &&
-	       ctrl->pool_block >= (1ULL << ctrl->page_shift);
-}
-
-static bool dma_vec_nvme_sgl_ok(const struct dma_vec_nvme_ctrl *ctrl)
-{
-	return ctrl->sgls == DMA_VEC_NVME_SGLS ||
-	       ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD;
-}
-
 /*
  * Validate the controller, the input and the transfer size; report the
  * total length.  A range must end below 2^64: one that wraps would send the
@@ -167,7 +144,7 @@ static int dma_vec_nvme_check(const struct dma_vec_nvme_ctrl *ctrl,
 	u64 total = 0, end;
 	unsigned int i;
 
-	if (!nr || !ranges || !dma_vec_nvme_ctrl_ok(ctrl))
+	if (!nr || !ranges || !__dma_vec_nvme_ctrl_ok(ctrl))
 		return -EINVAL;
 	for (i = 0; i < nr; i++) {
 		if (!ranges[i].len ||
@@ -189,43 +166,6 @@ static void dma_vec_nvme_sgl_set(struct nvme_sgl_desc *d, u64 addr, u32 len,
 	d->length = cpu_to_le32(len);
 	memset(d->rsvd, 0, sizeof(d->rsvd));
 	d->type = type << 4;
-}
-
-/*
- * Start a data pointer of @len bytes; the mapping state (@rq->io) is the
- * caller's.  Allocates nothing.
- */
-static __always_inline int
-dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
-		     const struct dma_vec_nvme_ctrl *ctrl, bool sgl, u64 len,
-		     gfp_t gfp)
-{
-	rq->ctrl = ctrl;
-	dma_vec_nvme_data_init(&rq->data);
-	rq->plen = 0;
-	rq->pprov = NULL;
-	rq->len = len;
-	rq->done = 0;
-	rq->prev_end = 0;
-	rq->budget = 0;
-	rq->nents = 0;
-	rq->total = 0;
-	rq->slot = 0;
-	rq->page = 0;
-	rq->list = NULL;
-	rq->link = NULL;
-	rq->gfp = gfp;
-	rq->sgl = sgl;
-
-	if (!len || !dma_vec_nvme_ctrl_ok(ctrl))
-		return -EINVAL;
-	if (sgl && !dma_vec_nvme_sgl_ok(ctrl))
-		return -EOPNOTSUPP;
-	if (ctrl->max_transfer && len > ctrl->max_transfer)
-		return -E2BIG;
-	if (!sgl && len > (u64)DMA_VEC_NVME_MAX_ENTRIES << ctrl->page_shift)
-		return -E2BIG;
-	return 0;
 }
 
 /*
@@ -274,12 +214,12 @@ static __always_inline u64 dma_vec_nvme_prp_total(u64 addr, u64 len,
 }
 
 /*
- * The PRP list of a command of @total entries, more than two, taken once
- * at its first range: inline in the general path, which is out of line
- * itself.
+ * The PRP list pages of a command of @total entries, where
+ * __dma_vec_nvme_rq_list() has no quick way: out of line, so that the
+ * common case saves no registers.
  */
-static __always_inline int __dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
-						  unsigned int total)
+static noinline int dma_vec_nvme_rq_list_pages(struct dma_vec_nvme_rq *rq,
+					       unsigned int total)
 {
 	int ret;
 
@@ -289,6 +229,43 @@ static __always_inline int __dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
 		return ret;
 	rq->list = rq->data.pages[0].va;
 	return 0;
+}
+
+/*
+ * The PRP list of a command of @total entries, more than two, taken once
+ * at its first range: inline in the general path, which is out of line
+ * itself.  On failure nothing stays allocated.
+ */
+static __always_inline int __dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
+						  unsigned int total)
+{
+	const struct dma_vec_nvme_ctrl *ctrl = rq->ctrl;
+	struct dma_vec_nvme_data *data = &rq->data;
+	struct dma_pool *pool = ctrl->pool;
+	void *va;
+
+	/*
+	 * A list of one page for a command that holds no descriptor page
+	 * yet, the common case: the first slot of the inline page array,
+	 * set up in place without dma_vec_nvme_add_page()'s checks.
+	 */
+	if (likely(!data->pages &&
+		   total - 1 <= (1U << ctrl->page_shift) / sizeof(__le64))) {
+		if (ctrl->small_pool &&
+		    (total - 1) * sizeof(__le64) <= DMA_VEC_NVME_SMALL_BLOCK)
+			pool = ctrl->small_pool;
+		va = dma_pool_alloc(pool, rq->gfp, &data->inl[0].dma);
+		if (!va)
+			return -ENOMEM;
+		data->inl[0].va = va;
+		data->pages = data->inl;
+		data->cap_pages = DMA_VEC_NVME_INLINE_PAGES;
+		data->nr_pages = 1;
+		data->pool = pool;
+		rq->list = va;
+		return 0;
+	}
+	return dma_vec_nvme_rq_list_pages(rq, total);
 }
 
 /*
@@ -530,7 +507,7 @@ static int dma_vec_nvme_build(const struct dma_vec_nvme_ctrl *ctrl,
 	unsigned int i;
 	int ret;
 
-	ret = dma_vec_nvme_rq_init(&rq, ctrl, sgl, len, gfp);
+	ret = __dma_vec_nvme_rq_init(&rq, ctrl, sgl, len, gfp);
 	if (!ret && sgl)
 		ret = dma_vec_nvme_count_sgls(ctrl, ranges, nr);
 	for (i = 0; !ret && i < nr; i++)
@@ -616,7 +593,7 @@ int dma_vec_nvme_setup_sgls(const struct dma_vec_nvme_ctrl *ctrl,
 	u64 len;
 	int ret;
 
-	if (!dma_vec_nvme_sgl_ok(ctrl))
+	if (!__dma_vec_nvme_sgl_ok(ctrl))
 		return -EOPNOTSUPP;
 	ret = dma_vec_nvme_check(ctrl, ranges, nr, &len);
 	if (ret)
@@ -648,7 +625,7 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 			    unsigned int nr, union nvme_data_ptr *dptr,
 			    struct dma_vec_nvme_data *data, gfp_t gfp)
 {
-	bool sgl_ok = dma_vec_nvme_sgl_ok(ctrl);
+	bool sgl_ok = __dma_vec_nvme_sgl_ok(ctrl);
 	u64 len;
 	int ret;
 
@@ -688,39 +665,6 @@ void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data)
 	memset(data, 0, sizeof(*data));
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_free_data);
-
-/**
- * dma_vec_nvme_rq_start - start building the data pointer of a command
- * @rq: the per-request state (see &struct dma_vec_nvme_rq)
- * @ctrl: the controller; read until dma_vec_nvme_rq_finish() returns and
- *	never by dma_vec_nvme_rq_end(), so it may live on the submitter's
- *	stack (the descriptor pages keep their own pool)
- * @dev: the device doing the DMA (the controller's PCI function)
- * @dir: DMA direction of the command
- * @attrs: DMA attributes
- * @sgl: build an SGL (the controller must support them); PRPs otherwise
- * @len: bytes the command transfers: the ranges added must add up to it
- * @gfp: allocation flags for descriptor pages and mapping records
- *
- * Allocates nothing.  Whatever this returns, dma_vec_nvme_rq_end() may be
- * called on @rq, and must be once the ranges were added.
- *
- * Context: Any context.
- * Return: 0; -EINVAL for a zero @len or a controller without a usable
- * pool; -EOPNOTSUPP if @sgl is asked of a controller without SGLs;
- * -E2BIG if @len exceeds @ctrl->max_transfer or DMA_VEC_NVME_MAX_ENTRIES
- * controller pages.
- */
-int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
-			  const struct dma_vec_nvme_ctrl *ctrl,
-			  struct device *dev, enum dma_data_direction dir,
-			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp)
-{
-	dma_vec_io_start(&rq->io, dev, dir, attrs,
-			 ctrl->max_map ? ctrl->max_map : U64_MAX);
-	return dma_vec_nvme_rq_init(rq, ctrl, sgl, len, gfp);
-}
-EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_start);
 
 /**
  * __dma_vec_nvme_rq_flush - map the pending range of a command, out of line
@@ -1152,6 +1096,29 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_ranges);
 
+/*
+ * Every run of @tbl, a table of several owners, in turn; out of line, so
+ * that the one-owner case of dma_vec_nvme_rq_add_table() saves no
+ * registers.
+ */
+static noinline int dma_vec_nvme_rq_add_runs(struct dma_vec_nvme_rq *rq,
+					     const struct dma_vec_table *tbl)
+{
+	unsigned int run;
+	int ret;
+
+	for (run = 0; run < tbl->nr_runs; run++) {
+		const struct dma_vec_run *rn = dma_vec_run(tbl, run);
+
+		ret = dma_vec_nvme_rq_add_ranges(rq, tbl->ranges + rn->first,
+						 dma_vec_run_end(tbl, run) -
+						 rn->first, rn->provider);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * dma_vec_nvme_rq_add_table - add the ranges of a table to a command
  * @rq: the command, started with dma_vec_nvme_rq_start()
@@ -1168,25 +1135,13 @@ EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_ranges);
 int dma_vec_nvme_rq_add_table(struct dma_vec_nvme_rq *rq,
 			      const struct dma_vec_table *tbl)
 {
-	unsigned int run;
-	int ret;
-
 	if (!tbl->nr)
 		return -EINVAL;
 	/* A table of one owner, the common case: a tail call. */
 	if (tbl->nr_runs == 1)
 		return dma_vec_nvme_rq_add_ranges(rq, tbl->ranges, tbl->nr,
 						  dma_vec_run(tbl, 0)->provider);
-	for (run = 0; run < tbl->nr_runs; run++) {
-		const struct dma_vec_run *rn = dma_vec_run(tbl, run);
-
-		ret = dma_vec_nvme_rq_add_ranges(rq, tbl->ranges + rn->first,
-						 dma_vec_run_end(tbl, run) -
-						 rn->first, rn->provider);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return dma_vec_nvme_rq_add_runs(rq, tbl);
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_table);
 
@@ -1234,7 +1189,7 @@ void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq)
 {
 	/* Empty, as rq_init() leaves it; the inline room need not be clear. */
 	dma_vec_nvme_data_release(&rq->data);
-	dma_vec_nvme_data_init(&rq->data);
+	__dma_vec_nvme_data_init(&rq->data);
 	dma_vec_io_end(&rq->io);
 	rq->plen = 0;
 }

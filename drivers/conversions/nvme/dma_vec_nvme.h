@@ -160,10 +160,6 @@ int dma_vec_nvme_setup_data(const struct dma_vec_nvme_ctrl *ctrl,
 			    struct dma_vec_nvme_data *data, gfp_t gfp);
 void dma_vec_nvme_free_data(struct dma_vec_nvme_data *data);
 
-int dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
-			  const struct dma_vec_nvme_ctrl *ctrl,
-			  struct device *dev, enum dma_data_direction dir,
-			  unsigned long attrs, bool sgl, u64 len, gfp_t gfp);
 int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 			       const struct dma_vec_prange *ranges,
 			       unsigned int nr, struct dma_vec_provider *prov);
@@ -175,6 +171,140 @@ int __dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 			     const struct dma_vec_drange *d,
 			     union nvme_data_ptr *dptr);
 void __dma_vec_nvme_rq_end(struct dma_vec_nvme_rq *rq);
+
+/**
+ * __dma_vec_nvme_data_init - an empty set of descriptor pages
+ * @data: the set to empty; its inline room is not cleared
+ *
+ * Internal to the builders and dma_vec_nvme_rq_start().
+ *
+ * Context: Any context.
+ */
+static __always_inline void
+__dma_vec_nvme_data_init(struct dma_vec_nvme_data *data)
+{
+	data->pool = NULL;
+	data->pages = NULL;
+	data->nr_pages = 0;
+	data->cap_pages = 0;
+	data->sgl = false;
+}
+
+/**
+ * __dma_vec_nvme_ctrl_ok - whether the builders can use a controller
+ * @ctrl: the controller
+ *
+ * Internal to the builders and dma_vec_nvme_rq_start().
+ *
+ * Context: Any context.
+ * Return: true for a controller page of 4 KiB to 128 MiB and a pool of
+ * such pages.
+ */
+static __always_inline bool
+__dma_vec_nvme_ctrl_ok(const struct dma_vec_nvme_ctrl *ctrl)
+{
+	return ctrl->page_shift >= 12 && ctrl->page_shift <= 27 && ctrl->pool &&
+	       ctrl->pool_block >= (1ULL << ctrl->page_shift);
+}
+
+/**
+ * __dma_vec_nvme_sgl_ok - whether a controller takes SGLs
+ * @ctrl: the controller
+ *
+ * Internal to the builders and dma_vec_nvme_rq_start().
+ *
+ * Context: Any context.
+ * Return: true if @ctrl->sgls says SGLs are supported.
+ */
+static __always_inline bool
+__dma_vec_nvme_sgl_ok(const struct dma_vec_nvme_ctrl *ctrl)
+{
+	return ctrl->sgls == DMA_VEC_NVME_SGLS ||
+	       ctrl->sgls == DMA_VEC_NVME_SGLS_DWORD;
+}
+
+/**
+ * __dma_vec_nvme_rq_init - start the data pointer of a command
+ * @rq: the command; its mapping state (@rq->io) is the caller's
+ * @ctrl: the controller
+ * @sgl: build an SGL; PRPs otherwise
+ * @len: bytes the command transfers
+ * @gfp: allocation flags for descriptor pages
+ *
+ * Allocates nothing.  Inline, so that what the caller's controller
+ * description holds as constants (nvme-pci's page size and pool block)
+ * folds the checks away.  Internal to the builders and
+ * dma_vec_nvme_rq_start().
+ *
+ * Context: Any context.
+ * Return: As dma_vec_nvme_rq_start().
+ */
+static __always_inline int
+__dma_vec_nvme_rq_init(struct dma_vec_nvme_rq *rq,
+		       const struct dma_vec_nvme_ctrl *ctrl, bool sgl, u64 len,
+		       gfp_t gfp)
+{
+	rq->ctrl = ctrl;
+	__dma_vec_nvme_data_init(&rq->data);
+	rq->plen = 0;
+	rq->pprov = NULL;
+	rq->len = len;
+	rq->done = 0;
+	rq->prev_end = 0;
+	rq->budget = 0;
+	rq->nents = 0;
+	rq->total = 0;
+	rq->slot = 0;
+	rq->page = 0;
+	rq->list = NULL;
+	rq->link = NULL;
+	rq->gfp = gfp;
+	rq->sgl = sgl;
+
+	if (!len || !__dma_vec_nvme_ctrl_ok(ctrl))
+		return -EINVAL;
+	if (sgl && !__dma_vec_nvme_sgl_ok(ctrl))
+		return -EOPNOTSUPP;
+	if (ctrl->max_transfer && len > ctrl->max_transfer)
+		return -E2BIG;
+	if (!sgl && len > (u64)DMA_VEC_NVME_MAX_ENTRIES << ctrl->page_shift)
+		return -E2BIG;
+	return 0;
+}
+
+/**
+ * dma_vec_nvme_rq_start - start building the data pointer of a command
+ * @rq: the per-request state (see &struct dma_vec_nvme_rq)
+ * @ctrl: the controller; read until dma_vec_nvme_rq_finish() returns and
+ *	never by dma_vec_nvme_rq_end(), so it may live on the submitter's
+ *	stack (the descriptor pages keep their own pool)
+ * @dev: the device doing the DMA (the controller's PCI function)
+ * @dir: DMA direction of the command
+ * @attrs: DMA attributes
+ * @sgl: build an SGL (the controller must support them); PRPs otherwise
+ * @len: bytes the command transfers: the ranges added must add up to it
+ * @gfp: allocation flags for descriptor pages and mapping records
+ *
+ * Allocates nothing.  Whatever this returns, dma_vec_nvme_rq_end() may be
+ * called on @rq, and must be once the ranges were added.  Inline: once
+ * per request, in the caller's submission path.
+ *
+ * Context: Any context.
+ * Return: 0; -EINVAL for a zero @len or a controller without a usable
+ * pool; -EOPNOTSUPP if @sgl is asked of a controller without SGLs;
+ * -E2BIG if @len exceeds @ctrl->max_transfer or DMA_VEC_NVME_MAX_ENTRIES
+ * controller pages.
+ */
+static __always_inline int
+dma_vec_nvme_rq_start(struct dma_vec_nvme_rq *rq,
+		      const struct dma_vec_nvme_ctrl *ctrl, struct device *dev,
+		      enum dma_data_direction dir, unsigned long attrs, bool sgl,
+		      u64 len, gfp_t gfp)
+{
+	dma_vec_io_start(&rq->io, dev, dir, attrs,
+			 ctrl->max_map ? ctrl->max_map : U64_MAX);
+	return __dma_vec_nvme_rq_init(rq, ctrl, sgl, len, gfp);
+}
 
 /**
  * dma_vec_nvme_rq_host_pages - the host memory of a command is struct pages
@@ -400,6 +530,25 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
 }
 
 /**
+ * dma_vec_nvme_rq_put_list - the data pointer of a command written whole
+ * @rq: a PRP command whose entries are all written into its list
+ * @dptr: the command's data pointer
+ *
+ * PRP1 as written, PRP2 the list.  Internal to dma_vec_nvme_rq_finish().
+ *
+ * Context: Any context.
+ * Return: 0.
+ */
+static __always_inline int
+dma_vec_nvme_rq_put_list(struct dma_vec_nvme_rq *rq, union nvme_data_ptr *dptr)
+{
+	dptr->prp1 = rq->dptr.prp1;
+	dptr->prp2 = cpu_to_le64(rq->data.pages[0].dma);
+	rq->data.sgl = false;
+	return 0;
+}
+
+/**
  * dma_vec_nvme_rq_finish - complete the data pointer of a command
  * @rq: the command, its ranges added
  * @dptr: the command's data pointer, written on success
@@ -424,27 +573,31 @@ static __always_inline int dma_vec_nvme_rq_add(struct dma_vec_nvme_rq *rq,
 static __always_inline int dma_vec_nvme_rq_finish(struct dma_vec_nvme_rq *rq,
 						  union nvme_data_ptr *dptr)
 {
-	u64 mask = (1ULL << rq->ctrl->page_shift) - 1, end;
 	struct dma_vec_drange d;
+	u64 mask, end;
 	int ret;
 
-	if (rq->sgl || rq->done || !rq->plen || rq->plen != rq->len) {
+	if (!rq->plen) {
+		/*
+		 * Every range written, into a PRP list by the inline path or
+		 * dma_vec_nvme_rq_add_ranges(): PRP2 names the list.
+		 */
+		if (!rq->list || rq->sgl || rq->done != rq->len)
+			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
+		return dma_vec_nvme_rq_put_list(rq, dptr);
+	}
+	if (rq->sgl || rq->done || rq->plen != rq->len) {
 		if (!rq->list || rq->sgl)
 			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
-		/*
-		 * A PRP list: the last range into it, unless it is written
-		 * already, then PRP2 names it.
-		 */
-		ret = rq->plen ? dma_vec_nvme_rq_prp_fast(rq) : 0;
+		/* A PRP list: the last range into it, then PRP2 names it. */
+		ret = dma_vec_nvme_rq_prp_fast(rq);
 		if (ret < 0)
 			return ret;
 		if (ret || rq->done != rq->len)
 			return __dma_vec_nvme_rq_finish(rq, NULL, dptr);
-		dptr->prp1 = rq->dptr.prp1;
-		dptr->prp2 = cpu_to_le64(rq->data.pages[0].dma);
-		rq->data.sgl = false;
-		return 0;
+		return dma_vec_nvme_rq_put_list(rq, dptr);
 	}
+	mask = (1ULL << rq->ctrl->page_shift) - 1;
 	ret = dma_vec_io_map(&rq->io, rq->paddr, rq->plen, rq->pprov, &d,
 			     rq->gfp);
 	if (ret)
