@@ -617,15 +617,16 @@ static void dvb_iter(struct kunit *test)
  * time, into one dma_vec_nvme_rq_add_ranges() call.
  */
 static noinline int dvb_io_add_batched(struct dma_vec_nvme_rq *rq,
-				       const struct bio_vec *bv,
-				       unsigned int n)
+				       struct bio *bio)
 {
 	struct dma_vec_prange r[DVB_BATCH] __uninitialized;
-	unsigned int k, nr = 0;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	unsigned int nr = 0;
 	int rc;
 
-	for (k = 0; k < n; k++) {
-		if (is_pci_p2pdma_page(bv[k].bv_page))
+	bio_for_each_bvec(bv, bio, iter) {
+		if (is_pci_p2pdma_page(bv.bv_page))
 			return -EREMOTEIO;	/* host pages only here */
 		if (nr == DVB_BATCH) {
 			rc = dma_vec_nvme_rq_add_ranges(rq, r, nr, NULL);
@@ -633,8 +634,8 @@ static noinline int dvb_io_add_batched(struct dma_vec_nvme_rq *rq,
 			if (rc)
 				return rc;
 		}
-		r[nr].paddr = bvec_phys(&bv[k]);
-		r[nr++].len = bv[k].bv_len;
+		r[nr].paddr = bvec_phys(&bv);
+		r[nr++].len = bv.bv_len;
 	}
 	return nr ? dma_vec_nvme_rq_add_ranges(rq, r, nr, NULL) : 0;
 }
@@ -648,31 +649,48 @@ static noinline int dvb_io_add_batched(struct dma_vec_nvme_rq *rq,
  * only).  The first conversion's sequence (table, map, PRPs; free, unmap,
  * release) is kept as "dma_vec-table" to show what the one pass gained.
  */
-static int dvb_io_dma_vec(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
-			  struct dma_vec_nvme_rq *rq, const struct bio_vec *bv,
+static int dvb_io_dma_vec(struct device *dev,
+			  const struct dma_vec_nvme_ctrl *ctrl,
+			  struct dma_vec_nvme_rq *rq, struct bio *bio,
 			  unsigned int n, union nvme_data_ptr *dptr)
 {
-	unsigned int k;
+	/*
+	 * As the converted nvme-pci describes the controller per request:
+	 * its page size and pool block are constants.
+	 */
+	struct dma_vec_nvme_ctrl c = {
+		.pool = ctrl->pool,
+		.small_pool = ctrl->small_pool,
+		.pool_block = DVB_PAGE,
+		.max_transfer = ctrl->max_transfer,
+		.max_map = ctrl->max_map,
+		.page_shift = 12,
+		.sgls = ctrl->sgls,
+	};
+	struct bvec_iter iter;
+	struct bio_vec bv;
 	int rc;
 
-	rc = dma_vec_nvme_rq_start(rq, ctrl, dev, DMA_FROM_DEVICE,
+	rc = dma_vec_nvme_rq_start(rq, &c, dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
 	/* As nvme_dma_vec_fill(): host memory of bvecs is not checked. */
 	if (!rc)
 		dma_vec_nvme_rq_host_pages(rq);
 	if (!rc && n >= DVB_BATCH) {
-		rc = dvb_io_add_batched(rq, bv, n);
-		n = 0;
-	}
-	/* As nvme_dma_vec_add_bvec() of the converted nvme-pci. */
-	for (k = 0; !rc && k < n; k++) {
-		if (is_pci_p2pdma_page(bv[k].bv_page)) {
-			rc = -EREMOTEIO;	/* host pages only here */
-			break;
+		rc = dvb_io_add_batched(rq, bio);
+	} else if (!rc) {
+		/* As nvme_dma_vec_add_bvec() of the converted nvme-pci. */
+		bio_for_each_bvec(bv, bio, iter) {
+			if (is_pci_p2pdma_page(bv.bv_page)) {
+				rc = -EREMOTEIO;   /* host pages only here */
+				break;
+			}
+			rc = dma_vec_nvme_rq_add(rq, bvec_phys(&bv), bv.bv_len,
+						 NULL);
+			if (rc)
+				break;
 		}
-		rc = dma_vec_nvme_rq_add(rq, bvec_phys(&bv[k]), bv[k].bv_len,
-					 NULL);
 	}
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
@@ -716,11 +734,11 @@ static int dvb_io_table(struct device *dev, struct dma_vec_nvme_ctrl *ctrl,
  * runs it; "sg" leaves that out.
  */
 static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
-			  mempool_t *pool, const struct bio_vec *bv,
+			  mempool_t *pool, struct bio *bio,
 			  unsigned int n, union nvme_data_ptr *dptr);
 
 static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
-		     struct scatterlist *sgl, const struct bio_vec *bv,
+		     struct scatterlist *sgl, struct bio *bio,
 		     unsigned int n, union nvme_data_ptr *dptr)
 {
 	struct sg_table sgt = { .sgl = sgl };
@@ -728,7 +746,7 @@ static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 
 	/* nvme_map_data(): sg_init_table(), blk_rq_map_sg(), map. */
 	sg_init_table(sgl, n);
-	sgt.orig_nents = dvb_map_sg(bv, n, sgl);
+	sgt.orig_nents = dvb_map_sg(bio, sgl);
 	if (!sgt.orig_nents)
 		return -EIO;
 	rc = dma_map_sgtable(dev, &sgt, DMA_FROM_DEVICE, DMA_ATTR_NO_WARN);
@@ -741,7 +759,7 @@ static int dvb_io_sg(struct device *dev, struct dvb_prps *prps,
 }
 
 static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
-			  mempool_t *pool, const struct bio_vec *bv,
+			  mempool_t *pool, struct bio *bio,
 			  unsigned int n, union nvme_data_ptr *dptr)
 {
 	struct scatterlist *sgl = mempool_alloc(pool, GFP_ATOMIC);
@@ -749,7 +767,7 @@ static int dvb_io_sg_pool(struct device *dev, struct dvb_prps *prps,
 
 	if (!sgl)
 		return -ENOMEM;
-	rc = dvb_io_sg(dev, prps, sgl, bv, n, dptr);
+	rc = dvb_io_sg(dev, prps, sgl, bio, n, dptr);
 	mempool_free(sgl, pool);
 	return rc;
 }
@@ -841,20 +859,23 @@ static void dvb_per_io(struct kunit *test)
 		struct dvb_stats *sf = dvb_stats(test), *st = dvb_stats(test);
 		struct dvb_stats *sm = dvb_stats(test), *sp = dvb_stats(test);
 		union nvme_data_ptr dptr;
+		struct bio bio;
 
+		/* The request of @n pages: one bio over its bvecs. */
+		dvb_bio(&bio, bv, n);
 		for (r = 0; r < dvb_reps(); r++) {
 			DVB_TIME(sv, loops, 1, err,
-				 err = dvb_io_dma_vec(dev, &ctrl, rq, bv, n,
+				 err = dvb_io_dma_vec(dev, &ctrl, rq, &bio, n,
 						      &dptr));
 			DVB_TIME(st, loops, 1, err,
 				 err = dvb_io_table(dev, &ctrl, base, n,
 						    &dptr));
 			DVB_TIME(ss, loops, 1, err,
-				 err = dvb_io_sg(dev, &prps, sgl, bv, n,
+				 err = dvb_io_sg(dev, &prps, sgl, &bio, n,
 						 &dptr));
 			DVB_TIME(sp, loops, 1, err,
-				 err = dvb_io_sg_pool(dev, &prps, pool, bv, n,
-						      &dptr));
+				 err = dvb_io_sg_pool(dev, &prps, pool, &bio,
+						      n, &dptr));
 			DVB_TIME(sm, loops, 1, err,
 				 err = dvb_io_map_floor(dev, base, n, addrs));
 			if (n == 1)

@@ -8,6 +8,8 @@
 #ifndef _DMA_VEC_BENCH_SG_H
 #define _DMA_VEC_BENCH_SG_H
 
+#include <linux/bio.h>
+#include <linux/blk-mq.h>
 #include <linux/bvec.h>
 #include <linux/dmapool.h>
 #include <linux/nvme.h>
@@ -17,27 +19,49 @@
 #define DVB_PAGE	4096U
 
 /*
- * The fill of 6.12's __blk_bios_map_sg() for bvecs that each fit a page:
- * blk_next_sg() (unmark the end, step) and sg_set_page() per bvec, the
- * end marked after the last.  Bvecs of one bio are not merged there (they
- * were when the pages were added), and these are of one bio.
+ * The data of a request as nvme-pci gets it: one bio over the first @n
+ * bvecs of @bv, each a page.  Built before timing, as the block layer
+ * builds it before nvme_queue_rq().  Both bvec sides walk it with
+ * bio_for_each_bvec(), as their nvme-pci does (rq_for_each_bvec() of a
+ * request of one bio in the converted driver, __blk_bios_map_sg() in
+ * 6.12's blk_rq_map_sg()); a request from a dma_vec table has no bio.
  */
-static inline unsigned int dvb_map_sg(const struct bio_vec *bv,
-				      unsigned int n, struct scatterlist *sgl)
+static inline void dvb_bio(struct bio *bio, struct bio_vec *bv,
+			   unsigned int n)
+{
+	bio_init(bio, NULL, bv, n, REQ_OP_READ);
+	bio->bi_vcnt = n;
+	bio->bi_iter.bi_size = n * DVB_PAGE;
+}
+
+/*
+ * 6.12's __blk_bios_map_sg() for bvecs that each fit a page: the walk of
+ * the bios and their bvecs, per bvec blk_next_sg() (unmark the end, step)
+ * and sg_set_page(); the end marked after the last, as __blk_rq_map_sg()
+ * does.  Bvecs of one bio are not merged there (they were when the pages
+ * were added); with one bio there is no merge test between bios.
+ */
+static inline unsigned int dvb_map_sg(struct bio *bio,
+				      struct scatterlist *sgl)
 {
 	struct scatterlist *sg = NULL;
-	unsigned int k;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	unsigned int n = 0;
 
-	for (k = 0; k < n; k++) {
-		if (WARN_ON_ONCE(bv[k].bv_offset + bv[k].bv_len > PAGE_SIZE))
-			return 0;
-		if (sg) {
-			sg_unmark_end(sg);
-			sg = sg_next(sg);
-		} else {
-			sg = sgl;
+	for_each_bio(bio) {
+		bio_for_each_bvec(bv, bio, iter) {
+			if (WARN_ON_ONCE(bv.bv_offset + bv.bv_len > PAGE_SIZE))
+				return 0;
+			if (sg) {
+				sg_unmark_end(sg);
+				sg = sg_next(sg);
+			} else {
+				sg = sgl;
+			}
+			sg_set_page(sg, bv.bv_page, bv.bv_len, bv.bv_offset);
+			n++;
 		}
-		sg_set_page(sg, bv[k].bv_page, bv[k].bv_len, bv[k].bv_offset);
 	}
 	if (sg)
 		sg_mark_end(sg);

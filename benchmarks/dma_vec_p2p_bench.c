@@ -16,32 +16,36 @@
  *
  * Sides of each case, measured in the same run, interleaved:
  *
- *   dma_vec       the converted nvme-pci's bvec loop: per page the P2P
- *		   page check, the provider looked up once per run of one
- *		   dev_pagemap (the driver's lock-free last-used entry), then
- *		   dma_vec_nvme_rq_start(), dma_vec_nvme_rq_host_pages(),
- *		   dma_vec_nvme_rq_add() per page (sixteen pages or more,
- *		   or P2P pages: gathered sixteen per
- *		   dma_vec_nvme_rq_add_ranges() call),
+ *   dma_vec       the converted nvme-pci's bvec loop over the request's
+ *		   bio (bio_for_each_bvec()): per page the P2P page check,
+ *		   the provider looked up once per run of one dev_pagemap
+ *		   (the driver's lock-free last-used entry), then
+ *		   dma_vec_nvme_rq_start() (its controller description
+ *		   filled in per request, as nvme-pci does),
+ *		   dma_vec_nvme_rq_host_pages(), dma_vec_nvme_rq_add() per
+ *		   page (sixteen pages or more, or P2P pages: gathered
+ *		   sixteen per dma_vec_nvme_rq_add_ranges() call),
  *		   dma_vec_nvme_rq_finish(), dma_vec_nvme_rq_end();
  *   dma_vec-phys  the same request from a dma_vec table of the pages'
  *		   physical addresses and their provider (made once, as an
  *		   exporter's p2p_map gives it): nvme-pci's path for memory
  *		   without struct pages, dma_vec_nvme_rq_add_table() between
- *		   the same start, finish and end; no struct page is read;
+ *		   the same start, finish and end; the request has no bio,
+ *		   and no struct page is read;
  *   sg-6.12       6.12's nvme_map_data() and nvme_unmap_data(): the
- *		   scatterlist from a mempool, sg_set_page() of each page,
+ *		   scatterlist from a mempool, the bio walked and
+ *		   sg_set_page() of each page (__blk_bios_map_sg()),
  *		   dma_map_sgtable(), the PRP list loop, the PRP pages freed,
  *		   dma_unmap_sgtable(), the mempool free;
  *   sg-fastpath   (host, one page) 6.12's single-segment fast path,
  *		   dma_map_page() and PRP1 only;
  *   floor	   (P2P) the least any bvec-to-PRP path does, no reference
- *		   to meet but a bound to measure against: per page the P2P
- *		   page check, the same provider lookup once per dev_pagemap,
- *		   the bus offset added and one PRP store; the PRP list block
- *		   from the same pools and given back.  It checks nothing
- *		   else (no window, revocation, page boundary or length), so
- *		   no driver could ship it.
+ *		   to meet but a bound to measure against: the bio walked,
+ *		   per page the P2P page check, the same provider lookup
+ *		   once per dev_pagemap, the bus offset added and one PRP
+ *		   store; the PRP list block from the same pools and given
+ *		   back.  It checks nothing else (no window, revocation,
+ *		   page boundary or length), so no driver could ship it.
  *
  * Each measurement runs the I/O enough times to take at least
  * dma_vec_p2p_bench.target_ms of guest time (the same count for every
@@ -140,6 +144,7 @@ struct dpb_hot {
  * @pool: the scatterlist mempool, as nvme-pci's iod_mempool
  * @pages: the struct page of each page of an I/O
  * @bv: the bvecs of an I/O, one per page
+ * @bio: the I/O being measured as one bio over its bvecs, for the bvec sides
  * @paddrs: the physical address of each page of an I/O
  * @tbl: the pages of the I/O being measured as a table, for dma_vec-phys
  * @prov: the provider of the pages for the dma_vec-phys side, or NULL
@@ -155,6 +160,7 @@ struct dpb_ctx {
 	mempool_t *pool;
 	struct page *pages[DPB_MAX_PAGES];
 	struct bio_vec bv[DPB_MAX_PAGES];
+	struct bio bio;
 	phys_addr_t paddrs[DPB_MAX_PAGES];
 	struct dma_vec_table tbl;
 	struct dma_vec_provider *prov;
@@ -200,6 +206,24 @@ dpb_provider(struct dpb_ctx *c, struct page *page, phys_addr_t paddr, u64 len)
 	return ERR_PTR(-EREMOTEIO);
 }
 
+/*
+ * The controller as the converted nvme-pci describes it per request
+ * (nvme_dma_vec_fill()): its page size and pool block are constants, the
+ * rest is read from the device.
+ */
+static __always_inline struct dma_vec_nvme_ctrl dpb_ctrl(const struct dpb_ctx *c)
+{
+	return (struct dma_vec_nvme_ctrl){
+		.pool = c->ctrl.pool,
+		.small_pool = c->ctrl.small_pool,
+		.pool_block = DVB_PAGE,
+		.max_transfer = c->ctrl.max_transfer,
+		.max_map = c->ctrl.max_map,
+		.page_shift = 12,
+		.sgls = c->ctrl.sgls,
+	};
+}
+
 /* nvme_dma_vec_add_bvec() of the converted nvme-pci. */
 static int dpb_add_bvec(struct dpb_ctx *c, struct dma_vec_nvme_rq *rq,
 			const struct bio_vec *bv,
@@ -229,17 +253,18 @@ static int dpb_add_bvec(struct dpb_ctx *c, struct dma_vec_nvme_rq *rq,
  * P2P request of more than one.
  */
 static noinline int dpb_add_batched(struct dpb_ctx *c,
-				    struct dma_vec_nvme_rq *rq,
-				    unsigned int n)
+				    struct dma_vec_nvme_rq *rq)
 {
 	struct dma_vec_prange r[DPB_BATCH] __uninitialized;
 	struct dma_vec_provider *prov = NULL;
 	struct dev_pagemap *pgmap = NULL;
-	unsigned int k, nr = 0;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	unsigned int nr = 0;
 	int rc;
 
-	for (k = 0; k < n; k++) {
-		const struct bio_vec *bv = &c->bv[k];
+	bio_for_each_bvec(bvec, &c->bio, iter) {
+		const struct bio_vec *bv = &bvec;
 		phys_addr_t paddr = bvec_phys(bv);
 		struct dev_pagemap *pg = is_pci_p2pdma_page(bv->bv_page) ?
 					 bv->bv_page->pgmap : NULL;
@@ -271,26 +296,36 @@ static noinline int dpb_add_batched(struct dpb_ctx *c,
 static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 			  union nvme_data_ptr *dptr)
 {
+	struct dma_vec_nvme_ctrl ctrl = dpb_ctrl(c);
 	struct dma_vec_nvme_rq *rq = c->rq;
 	struct dma_vec_provider *prov = NULL;
 	struct dev_pagemap *pgmap = NULL;
-	unsigned int k;
+	struct bvec_iter iter;
+	struct bio_vec bv;
 	int rc;
 
-	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
+	rc = dma_vec_nvme_rq_start(rq, &ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
+	if (rc)
+		goto end;
 	/* As nvme_dma_vec_fill(): host memory of bvecs is not checked. */
-	if (!rc)
-		dma_vec_nvme_rq_host_pages(rq);
-	if (!rc && (n >= DPB_BATCH ||
-		    (n > 1 && is_pci_p2pdma_page(c->bv[0].bv_page))))
-		rc = dpb_add_batched(c, rq, n);
-	else
-		for (k = 0; !rc && k < n; k++)
-			rc = dpb_add_bvec(c, rq, &c->bv[k], &prov, &pgmap);
+	dma_vec_nvme_rq_host_pages(rq);
+	/* @n is blk_rq_nr_phys_segments(); the first bvec, req_bvec(). */
+	if (n >= DPB_BATCH ||
+	    (n > 1 && is_pci_p2pdma_page(mp_bvec_iter_bvec(c->bio.bi_io_vec,
+							   c->bio.bi_iter).bv_page))) {
+		rc = dpb_add_batched(c, rq);
+	} else {
+		bio_for_each_bvec(bv, &c->bio, iter) {
+			rc = dpb_add_bvec(c, rq, &bv, &prov, &pgmap);
+			if (rc)
+				break;
+		}
+	}
 	if (!rc)
 		rc = dma_vec_nvme_rq_finish(rq, dptr);
+end:
 	dma_vec_nvme_rq_end(rq);
 	return rc;
 }
@@ -299,10 +334,11 @@ static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 static int dpb_io_dma_vec_phys(struct dpb_ctx *c, unsigned int n,
 			       union nvme_data_ptr *dptr)
 {
+	struct dma_vec_nvme_ctrl ctrl = dpb_ctrl(c);
 	struct dma_vec_nvme_rq *rq = c->rq;
 	int rc;
 
-	rc = dma_vec_nvme_rq_start(rq, &c->ctrl, c->dev, DMA_FROM_DEVICE,
+	rc = dma_vec_nvme_rq_start(rq, &ctrl, c->dev, DMA_FROM_DEVICE,
 				   DMA_ATTR_NO_WARN, false, (u64)n * DVB_PAGE,
 				   GFP_ATOMIC);
 	if (!rc)
@@ -327,7 +363,7 @@ static int dpb_io_sg(struct dpb_ctx *c, unsigned int n,
 	if (!sgl)
 		return -ENOMEM;
 	sg_init_table(sgl, n);
-	sgt.orig_nents = dvb_map_sg(c->bv, n, sgl);
+	sgt.orig_nents = dvb_map_sg(&c->bio, sgl);
 	rc = sgt.orig_nents ? dma_map_sgtable(c->dev, &sgt, DMA_FROM_DEVICE,
 					      DMA_ATTR_NO_WARN) : -EIO;
 	if (!rc) {
@@ -350,14 +386,16 @@ static int dpb_io_floor(struct dpb_ctx *c, unsigned int n,
 	struct dma_pool *pool = n - 1 <= 256 / 8 ? c->prps.small : c->prps.page;
 	struct dev_pagemap *pgmap = NULL;
 	struct dma_vec_provider *prov;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
 	__le64 *list = NULL;
 	dma_addr_t list_dma = 0;
 	u64 off = 0;
-	unsigned int k;
+	unsigned int k = 0;
 
 	BUILD_BUG_ON(DPB_MAX_PAGES - 1 > DVB_PAGE / sizeof(*list));
-	for (k = 0; k < n; k++) {
-		const struct bio_vec *bv = &c->bv[k];
+	bio_for_each_bvec(bvec, &c->bio, iter) {
+		const struct bio_vec *bv = &bvec;
 		u64 addr = bvec_phys(bv);
 
 		if (!is_pci_p2pdma_page(bv->bv_page))
@@ -385,6 +423,7 @@ static int dpb_io_floor(struct dpb_ctx *c, unsigned int n,
 			}
 			list[k - 1] = cpu_to_le64(addr);
 		}
+		k++;
 	}
 	if (list)
 		dma_pool_free(pool, list, list_dma);
@@ -594,6 +633,8 @@ static noinline void dpb_case(struct dpb_ctx *c, const char *name)
 		int rc;
 
 		memset(st, 0, DPB_NR_SIDES * sizeof(*st));
+		/* The request of @n pages: its bio, or its table. */
+		dvb_bio(&c->bio, c->bv, n);
 		rc = dpb_table(c, n);
 		if (!rc)
 			rc = dpb_check(c, name, n);

@@ -40,7 +40,9 @@
 # DMA_VEC_QEMU_BENCH_TIMEOUT (seconds per boot; default 120 with --short,
 # 900 otherwise), DMA_VEC_QEMU_BENCH_APPEND (more guest kernel parameters,
 # e.g. "mitigations=off" or "dma_vec_p2p_bench.target_ms=50"),
-# DMA_VEC_QEMU_BENCH_QEMU (more QEMU options for the timed boots).
+# DMA_VEC_QEMU_BENCH_QEMU (more QEMU options for the timed boots),
+# DMA_VEC_QEMU_PROFILE_PAGES (the page counts of the gdb profile,
+# comma-separated; default "4,32").
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -176,7 +178,7 @@ printf '\n==== %s\n' "boot (gdb: guest instructions per function)"
 t=$SECONDS
 qemu_timeout=$profile_timeout guest "$out/boot-profile.log" 1 1 -s -S &
 gpid=$!
-if PROFILE_OUT=$out/profile.json PROFILE_PAGES=4,32 \
+if PROFILE_OUT=$out/profile.json PROFILE_PAGES=${DMA_VEC_QEMU_PROFILE_PAGES:-4,32} \
 	timeout "$profile_timeout" gdb -q -batch -nx \
 	-x "$here/profile_io.py" "$obj/vmlinux" \
 	>"$out/profile-gdb.log" 2>&1 &&
