@@ -447,10 +447,10 @@ enum rq_feed {
  * device without an IOMMU (where both paths see the same DMA addresses):
  * dma_vec_nvme_rq_start(), the ranges fed one of three ways (enum
  * rq_feed), dma_vec_nvme_rq_finish().  At random: the small pool for
- * short PRP lists, host pages vouched for (the test's are RAM, so this
- * changes nothing), host pieces cut at a mapping size of 1 to 64 pages
- * (PRPs of 4 KiB pages, which the cut does not change), and one of the
- * first four allocations failing.  The controller description is freed
+ * short PRP lists (a list that fits it must come from it), host pages
+ * vouched for (the test's are RAM, so this changes nothing), host pieces
+ * cut at a mapping size of 1 to 64 pages (PRPs of 4 KiB pages, which the
+ * cut does not change), and one of the first four allocations failing.  The controller description is freed
  * between the finish and the end, as nvme-pci's on-stack one is.  The
  * same answer as the setup function (@want), or -ENOMEM if an injected
  * failure fired; on success the same entries (@ents, in @pages list
@@ -469,7 +469,7 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 	struct dma_vec_prange *pr = calloc(2 * nr + 1, sizeof(*pr));
 	struct dma_vec_nvme_rq *rq = &e->rq;
 	enum rq_feed feed = rnd(NR_FEEDS);
-	bool inject = !rnd(3), vouch = rnd(2);
+	bool inject = !rnd(3), vouch = rnd(2), small = rnd(2);
 	struct nvme_oracle_result res;
 	union nvme_data_ptr dptr0;
 	struct dma_vec_table tbl;
@@ -483,7 +483,7 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 	assert_non_null(pr);
 	*ctrl = case_ctrl(e, k);
 	pool = ctrl->pool;
-	if (rnd(2))
+	if (small)
 		ctrl->small_pool = e->small;
 	if (k->page_shift == 12 && k->setup == SETUP_PRPS && rnd(2))
 		ctrl->max_map = SZ_4K * (1 + rnd(rnd(2) ? 4 : 64));
@@ -558,6 +558,15 @@ static void run_case_rq(struct env *e, const struct nvme_case *k,
 		cmd.flags = rq->data.sgl ? NVME_CMD_SGL_METABUF : 0;
 		assert_int_equal(rq->data.sgl, k->setup == SETUP_SGLS);
 		assert_int_equal(rq->data.nr_pages, pages);
+		/*
+		 * As nvme-pci: a PRP list that fits a small block comes from
+		 * the small pool when there is one, any other from the page
+		 * pool.
+		 */
+		if (pages == 1 && k->setup != SETUP_SGLS)
+			assert_ptr_equal(rq->data.pool,
+					 small && (rq->total - 1) * 8 <= 256 ?
+					 e->small : pool);
 		/* A write sends what memory holds; a read lands new bytes. */
 		if (k->write)
 			memset(e->media, 0, len);
