@@ -101,10 +101,24 @@ static noinline int dma_vec_nvme_add_pages(struct dma_vec_nvme_data *data,
 }
 
 /*
+ * The pool of the descriptor pages for @nents entries of @entry_size bytes:
+ * one small block when the entries fit one and the controller has a small
+ * pool, as nvme-pci's; its page pool otherwise.
+ */
+static __always_inline struct dma_pool *
+dma_vec_nvme_pool(const struct dma_vec_nvme_ctrl *ctrl, unsigned int nents,
+		  unsigned int entry_size)
+{
+	if (ctrl->small_pool &&
+	    (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
+		return ctrl->small_pool;
+	return ctrl->pool;
+}
+
+/*
  * Descriptor pages for @nents entries of @entry_size bytes, where every
- * page but the last gives its last slot to the link to the next page; one
- * small block when the entries fit one and the controller has a small pool.
- * On failure nothing stays allocated.
+ * page but the last gives its last slot to the link to the next page; from
+ * dma_vec_nvme_pool().  On failure nothing stays allocated.
  */
 static __always_inline int
 dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
@@ -112,11 +126,9 @@ dma_vec_nvme_alloc_pages(const struct dma_vec_nvme_ctrl *ctrl,
 			 unsigned int entry_size, gfp_t gfp)
 {
 	unsigned int per_page = (1U << ctrl->page_shift) / entry_size;
-	struct dma_pool *pool = ctrl->pool;
+	struct dma_pool *pool = dma_vec_nvme_pool(ctrl, nents, entry_size);
 	int ret;
 
-	if (ctrl->small_pool && (u64)nents * entry_size <= DMA_VEC_NVME_SMALL_BLOCK)
-		pool = ctrl->small_pool;
 	if (likely(nents <= per_page))
 		/* The common case of one page, without a division. */
 		ret = dma_vec_nvme_add_page(data, pool, gfp);
@@ -213,11 +225,7 @@ static __always_inline u64 dma_vec_nvme_prp_total(u64 addr, u64 len,
 	return ((addr & mask) + len + mask) >> shift;
 }
 
-/*
- * The PRP list pages of a command of @total entries, where
- * __dma_vec_nvme_rq_list() has no quick way: out of line, so that the
- * common case saves no registers.
- */
+/* The PRP list of a command of @total entries, of more than one page. */
 static noinline int dma_vec_nvme_rq_list_pages(struct dma_vec_nvme_rq *rq,
 					       unsigned int total)
 {
@@ -240,32 +248,23 @@ static __always_inline int __dma_vec_nvme_rq_list(struct dma_vec_nvme_rq *rq,
 						  unsigned int total)
 {
 	const struct dma_vec_nvme_ctrl *ctrl = rq->ctrl;
-	struct dma_vec_nvme_data *data = &rq->data;
-	struct dma_pool *pool = ctrl->pool;
-	void *va;
+	int ret;
 
 	/*
-	 * A list of one page for a command that holds no descriptor page
-	 * yet, the common case: the first slot of the inline page array,
-	 * set up in place without dma_vec_nvme_add_page()'s checks.
+	 * A list of one page, the common case, here; more pages, and the
+	 * free on failure they need, out of line, so that this path saves
+	 * no registers for them.  A first page that fails leaves nothing.
 	 */
-	if (likely(!data->pages &&
-		   total - 1 <= (1U << ctrl->page_shift) / sizeof(__le64))) {
-		if (ctrl->small_pool &&
-		    (total - 1) * sizeof(__le64) <= DMA_VEC_NVME_SMALL_BLOCK)
-			pool = ctrl->small_pool;
-		va = dma_pool_alloc(pool, rq->gfp, &data->inl[0].dma);
-		if (!va)
-			return -ENOMEM;
-		data->inl[0].va = va;
-		data->pages = data->inl;
-		data->cap_pages = DMA_VEC_NVME_INLINE_PAGES;
-		data->nr_pages = 1;
-		data->pool = pool;
-		rq->list = va;
-		return 0;
-	}
-	return dma_vec_nvme_rq_list_pages(rq, total);
+	if (unlikely(total - 1 > (1U << ctrl->page_shift) / sizeof(__le64)))
+		return dma_vec_nvme_rq_list_pages(rq, total);
+	ret = dma_vec_nvme_add_page(&rq->data,
+				    dma_vec_nvme_pool(ctrl, total - 1,
+						      sizeof(__le64)),
+				    rq->gfp);
+	if (ret)
+		return ret;
+	rq->list = rq->data.pages[0].va;
+	return 0;
 }
 
 /*
