@@ -654,19 +654,7 @@ static int dvb_io_dma_vec(struct device *dev,
 			  struct dma_vec_nvme_rq *rq, struct bio *bio,
 			  unsigned int n, union nvme_data_ptr *dptr)
 {
-	/*
-	 * As the converted nvme-pci describes the controller per request:
-	 * its page size and pool block are constants.
-	 */
-	struct dma_vec_nvme_ctrl c = {
-		.pool = ctrl->pool,
-		.small_pool = ctrl->small_pool,
-		.pool_block = DVB_PAGE,
-		.max_transfer = ctrl->max_transfer,
-		.max_map = ctrl->max_map,
-		.page_shift = 12,
-		.sgls = ctrl->sgls,
-	};
+	struct dma_vec_nvme_ctrl c = dvb_nvme_ctrl(ctrl);
 	struct bvec_iter iter;
 	struct bio_vec bv;
 	int rc;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The scatterlist side of the per-I/O benchmarks, shared by the UML suite
- * (dma_vec_bench.c) and the QEMU guest's P2P one (dma_vec_p2p_bench.c):
+ * What the per-I/O benchmarks share, the UML suite (dma_vec_bench.c) and
+ * the QEMU guest's P2P one (dma_vec_p2p_bench.c): the request's bio, the
+ * controller description of the dma_vec sides, and the scatterlist side,
  * what 6.12's nvme-pci does with a request's scatterlist.  Benchmark code,
  * never part of the series.
  */
@@ -15,8 +16,29 @@
 #include <linux/nvme.h>
 #include <linux/scatterlist.h>
 
+#include "dma_vec_nvme.h"
+
 /* NVMe controller page of both sides. */
 #define DVB_PAGE	4096U
+
+/*
+ * The controller as the converted nvme-pci describes it per request
+ * (nvme_dma_vec_fill()): its page size and pool block are constants, the
+ * rest is read from the device, here @dev.
+ */
+static __always_inline struct dma_vec_nvme_ctrl
+dvb_nvme_ctrl(const struct dma_vec_nvme_ctrl *dev)
+{
+	return (struct dma_vec_nvme_ctrl){
+		.pool = dev->pool,
+		.small_pool = dev->small_pool,
+		.pool_block = DVB_PAGE,
+		.max_transfer = dev->max_transfer,
+		.max_map = dev->max_map,
+		.page_shift = 12,
+		.sgls = dev->sgls,
+	};
+}
 
 /*
  * The data of a request as nvme-pci gets it: one bio over the first @n

@@ -206,24 +206,6 @@ dpb_provider(struct dpb_ctx *c, struct page *page, phys_addr_t paddr, u64 len)
 	return ERR_PTR(-EREMOTEIO);
 }
 
-/*
- * The controller as the converted nvme-pci describes it per request
- * (nvme_dma_vec_fill()): its page size and pool block are constants, the
- * rest is read from the device.
- */
-static __always_inline struct dma_vec_nvme_ctrl dpb_ctrl(const struct dpb_ctx *c)
-{
-	return (struct dma_vec_nvme_ctrl){
-		.pool = c->ctrl.pool,
-		.small_pool = c->ctrl.small_pool,
-		.pool_block = DVB_PAGE,
-		.max_transfer = c->ctrl.max_transfer,
-		.max_map = c->ctrl.max_map,
-		.page_shift = 12,
-		.sgls = c->ctrl.sgls,
-	};
-}
-
 /* nvme_dma_vec_add_bvec() of the converted nvme-pci. */
 static int dpb_add_bvec(struct dpb_ctx *c, struct dma_vec_nvme_rq *rq,
 			const struct bio_vec *bv,
@@ -296,7 +278,7 @@ static noinline int dpb_add_batched(struct dpb_ctx *c,
 static int dpb_io_dma_vec(struct dpb_ctx *c, unsigned int n,
 			  union nvme_data_ptr *dptr)
 {
-	struct dma_vec_nvme_ctrl ctrl = dpb_ctrl(c);
+	struct dma_vec_nvme_ctrl ctrl = dvb_nvme_ctrl(&c->ctrl);
 	struct dma_vec_nvme_rq *rq = c->rq;
 	struct dma_vec_provider *prov = NULL;
 	struct dev_pagemap *pgmap = NULL;
@@ -334,7 +316,7 @@ end:
 static int dpb_io_dma_vec_phys(struct dpb_ctx *c, unsigned int n,
 			       union nvme_data_ptr *dptr)
 {
-	struct dma_vec_nvme_ctrl ctrl = dpb_ctrl(c);
+	struct dma_vec_nvme_ctrl ctrl = dvb_nvme_ctrl(&c->ctrl);
 	struct dma_vec_nvme_rq *rq = c->rq;
 	int rc;
 
