@@ -508,11 +508,30 @@ static void run_err(struct rig *r, const struct piece *p, unsigned int nr,
 	check_clean(r, live);
 }
 
+/* Whether dma_vec_append() takes every piece: a table can hold them. */
+static bool table_holds(struct rig *r, const struct piece *p, unsigned int nr)
+{
+	struct dma_vec_table t;
+	unsigned int i;
+	int ret = 0;
+
+	dma_vec_table_init(&t);
+	for (i = 0; !ret && i < nr; i++)
+		ret = dma_vec_append(&t, piece_pa(r, &p[i]), p[i].len,
+				     p[i].host ? NULL : &r->prov, GFP_KERNEL);
+	dma_vec_table_release(&t);
+	return !ret;
+}
+
 /*
  * run_err() range by range, then as nvme-pci's bvec path adds the same
  * pieces (one dma_vec_nvme_rq_add_ranges() call per run of an owner,
  * which takes the one-loop paths): the same error, reported by the call
- * that holds piece @want_at (or by the finish, when that is @nr).
+ * that holds piece @want_at (or by the finish, when that is @nr).  When
+ * a table can hold the pieces (the error is the command's, not a
+ * range's), the same error from dma_vec_nvme_rq_add_table(), whose peer
+ * loop does not check the ranges again: from the call itself, or from
+ * the finish when the last piece is the one refused.
  */
 static void run_err_paths(struct rig *r, const struct piece *p,
 			  unsigned int nr, u64 len, int want,
@@ -529,6 +548,11 @@ static void run_err_paths(struct rig *r, const struct piece *p,
 	run_err(r, p, nr, len, want, at);
 	sim_dev_set_skip_sync(r->dev, false);
 	use_pages = false;
+	if (table_holds(r, p, nr)) {
+		use_table = true;
+		run_err(r, p, nr, len, want, want_at < nr ? 0 : nr);
+		use_table = false;
+	}
 }
 
 /* Peer page @i of a layout where no two pages are adjacent. */
@@ -1343,6 +1367,24 @@ static void test_table_errors(void **state)
 		dma_vec_nvme_rq_end(&r->rq);
 		check_clean(r, live);
 	}
+
+	/*
+	 * A range outside the window left pending by the general path, then
+	 * a table of the same provider: its loop, which checks the table's
+	 * ranges no more, must not write the pending one either.
+	 */
+	live = shim_live_objects();
+	new_pool(r);
+	assert_int_equal(dma_vec_nvme_rq_start(&r->rq, &r->ctrl, r->dev,
+					       DMA_TO_DEVICE, 0, false, 40 * PG,
+					       GFP_KERNEL), 0);
+	assert_int_equal(add(r, r->p[0]), 0);
+	assert_int_equal(add(r, ((struct piece){ false, WIN_SIZE - PG,
+						 2 * PG })), 0);
+	assert_non_null(r->rq.list);
+	assert_int_equal(add_table(r, r->p + 2, 37), -ERANGE);
+	dma_vec_nvme_rq_end(&r->rq);
+	check_clean(r, live);
 
 	/* Revoked between two runs of the same provider. */
 	live = shim_live_objects();

@@ -739,6 +739,11 @@ EXPORT_SYMBOL_IF_KUNIT(__dma_vec_nvme_rq_flush);
  * share an entry with, or a command of at most two entries) is left to
  * the general path, untouched.
  *
+ * With @table, @r is a run of a dma_vec table: dma_vec_append() refused
+ * every range that is empty, wraps, or leaves @prov's window, so the loop
+ * does not check them again (only a pending range it did not take from
+ * @r is checked, once).  The checks left are those of the command.
+ *
  * The caller checked that @rq builds PRPs, its list is set up or it holds
  * nothing yet, @rq->io reaches @prov at its bus address, and the pending
  * range, if any, is @prov's.  @shift is the controller page shift, a
@@ -749,7 +754,7 @@ static __always_inline int
 __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 			  const struct dma_vec_prange *r, unsigned int nr,
 			  struct dma_vec_provider *prov, unsigned int *taken,
-			  unsigned int shift)
+			  bool table, unsigned int shift)
 {
 	const struct dma_vec_prange *at = r, *stop = r + nr;
 	u64 step = 1ULL << shift, off = prov->bus_offset;
@@ -769,8 +774,12 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		unsigned int room;
 		u64 total;
 
-		if (!len || check_add_overflow(p, len, &end) || p < lo ||
-		    end > hi || len > rq->len)
+		if (table)
+			end = p + len;
+		else if (!len || check_add_overflow(p, len, &end) ||
+			 p < lo || end > hi)
+			return 0;
+		if (len > rq->len)
 			return 0;
 		addr = p + off;
 		first = step - (addr & (step - 1));
@@ -806,12 +815,17 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		/* The pending range is [paddr, pend). */
 		paddr = rq->paddr;
 		pend = paddr + rq->plen;
+		/* A range the general path left pending is unchecked. */
+		if (table && paddr != pend && (paddr < lo || pend > hi))
+			return 0;
 	}
 	budget0 = budget;
 	if (paddr == pend && at < stop) {
 		/* Nothing pending: the first range is. */
-		if (!at->len || check_add_overflow((u64)at->paddr, at->len,
-						   &end))
+		if (table)
+			end = at->paddr + at->len;
+		else if (!at->len ||
+			 check_add_overflow((u64)at->paddr, at->len, &end))
 			return 0;
 		paddr = at->paddr;
 		pend = end;
@@ -820,7 +834,9 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	for (; at < stop; at++) {
 		u64 p = at->paddr, len = at->len, addr;
 
-		if (!len || check_add_overflow(p, len, &end))
+		if (table)
+			end = p + len;
+		else if (!len || check_add_overflow(p, len, &end))
 			break;
 		if (p == pend) {
 			pend = end;
@@ -832,7 +848,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 		 * fall on controller pages.
 		 */
 		plen = pend - paddr;
-		if (plen > budget || paddr < lo || pend > hi)
+		if (plen > budget || (!table && (paddr < lo || pend > hi)))
 			break;
 		addr = paddr + off;
 		if ((addr | prev_end) & (step - 1))
@@ -851,7 +867,7 @@ __dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 	plen = pend - paddr;
 	if (at == stop && plen && plen <= budget &&
 	    plen == rq->len - rq->done - (budget0 - budget) &&
-	    paddr >= lo && pend <= hi &&
+	    (table || (paddr >= lo && pend <= hi)) &&
 	    !(((paddr + off) | prev_end) & (step - 1))) {
 		budget -= plen;
 		prev_end = paddr + off + plen;
@@ -877,7 +893,7 @@ static int dma_vec_nvme_rq_bus_run(struct dma_vec_nvme_rq *rq,
 {
 	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
 				     __dma_vec_nvme_rq_bus_run, rq, r, nr, prov,
-				     taken);
+				     taken, false);
 }
 
 /* Host pieces mapped with one call, between two PRP-writing passes. */
@@ -1025,6 +1041,22 @@ static int dma_vec_nvme_rq_host_run(struct dma_vec_nvme_rq *rq,
 				     taken);
 }
 
+/*
+ * Whether the loops may take ranges of @prov into @rq: they write PRPs
+ * into a list, with nothing or a range of @prov pending; a peer run also
+ * starts a command that holds nothing yet and is longer than a controller
+ * page (a shorter one takes no list).
+ */
+static __always_inline bool
+dma_vec_nvme_rq_loop_ok(const struct dma_vec_nvme_rq *rq,
+			const struct dma_vec_provider *prov)
+{
+	return !rq->sgl &&
+	       (rq->list ? !rq->plen || rq->pprov == prov :
+			   !rq->done && !rq->plen &&
+			   (rq->len - 1) >> rq->ctrl->page_shift);
+}
+
 /**
  * dma_vec_nvme_rq_add_ranges - add physical ranges of one owner to a command
  * @rq: the command, started with dma_vec_nvme_rq_start()
@@ -1057,16 +1089,7 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 	int ret;
 
 	while (i < nr) {
-		/*
-		 * The loops write PRPs into a list, with nothing or a range
-		 * of @prov pending; a peer run also starts a command that
-		 * holds nothing yet and is longer than a controller page (a
-		 * shorter one takes no list).
-		 */
-		if (!rq->sgl &&
-		    (rq->list ? !rq->plen || rq->pprov == prov :
-				!rq->done && !rq->plen &&
-				(rq->len - 1) >> rq->ctrl->page_shift)) {
+		if (dma_vec_nvme_rq_loop_ok(rq, prov)) {
 			if (prov && __dma_vec_io_bus_addr(&rq->io, prov)) {
 				ret = dma_vec_nvme_rq_bus_run(rq, ranges + i,
 							      nr - i, prov,
@@ -1095,6 +1118,56 @@ int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_ranges);
 
+/* dma_vec_nvme_rq_add() of one range, out of line. */
+static noinline int dma_vec_nvme_rq_add_one(struct dma_vec_nvme_rq *rq,
+					    const struct dma_vec_prange *r,
+					    struct dma_vec_provider *prov)
+{
+	return dma_vec_nvme_rq_add(rq, r->paddr, r->len, prov);
+}
+
+/*
+ * As dma_vec_nvme_rq_bus_run(), for a run of a table: without the checks
+ * dma_vec_append() made of each range.
+ */
+static noinline int dma_vec_nvme_rq_table_run(struct dma_vec_nvme_rq *rq,
+					      const struct dma_vec_prange *r,
+					      unsigned int nr,
+					      struct dma_vec_provider *prov,
+					      unsigned int *taken)
+{
+	return dma_vec_nvme_by_shift(rq->ctrl->page_shift,
+				     __dma_vec_nvme_rq_bus_run, rq, r, nr, prov,
+				     taken, true);
+}
+
+/*
+ * The @nr ranges of one run of a table, all @prov's, as
+ * dma_vec_nvme_rq_add_ranges(): a peer run the loop may take goes
+ * through dma_vec_nvme_rq_table_run() first, and what that leaves to
+ * dma_vec_nvme_rq_add_ranges().
+ */
+static __always_inline int
+dma_vec_nvme_rq_add_run(struct dma_vec_nvme_rq *rq,
+			const struct dma_vec_prange *r, unsigned int nr,
+			struct dma_vec_provider *prov)
+{
+	if (prov && dma_vec_nvme_rq_loop_ok(rq, prov) &&
+	    __dma_vec_io_bus_addr(&rq->io, prov)) {
+		unsigned int n;
+		int ret = dma_vec_nvme_rq_table_run(rq, r, nr, prov, &n);
+
+		if (ret || n == nr)
+			return ret;
+		r += n;
+		nr -= n;
+	} else if (nr == 1) {
+		/* No loop for one range (a command of one page): pending. */
+		return dma_vec_nvme_rq_add_one(rq, r, prov);
+	}
+	return dma_vec_nvme_rq_add_ranges(rq, r, nr, prov);
+}
+
 /*
  * Every run of @tbl, a table of several owners, in turn; out of line, so
  * that the one-owner case of dma_vec_nvme_rq_add_table() saves no
@@ -1109,9 +1182,9 @@ static noinline int dma_vec_nvme_rq_add_runs(struct dma_vec_nvme_rq *rq,
 	for (run = 0; run < tbl->nr_runs; run++) {
 		const struct dma_vec_run *rn = dma_vec_run(tbl, run);
 
-		ret = dma_vec_nvme_rq_add_ranges(rq, tbl->ranges + rn->first,
-						 dma_vec_run_end(tbl, run) -
-						 rn->first, rn->provider);
+		ret = dma_vec_nvme_rq_add_run(rq, tbl->ranges + rn->first,
+					      dma_vec_run_end(tbl, run) -
+					      rn->first, rn->provider);
 		if (ret)
 			return ret;
 	}
@@ -1121,11 +1194,15 @@ static noinline int dma_vec_nvme_rq_add_runs(struct dma_vec_nvme_rq *rq,
 /**
  * dma_vec_nvme_rq_add_table - add the ranges of a table to a command
  * @rq: the command, started with dma_vec_nvme_rq_start()
- * @tbl: the table; it may change once the call returned
+ * @tbl: the table, built by dma_vec_append(); it must not change during
+ *	the call, and may once the call returned
  *
- * Every run of @tbl through dma_vec_nvme_rq_add_ranges(): memory without
- * struct pages (a passthrough command on a BAR exported by p2p_map) goes
- * from the table into the PRP list or SGL, one loop per run of a provider.
+ * Every run of @tbl as dma_vec_nvme_rq_add_ranges() adds it: memory
+ * without struct pages (a passthrough command on a BAR exported by
+ * p2p_map) goes from the table into the PRP list or SGL, one loop per run
+ * of a provider.  A peer run reached at its bus address is written
+ * without checking each range again for what dma_vec_append() refused
+ * (empty, wrapping, outside the provider's window).
  *
  * Context: As dma_vec_nvme_rq_add().
  * Return: As dma_vec_nvme_rq_add(), for the first range refused; -EINVAL
@@ -1138,8 +1215,8 @@ int dma_vec_nvme_rq_add_table(struct dma_vec_nvme_rq *rq,
 		return -EINVAL;
 	/* A table of one owner, the common case: a tail call. */
 	if (tbl->nr_runs == 1)
-		return dma_vec_nvme_rq_add_ranges(rq, tbl->ranges, tbl->nr,
-						  dma_vec_run(tbl, 0)->provider);
+		return dma_vec_nvme_rq_add_run(rq, tbl->ranges, tbl->nr,
+					       dma_vec_run(tbl, 0)->provider);
 	return dma_vec_nvme_rq_add_runs(rq, tbl);
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_vec_nvme_rq_add_table);
