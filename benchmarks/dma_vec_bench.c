@@ -209,9 +209,14 @@ static int dvb_build(struct dma_vec_table *tbl, enum dvb_layout l,
 	int rc;
 
 	rc = dma_vec_table_reserve(tbl, n, GFP_KERNEL);
-	for (i = 0; !rc && i < n; i++, paddr += step)
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++, paddr += step) {
 		rc = dma_vec_append(tbl, paddr, piece, prov, GFP_KERNEL);
-	return rc;
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 /* struct page pointers of the same layout, for the scatterlist side. */
