@@ -1162,7 +1162,7 @@ dma_vec_nvme_rq_add_run(struct dma_vec_nvme_rq *rq,
 		r += n;
 		nr -= n;
 	} else if (nr == 1) {
-		/* No loop for one range (a command of one page): pending. */
+		/* One range no loop takes (one page, host, an IOMMU): pending. */
 		return dma_vec_nvme_rq_add_one(rq, r, prov);
 	}
 	return dma_vec_nvme_rq_add_ranges(rq, r, nr, prov);
