@@ -1382,9 +1382,10 @@ static void test_classify_cold_race(void **state)
 
 /*
  * The NVMe request path on the same rig: commands of host and peer
- * ranges, as PRPs or SGLs, built with dma_vec_nvme_rq_start(), _add()
- * or _add_ranges() of runs of one owner, and _finish(), while generations
- * are replaced and revoked.  Each command
+ * ranges, as PRPs or SGLs, built with dma_vec_nvme_rq_start(), _add(),
+ * _add_ranges() of runs of one owner or _add_table() of a table of them
+ * all (whose peer runs are not checked again), and _finish(), while
+ * generations are replaced and revoked.  Each command
  * builds or fails with -ENODEV (only if one of its generations was being
  * revoked, and always if one had been before it started); a built one is
  * executed by the controller model, which must read exactly the bytes
@@ -1440,7 +1441,7 @@ static void *nv_importer_fn(void *p)
 		struct io_gen *g[NR_EXP];
 		bool gone = false, revoking = false, locked, sgl, runs;
 		union nvme_data_ptr dptr;
-		unsigned int nr, i, j, k;
+		unsigned int nr, i, j, k, how;
 		u64 total, off;
 		int ret;
 
@@ -1455,14 +1456,31 @@ static void *nv_importer_fn(void *p)
 				gone |= ld_acq(&g[pc[i].x]->revoked);
 		}
 		sgl = rnd_next(&imp->seed) & 1;
-		runs = rnd_next(&imp->seed) & 1;
+		/* Range by range, runs of one owner, or one table. */
+		how = rnd_next(&imp->seed) % 3;
+		runs = how == 1;
 
 		if (locked)
 			pthread_mutex_lock(&sim_lock);
 		ret = dma_vec_nvme_rq_start(rq, &imp->ctrl, dev, DMA_TO_DEVICE,
 					    0, sgl, total, GFP_KERNEL);
 		t_equal(ret, 0);
-		for (i = 0; !ret && i < nr; i = j) {
+		i = 0;
+		if (how == 2) {
+			struct dma_vec_table tbl;
+
+			dma_vec_table_init(&tbl);
+			for (i = 0; i < nr; i++)
+				t_equal(dma_vec_append(&tbl, pc[i].pa,
+						       pc[i].len, pc[i].x < 0 ?
+						       NULL :
+						       &g[pc[i].x]->prov,
+						       GFP_KERNEL), 0);
+			ret = dma_vec_nvme_rq_add_table(rq, &tbl);
+			dma_vec_table_release(&tbl);
+			i = nr;
+		}
+		for (; !ret && i < nr; i = j) {
 			struct dma_vec_provider *prov = pc[i].x < 0 ? NULL :
 							&g[pc[i].x]->prov;
 			struct dma_vec_prange pr[NV_PIECES];
