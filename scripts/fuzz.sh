@@ -18,7 +18,7 @@ if [[ ${1:-} =~ ^[0-9]+$ ]]; then
 	shift
 fi
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(table iter sg nvme rdma)
+[ ${#names[@]} -gt 0 ] || names=(table iter sg nvme nvme_rq rdma)
 
 build=build/fuzz
 work=.cache/fuzz
