@@ -1079,7 +1079,10 @@ dma_vec_nvme_rq_loop_ok(const struct dma_vec_nvme_rq *rq,
  *
  * Context: As dma_vec_nvme_rq_add().
  * Return: As dma_vec_nvme_rq_add(), for the first range refused; the
- * ranges before it were added.
+ * ranges before it were added.  A peer run allocates the PRP list at its
+ * first range, where range by range the list is allocated when the next
+ * range arrives: if that allocation fails the call returns -ENOMEM even
+ * for a command a later range would have made invalid.
  */
 int dma_vec_nvme_rq_add_ranges(struct dma_vec_nvme_rq *rq,
 			       const struct dma_vec_prange *ranges,
