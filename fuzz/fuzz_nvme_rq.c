@@ -7,7 +7,7 @@
  * host RAM or of a peer window below the same PCIe switch as the
  * controller, at any offset and of any length: misaligned, empty, crossing
  * either end of the window or of RAM, wrapping.  The same pieces go into a
- * command in up to four ways:
+ * command in up to five ways:
  *
  *   A. range by range, dma_vec_nvme_rq_add();
  *   B. runs of one owner, dma_vec_nvme_rq_add_ranges() (its one-loop
@@ -23,6 +23,8 @@
  * Every way must give A's answer: the same error, or a data pointer that
  * the controller oracle executes to exactly the pieces' bytes.  After
  * dma_vec_nvme_rq_end() nothing is allocated, held or mapped.
+ *
+ * FZ_DUMP=1 in the environment prints each input as decoded.
  */
 #include <linux/align.h>
 #include <linux/dmapool.h>
